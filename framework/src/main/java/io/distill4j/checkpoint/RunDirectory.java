@@ -1,0 +1,113 @@
+package io.distill4j.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The layout of one run folder ({@code runs/<name>-<yyyyMMdd-HHmmss>/}). Files are written to a temporary
+ * name and moved into place, so a reader never sees half a report.
+ */
+public final class RunDirectory {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Path root;
+
+    private RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    /** Creates {@code runs/<name>-<timestamp>} (with a numeric suffix if that exists already), or the explicit folder. */
+    public static RunDirectory create(Path runsFolder, String name, Path explicit) {
+        Path dir = explicit;
+        if (dir == null) {
+            String base = name + "-" + LocalDateTime.now().format(STAMP);
+            dir = runsFolder.resolve(base);
+            for (int i = 2; Files.exists(dir); i++) dir = runsFolder.resolve(base + "-" + i);
+        } else if (Files.exists(dir.resolve("config.yaml"))) {
+            throw new IllegalArgumentException(dir + " already holds a run (config.yaml exists); choose another --run-dir");
+        }
+        try {
+            Files.createDirectories(dir.resolve("logs"));
+            Files.createDirectories(dir.resolve("students"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run folder " + dir, e);
+        }
+        return new RunDirectory(dir);
+    }
+
+    public static RunDirectory open(Path dir) {
+        return new RunDirectory(dir);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path configFile() {
+        return root.resolve("config.yaml");
+    }
+
+    public Path provenanceFile() {
+        return root.resolve("provenance.json");
+    }
+
+    public Path metricsFile() {
+        return root.resolve("metrics.jsonl");
+    }
+
+    public Path reportFile() {
+        return root.resolve("report.json");
+    }
+
+    public Path logFile() {
+        return root.resolve("logs").resolve("run.log");
+    }
+
+    public Path studentFile(String name) {
+        return root.resolve("students").resolve(name + ".zip");
+    }
+
+    public void writeText(Path file, String text) {
+        write(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void writeJson(Path file, Object value) {
+        try {
+            write(file, JSON.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise " + file.getFileName(), e);
+        }
+    }
+
+    /** Saves a network (without updater state: exports are for inference) atomically. */
+    public void writeModel(Path file, MultiLayerNetwork net) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            ModelSerializer.writeModel(net, tmp.toFile(), false);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void write(Path file, byte[] bytes) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.distill4j.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Reads a YAML config, applies overrides, binds it strictly into {@link RunConfig} and validates it. */
+public final class ConfigLoader {
+    private final Vocabulary vocabulary;
+    private final ObjectMapper yaml;
+    private final ObjectMapper canonicalJson;
+
+    public ConfigLoader(Vocabulary vocabulary) {
+        this.vocabulary = vocabulary;
+        this.yaml = strict(YAMLMapper.builder(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+                .build());
+        this.canonicalJson = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build();
+    }
+
+    private static ObjectMapper strict(ObjectMapper m) {
+        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        m.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+        // "epochs: 2.5" or "name: 3" must be reported, not silently converted
+        m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        return m;
+    }
+
+    public ObjectMapper yamlMapper() {
+        return yaml;
+    }
+
+    /** Loads and validates {@code file} with {@code overrides} applied. */
+    public ResolvedConfig load(Path file, List<String> overrides) {
+        String source = file.toString();
+        JsonNode tree;
+        try {
+            tree = yaml.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, "", "file not found");
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source, "", "not valid YAML: " + firstLine(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        } catch (IOException e) {
+            throw new ConfigException(source, "", "cannot be read: " + e.getMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ConfigException(source, "", "expected a YAML mapping with keys name, data, models, distill, training, output");
+        }
+        ObjectNode root = (ObjectNode) tree;
+        Overrides.apply(root, overrides, yaml);
+        return resolve(source, root);
+    }
+
+    /** Binds and validates an already-parsed tree (used for resume, where the config comes from the run folder). */
+    public ResolvedConfig resolve(String source, ObjectNode root) {
+        RunConfig raw = bind(source, root);
+        RunConfig config = new ConfigValidator(source, vocabulary).validate(raw);
+        return new ResolvedConfig(config, toYaml(config), hash(config));
+    }
+
+    private RunConfig bind(String source, ObjectNode root) {
+        try {
+            return yaml.treeToValue(root, RunConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            List<String> known = e.getKnownPropertyIds() == null ? List.of()
+                    : e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.toList());
+            throw new ConfigException(source, path(e), "unknown key (expected one of " + known + ")");
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(source, path(e), "expected " + describe(e.getTargetType())
+                    + ", got '" + e.getValue() + "'");
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(source, path(e), "expected " + describe(e.getTargetType())
+                    + mismatchDetail(e));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(source, "", firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static String mismatchDetail(MismatchedInputException e) {
+        String m = e.getOriginalMessage();
+        if (m == null) return "";
+        int from = m.indexOf("from ");
+        if (from >= 0) {
+            String rest = m.substring(from + 5);
+            int cut = rest.indexOf(" (");
+            int cut2 = rest.indexOf(';');
+            int end = cut < 0 ? cut2 : (cut2 < 0 ? cut : Math.min(cut, cut2));
+            return ", got " + (end < 0 ? rest : rest.substring(0, end));
+        }
+        return "";
+    }
+
+    static String describe(Class<?> type) {
+        if (type == null) return "a different value";
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "an integer";
+        if (type == Double.class || type == double.class) return "a number";
+        if (type == String.class) return "a string";
+        if (List.class.isAssignableFrom(type)) return "a list";
+        if (type.isRecord()) return "a mapping (" + type.getSimpleName().replace("Spec", "").toLowerCase() + " settings)";
+        return type.getSimpleName();
+    }
+
+    static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) sb.append('.');
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    public String toYaml(RunConfig config) {
+        try {
+            return yaml.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise config", e);
+        }
+    }
+
+    /** SHA-256 of the canonical (sorted-key JSON) form of the resolved config: equal configs hash equal. */
+    public String hash(RunConfig config) {
+        try {
+            byte[] bytes = canonicalJson.writeValueAsBytes(canonicalJson.valueToTree(config));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash config", e);
+        }
+    }
+
+    /** Lists the dotted keys whose values differ between two resolved configs (for resume checks and compare). */
+    public List<String> changedKeys(RunConfig a, RunConfig b) {
+        List<String> out = new ArrayList<>();
+        diff("", canonicalJson.valueToTree(a), canonicalJson.valueToTree(b), out);
+        return out;
+    }
+
+    private static void diff(String prefix, JsonNode a, JsonNode b, List<String> out) {
+        if (a != null && b != null && a.isObject() && b.isObject()) {
+            java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) diff(prefix.isEmpty() ? k : prefix + "." + k, a.get(k), b.get(k), out);
+        } else if (a != null && b != null && a.isArray() && b.isArray() && a.size() == b.size()
+                && a.size() > 0 && a.get(0).isObject()) {
+            for (int i = 0; i < a.size(); i++) diff(prefix + "[" + i + "]", a.get(i), b.get(i), out);
+        } else if (a == null ? b != null : !a.equals(b)) {
+            out.add(prefix);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.distill4j.config;
+
+import java.util.List;
+
+/**
+ * One model. {@code family} names a registered model family ({@code mlp}, {@code cnn}); {@code hidden}
+ * are dense layer widths; {@code conv} the convolution stages of a CNN. {@code learnsFrom} is
+ * {@code teacher}, {@code assistant} or {@code labels}; {@code signalSource} says how a publisher
+ * produces its soft targets ({@code training-pass} or {@code eval-pass}).
+ */
+public record ModelSpec(String name, String family, List<Integer> hidden, List<ConvSpec> conv,
+                        OptimizerSpec optimizer, Double dropout, String learnsFrom, String signalSource) {
+    public static final String LABELS = "labels";
+    public static final String TRAINING_PASS = "training-pass";
+    public static final String EVAL_PASS = "eval-pass";
+
+    public ModelSpec {
+        if (hidden == null) hidden = List.of();
+        if (conv == null) conv = List.of();
+        if (optimizer == null) optimizer = new OptimizerSpec(null, null);
+        if (dropout == null) dropout = 0.0;
+        if (signalSource == null) signalSource = TRAINING_PASS;
+    }
+
+    public boolean learnsFromLabelsOnly() {
+        return LABELS.equals(learnsFrom);
+    }
+
+    public ModelSpec withDefaults(String defaultName, String defaultSource) {
+        return new ModelSpec(name == null ? defaultName : name, family, hidden, conv, optimizer, dropout,
+                learnsFrom == null ? defaultSource : learnsFrom, signalSource);
+    }
+}

@@ -1,0 +1,32 @@
+package io.distill4j.model;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The registry of model families by the name configs use. */
+public final class ModelFamilies {
+    private static final Map<String, ModelFamily> FAMILIES = new TreeMap<>();
+
+    static {
+        register(new MlpFamily());
+        register(new CnnFamily());
+    }
+
+    private ModelFamilies() {
+    }
+
+    public static synchronized void register(ModelFamily family) {
+        FAMILIES.put(family.name(), family);
+    }
+
+    public static synchronized Set<String> names() {
+        return Set.copyOf(FAMILIES.keySet());
+    }
+
+    public static synchronized ModelFamily get(String name) {
+        ModelFamily f = FAMILIES.get(name);
+        if (f == null) throw new IllegalArgumentException("unknown model family '" + name + "', known: " + FAMILIES.keySet());
+        return f;
+    }
+}

@@ -1,0 +1,85 @@
+package io.distill4j.model;
+
+import io.distill4j.config.ModelSpec;
+import io.distill4j.loss.SoftLogitKdLoss;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds a network from a {@link ModelSpec}: the family's body, then the shared head — a dense
+ * {@code logits} layer with IDENTITY activation followed by a parameter-free loss layer. Because the logits
+ * are an ordinary layer activation, the training forward pass already holds them: publishing a signal
+ * costs no extra pass (DL4J hands the activations of all but the last layer to training listeners).
+ */
+public final class NetworkFactory {
+    private final int numClasses;
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final DataType dataType;
+
+    public NetworkFactory(int numClasses, int height, int width, int channels, DataType dataType) {
+        this.numClasses = numClasses;
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.dataType = dataType;
+    }
+
+    public MultiLayerNetwork build(ModelSpec spec, Head head, double temperature, double alpha, long seed) {
+        ModelFamily family = ModelFamilies.get(spec.family());
+        double retain = 1.0 - spec.dropout();
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dataType)
+                .updater(Optimizers.create(spec.optimizer()))
+                .weightInit(WeightInit.XAVIER)
+                .list();
+        for (Layer layer : family.body(spec, retain)) {
+            list.layer(layer);
+        }
+        DenseLayer.Builder logits = new DenseLayer.Builder().nOut(numClasses).activation(Activation.IDENTITY);
+        if (retain < 1 && !spec.hidden().isEmpty()) logits.dropOut(retain);
+        list.layer(logits.name("logits").build());
+        list.layer(lossLayer(head, temperature, alpha));
+        list.setInputType(family.inputType(height, width, channels));
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    private LossLayer lossLayer(Head head, double temperature, double alpha) {
+        if (head == Head.DISTILL) {
+            return new LossLayer.Builder().lossFunction(new SoftLogitKdLoss(temperature, alpha, numClasses))
+                    .activation(Activation.IDENTITY).name("loss").build();
+        }
+        return new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).name("loss").build();
+    }
+
+    /**
+     * A deployable copy: same parameters, the training loss swapped for a softmax/cross-entropy head, so the
+     * exported zip needs nothing but DL4J to load and {@code output()} returns class probabilities.
+     */
+    public static MultiLayerNetwork deployable(MultiLayerNetwork trained) {
+        MultiLayerConfiguration conf = trained.getLayerWiseConfigurations().clone();
+        int last = conf.getConfs().size() - 1;
+        conf.getConf(last).setLayer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .activation(Activation.SOFTMAX).name("loss").build());
+        MultiLayerNetwork out = new MultiLayerNetwork(conf);
+        out.init(trained.params().dup(), false);
+        return out;
+    }
+
+    /** Index of the logits layer's activation in the list DL4J passes to {@code onForwardPass} (entry 0 is the input). */
+    public static int logitsActivationIndex(MultiLayerNetwork net) {
+        return net.getnLayers() - 1;
+    }
+}

@@ -1,0 +1,73 @@
+package io.distill4j.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.train.OnlineTrainer;
+import io.distill4j.train.RunListener;
+import io.distill4j.train.StepRecord;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * Appends one JSON object per line to {@code metrics.jsonl}: {@code type=step} every {@code logEvery} steps
+ * (losses of the models that stepped) and {@code type=eval} for every evaluation.
+ */
+public final class MetricsLog implements RunListener, AutoCloseable {
+    private final ObjectMapper json = new ObjectMapper();
+    private final BufferedWriter out;
+    private final int logEvery;
+
+    public MetricsLog(Path file, int logEvery) {
+        this.logEvery = logEvery;
+        try {
+            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + file, e);
+        }
+    }
+
+    @Override
+    public void onStep(OnlineTrainer trainer, StepRecord r) {
+        if (r.step() % logEvery != 0 && r.step() != r.totalSteps()) return;
+        ObjectNode line = json.createObjectNode().put("type", "step").put("step", r.step()).put("epoch", r.epoch())
+                .put("burnIn", r.burnIn()).put("published", r.published());
+        ObjectNode losses = line.putObject("loss");
+        r.losses().forEach(losses::put);
+        write(line);
+    }
+
+    public void onEvaluation(EvaluationRecord record) {
+        ObjectNode line = json.createObjectNode().put("type", "eval").put("step", record.step());
+        ObjectNode models = line.putObject("models");
+        for (Map.Entry<String, ModelEvaluation> e : record.models().entrySet()) {
+            models.putObject(e.getKey()).put("accuracy", e.getValue().accuracy()).put("loss", e.getValue().loss());
+        }
+        write(line);
+    }
+
+    private void write(ObjectNode line) {
+        try {
+            out.write(json.writeValueAsString(line));
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to metrics.jsonl", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

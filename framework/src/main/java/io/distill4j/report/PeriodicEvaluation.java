@@ -1,0 +1,62 @@
+package io.distill4j.report;
+
+import io.distill4j.train.OnlineTrainer;
+import io.distill4j.train.Participant;
+import io.distill4j.train.RunListener;
+import io.distill4j.train.StepRecord;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Evaluates every model every {@code every} steps (0 = never during training) and always once at the end. */
+public final class PeriodicEvaluation implements RunListener {
+    private final Evaluator evaluator;
+    private final int every;
+    private final List<Consumer<EvaluationRecord>> sinks = new ArrayList<>();
+    private final List<EvaluationRecord> history = new ArrayList<>();
+
+    public PeriodicEvaluation(Evaluator evaluator, int every) {
+        this.evaluator = evaluator;
+        this.every = every;
+    }
+
+    public PeriodicEvaluation onEvaluation(Consumer<EvaluationRecord> sink) {
+        sinks.add(sink);
+        return this;
+    }
+
+    @Override
+    public void onStep(OnlineTrainer trainer, StepRecord record) {
+        if (every > 0 && record.step() % every == 0 && record.step() < record.totalSteps()) {
+            evaluate(trainer);
+        }
+    }
+
+    @Override
+    public void onFinish(OnlineTrainer trainer) {
+        evaluate(trainer);
+    }
+
+    private void evaluate(OnlineTrainer trainer) {
+        Map<String, ModelEvaluation> models = new LinkedHashMap<>();
+        for (Participant p : trainer.participants()) {
+            models.put(p.name(), evaluator.evaluate(p.net()));
+        }
+        EvaluationRecord record = new EvaluationRecord(trainer.step(), models);
+        history.add(record);
+        sinks.forEach(s -> s.accept(record));
+    }
+
+    public List<EvaluationRecord> history() {
+        return List.copyOf(history);
+    }
+
+    /** The figures of the last evaluation (the final one once training finished). */
+    public EvaluationRecord last() {
+        if (history.isEmpty()) throw new IllegalStateException("no evaluation has run yet");
+        return history.get(history.size() - 1);
+    }
+}

@@ -1,0 +1,151 @@
+package io.distill4j.train;
+
+import io.distill4j.config.DistillSpec;
+import io.distill4j.config.ModelSpec;
+import io.distill4j.config.ModelsSpec;
+import io.distill4j.data.LabeledSplit;
+import io.distill4j.model.NetworkFactory;
+import io.distill4j.report.Evaluator;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.distill4j.train.SyntheticData.mlp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OnlineTrainerTest {
+    private static final LabeledSplit TRAIN = SyntheticData.split(640, 1);
+    private static final NetworkFactory FACTORY = new NetworkFactory(SyntheticData.CLASSES, SyntheticData.SIDE,
+            SyntheticData.SIDE, 1, DataType.FLOAT);
+    private static final long SEED = 42;
+
+    private static ModelsSpec ladder(String teacherSignal) {
+        return new ModelsSpec(mlp("teacher", "labels", 0.2, teacherSignal, 32, 32),
+                mlp("assistant", "teacher", 0.1, ModelSpec.TRAINING_PASS, 16),
+                List.of(mlp("s1", "assistant", 0.1, ModelSpec.TRAINING_PASS, 8),
+                        mlp("s2", "teacher", 0.0, ModelSpec.TRAINING_PASS, 4),
+                        mlp("s3", "labels", 0.0, ModelSpec.TRAINING_PASS, 4)));
+    }
+
+    private static OnlineTrainer trainer(ModelsSpec models, DistillSpec distill) {
+        List<Participant> ps = Participants.build(models, distill, SEED, FACTORY);
+        return new OnlineTrainer(ps, TRAIN, distill, 2, 32, SEED);
+    }
+
+    private static float[] params(MultiLayerNetwork net) {
+        return net.params().dup().data().asFloat();
+    }
+
+    @Test
+    void teacherIsBitwiseTheSameWithAndWithoutStudents() {
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 3);
+        OnlineTrainer withStudents = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
+        ModelsSpec alone = new ModelsSpec(ladder(ModelSpec.TRAINING_PASS).teacher(), null,
+                List.of(mlp("only", "labels", 0.0, ModelSpec.TRAINING_PASS, 4)));
+        OnlineTrainer teacherAlone = trainer(alone, distill);
+        withStudents.run();
+        teacherAlone.run();
+        assertThat(withStudents.step()).isEqualTo(40);
+        float[] a = params(withStudents.participants().get(0).net());
+        float[] b = params(teacherAlone.participants().get(0).net());
+        assertThat(Arrays.equals(a, b)).as("teacher parameters bitwise equal").isTrue();
+        // and training did change them (the comparison is not between two untouched initialisations)
+        MultiLayerNetwork fresh = Participants.build(alone, distill, SEED, FACTORY).get(0).net();
+        assertThat(Arrays.equals(a, params(fresh))).isFalse();
+    }
+
+    @Test
+    void twoRunsWithTheSameSeedAreBitwiseIdentical() {
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 2, 5);
+        OnlineTrainer a = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
+        OnlineTrainer b = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
+        a.run();
+        b.run();
+        for (int i = 0; i < a.participants().size(); i++) {
+            assertThat(Arrays.equals(params(a.participants().get(i).net()), params(b.participants().get(i).net())))
+                    .as(a.participants().get(i).name()).isTrue();
+        }
+        OnlineTrainer otherSeed = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED + 1, FACTORY),
+                TRAIN, distill, 2, 32, SEED + 1);
+        otherSeed.run();
+        assertThat(Arrays.equals(params(a.participants().get(2).net()), params(otherSeed.participants().get(2).net()))).isFalse();
+    }
+
+    /** Counts forward passes through the teacher's first layer (backprop never calls getActivation). */
+    private static AtomicInteger countForwards(MultiLayerNetwork net) {
+        AtomicInteger count = new AtomicInteger();
+        BaseLayer first = (BaseLayer) net.getLayer(0).conf().getLayer();
+        first.setActivationFn(new ActivationReLU() {
+            @Override
+            public INDArray getActivation(INDArray in, boolean training) {
+                count.incrementAndGet();
+                return super.getActivation(in, training);
+            }
+        });
+        return count;
+    }
+
+    @Test
+    void trainingPassSignalCostsExactlyOneTeacherForwardPerStep() {
+        OnlineTrainer t = trainer(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(4.0, 0.7, 1, 0));
+        AtomicInteger forwards = countForwards(t.participants().get(0).net());
+        for (int i = 0; i < 12; i++) t.advance();
+        assertThat(forwards.get()).isEqualTo(12);
+        assertThat(t.channel().publishedCount()).isEqualTo(24); // teacher and assistant, every step
+    }
+
+    @Test
+    void evalPassSignalCostsOneExtraForwardPerPublishedStep() {
+        OnlineTrainer t = trainer(ladder(ModelSpec.EVAL_PASS), new DistillSpec(4.0, 0.7, 3, 0));
+        AtomicInteger forwards = countForwards(t.participants().get(0).net());
+        for (int i = 0; i < 12; i++) t.advance();
+        assertThat(forwards.get()).isEqualTo(12 + 4);
+    }
+
+    @Test
+    void burnInTrainsEveryoneOnLabelsThenDistillersStepOnlyWhenTheirSourcePublishes() {
+        OnlineTrainer t = trainer(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(4.0, 0.7, 3, 4));
+        List<StepRecord> records = new ArrayList<>();
+        for (int i = 0; i < 9; i++) records.add(t.advance());
+        for (StepRecord r : records.subList(0, 4)) {
+            assertThat(r.burnIn()).isTrue();
+            assertThat(r.published()).isFalse();
+            assertThat(r.losses()).containsOnlyKeys("teacher", "assistant", "s1", "s2", "s3");
+        }
+        assertThat(records.get(4).losses()).containsOnlyKeys("teacher", "s3");   // step 5: no publish
+        assertThat(records.get(5).published()).isTrue();                          // step 6 = 2 * period
+        assertThat(records.get(5).losses()).containsOnlyKeys("teacher", "assistant", "s1", "s2", "s3");
+        assertThat(records.get(6).losses()).containsOnlyKeys("teacher", "s3");
+    }
+
+    @Test
+    void studentsLearnFromTheSignal() {
+        OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(2.0, 0.7, 1, 20),
+                SEED, FACTORY), TRAIN, new DistillSpec(2.0, 0.7, 1, 20), 10, 32, SEED);
+        t.run();
+        Evaluator eval = new Evaluator(SyntheticData.split(600, 99));
+        for (Participant p : t.participants()) {
+            assertThat(eval.evaluate(p.net()).accuracy()).as(p.name()).isGreaterThan(0.7);
+        }
+    }
+
+    @Test
+    void nanLossStopsTheRunNamingModelAndStep() {
+        LabeledSplit poisoned = SyntheticData.split(64, 3);
+        poisoned.features().putScalar(new long[]{5, 3}, Float.NaN);
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0);
+        OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY),
+                poisoned, distill, 1, 64, SEED);
+        assertThatThrownBy(t::run).isInstanceOf(DivergenceException.class)
+                .hasMessage("training diverged: model 'teacher' had loss NaN at step 1");
+    }
+}

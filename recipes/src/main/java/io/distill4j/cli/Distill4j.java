@@ -1,0 +1,70 @@
+package io.distill4j.cli;
+
+import io.distill4j.report.ProvenanceCollector;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/** The {@code distill4j} command: subcommands, exit codes, and one-line errors for user mistakes. */
+@Command(name = "distill4j", mixinStandardHelpOptions = true, versionProvider = Distill4j.Version.class,
+        description = "Online knowledge distillation on the JVM: a teacher, a teaching assistant and a ladder of students trained at the same time.",
+        subcommands = {TrainCommand.class, ValidateCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:ok",
+            "1:internal error",
+            "2:usage error (bad command-line arguments)",
+            "3:invalid config (the message names the key)",
+            "4:checkpoint missing or incompatible",
+            "5:training diverged (NaN/Inf loss)",
+            "6:data missing or malformed",
+            "7:compute backend unavailable (e.g. no CUDA device/driver)"})
+public final class Distill4j {
+    private static final Logger LOG = LogManager.getLogger(Distill4j.class);
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cli = commandLine();
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Distill4j());
+        cli.setExitCodeExceptionMapper(new ExitCodes());
+        cli.setExecutionExceptionHandler(Distill4j::handle);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                    .exitCodeList(cli.getCommandSpec().usageMessage().exitCodeList());
+        }
+        return cli;
+    }
+
+    /** User mistakes print one line; only internal errors print a stack trace (to the log). */
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parse) {
+        int code = ExitCodes.of(e);
+        PrintWriter err = cmd.getErr();
+        if (code == ExitCodes.INTERNAL) {
+            LOG.error("internal error", e);
+            err.println("distill4j: internal error: " + e + (e instanceof UncheckedIOException ? "" : " (stack trace in the log)"));
+        } else {
+            LOG.debug("exit {}", code, e);
+            err.println("distill4j: " + e.getMessage());
+        }
+        err.flush();
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"distill4j " + ProvenanceCollector.version()};
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.distill4j.cli;
+
+import io.distill4j.config.ConfigException;
+import io.distill4j.data.DataException;
+import io.distill4j.train.DivergenceException;
+import picocli.CommandLine;
+
+/** The exit codes of every command (listed in {@code --help} by {@link Distill4j}) and the mapping from exceptions to them. */
+public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
+    public static final int OK = 0;
+    public static final int INTERNAL = 1;
+    public static final int USAGE = 2;
+    public static final int CONFIG = 3;
+    public static final int CHECKPOINT = 4;
+    public static final int DIVERGED = 5;
+    public static final int DATA = 6;
+    public static final int BACKEND = 7;
+
+    @Override
+    public int getExitCode(Throwable t) {
+        return of(t);
+    }
+
+    static int of(Throwable t) {
+        if (t instanceof ConfigException) return CONFIG;
+        if (t instanceof DataException) return DATA;
+        if (t instanceof DivergenceException) return DIVERGED;
+        if (t instanceof BackendUnavailableException) return BACKEND;
+        if (t instanceof UserInputException u) return u.exitCode();
+        if (t instanceof CommandLine.ParameterException) return USAGE;
+        return INTERNAL;
+    }
+}

@@ -1,0 +1,32 @@
+package io.distill4j.cli;
+
+import io.distill4j.config.ResolvedConfig;
+import io.distill4j.config.RunConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** {@code distill4j validate --config F}: the config checks alone, nothing is built or trained. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check a config (and --set overrides) without training; prints the resolved config.")
+public final class ValidateCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    ConfigOptions configOptions;
+
+    @CommandLine.Option(names = "--print", description = "Print the resolved config (all defaults filled in).")
+    boolean print;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ResolvedConfig resolved = configOptions.load();
+        RunConfig c = resolved.config();
+        spec.commandLine().getOut().printf("%s: valid (%s recipe, %s, %d model(s), config hash %s)%n",
+                configOptions.config, c.recipe(), c.data().dataset(), c.models().all().size(), resolved.hash().substring(0, 12));
+        if (print) spec.commandLine().getOut().print(resolved.yaml());
+        return ExitCodes.OK;
+    }
+}

@@ -39,7 +39,8 @@ public final class ConfigLoader {
 
     public ConfigLoader(Vocabulary vocabulary) {
         this.vocabulary = vocabulary;
-        this.yaml = strict(YAMLMapper.builder(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+        this.yaml = strict(YAMLMapper.builder(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
                 .build());
         this.canonicalJson = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build();

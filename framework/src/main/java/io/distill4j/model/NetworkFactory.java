@@ -10,8 +10,10 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * Builds a network from a {@link ModelSpec}: the family's body, then the shared head — a dense
@@ -71,8 +73,11 @@ public final class NetworkFactory {
     public static MultiLayerNetwork deployable(MultiLayerNetwork trained) {
         MultiLayerConfiguration conf = trained.getLayerWiseConfigurations().clone();
         int last = conf.getConfs().size() - 1;
-        conf.getConf(last).setLayer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .activation(Activation.SOFTMAX).name("loss").build());
+        // mutate the cloned layer rather than building a new one: a fresh builder layer lacks the global
+        // updater/weight-init settings and DL4J then takes its legacy JSON path on restore, and fails
+        LossLayer head = (LossLayer) conf.getConf(last).getLayer();
+        head.setLossFn(new LossMCXENT());
+        head.setActivationFn(new ActivationSoftmax());
         MultiLayerNetwork out = new MultiLayerNetwork(conf);
         out.init(trained.params().dup(), false);
         return out;

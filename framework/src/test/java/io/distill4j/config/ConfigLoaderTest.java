@@ -102,7 +102,7 @@ class ConfigLoaderTest {
         "models.students[1].name=s1          | models.students[1].name          | unique model name",
         "models.teacher.learnsFrom=assistant | models.teacher.learnsFrom        | expected one of [labels]",
         "models.students[0].conv=[{filters: 3}] | models.students[0].conv       | only a cnn has conv stages",
-        "models.students[9].hidden=[3]       | models.students[9]               | index 9 out of range",
+        "models.students[9].hidden=[3]       | models.students[9].hidden        | index 9 out of range (the list has 3 entries)",
         "training.batchSize=100000           | training.batchSize               | expected a value in [1, 60000]",
         "name=has space                      | name                             | expected letters, digits",
     })
@@ -140,7 +140,7 @@ class ConfigLoaderTest {
     @Test
     void cnnThatShrinksToNothingIsRejected() {
         assertThatThrownBy(() -> load(VALID, "models.teacher.family=cnn",
-                "models.teacher.conv=[{filters: 4, kernel: 5, pool: 2}, {filters: 4, kernel: 5, pool: 2}, {filters: 4, kernel: 3, pool: 2}]"))
+                "models.teacher.conv=[{filters: 4, kernel: 5, pool: 2}, {filters: 4, kernel: 5, pool: 2}, {filters: 4, kernel: 5, pool: 2}]"))
                 .hasMessageContaining("models.teacher.conv[2]: the image shrinks to nothing");
         assertThatThrownBy(() -> load(VALID, "models.teacher.family=cnn"))
                 .hasMessageContaining("models.teacher.conv: expected at least one conv stage");

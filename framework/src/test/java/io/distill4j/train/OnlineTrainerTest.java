@@ -148,4 +148,25 @@ class OnlineTrainerTest {
         assertThatThrownBy(t::run).isInstanceOf(DivergenceException.class)
                 .hasMessage("training diverged: model 'teacher' had loss NaN at step 1");
     }
+
+    @Test
+    void publishedSignalIsTheTeachersLogitsFromItsTrainingPass() {
+        // no dropout: the training pass and an inference pass with the pre-update weights agree exactly
+        ModelsSpec models = new ModelsSpec(mlp("teacher", "labels", 0.0, ModelSpec.TRAINING_PASS, 16), null,
+                List.of(mlp("s", "teacher", 0.0, ModelSpec.TRAINING_PASS, 4)));
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0);
+        OnlineTrainer t = trainer(models, distill);
+        MultiLayerNetwork teacher = t.participants().get(0).net();
+        io.distill4j.data.EpochCursor probe = io.distill4j.data.EpochCursor.restore(t.cursor().state());
+        for (int i = 0; i < 3; i++) {
+            INDArray x = io.distill4j.data.Batches.features(TRAIN, probe.next());
+            INDArray before = io.distill4j.model.Logits.inference(teacher, x).dup();
+            t.advance();
+            INDArray published = t.channel().latest("teacher").orElseThrow().values();
+            assertThat(published.shape()).containsExactly(32, SyntheticData.CLASSES);
+            assertThat(published.equalsWithEps(before, 1e-5)).as("step " + (i + 1)).isTrue();
+            // and the update happened after the pass: the teacher now gives different logits
+            assertThat(io.distill4j.model.Logits.inference(teacher, x).equalsWithEps(before, 1e-6)).isFalse();
+        }
+    }
 }

@@ -2,43 +2,59 @@ package io.distill4j.cli;
 
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 /** Starts the ND4J backend up front so a missing GPU or native library is one plain sentence, not a stack trace. */
 final class Backend {
+    static final String NO_CUDA = "No usable CUDA device/driver was found (libcuda.so.1, the NVIDIA driver library, "
+            + "is not installed); this build uses the cuda profile, so run it on a machine with an NVIDIA GPU and driver, "
+            + "or rebuild for the CPU with: mvn -DskipTests package";
+    private static final List<String> DRIVER_DIRS = List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib",
+            "/lib/x86_64-linux-gnu", "/usr/local/nvidia/lib64", "/usr/lib/wsl/lib");
+
     private Backend() {
     }
 
     static void ensureAvailable() {
+        // check the driver before ND4J looks for it: ND4J prints its own stack trace when it is missing
+        Optional<String> missing = missingCudaDriver(cudaBackendOnClasspath(), driverDirs());
+        if (missing.isPresent()) throw new BackendUnavailableException(missing.get());
         try {
             Nd4j.getBackend();
             Nd4j.scalar(1.0f).addi(1.0f);
         } catch (Throwable t) {
-            throw new BackendUnavailableException(explain(t));
+            throw new BackendUnavailableException(cudaBackendOnClasspath() ? NO_CUDA : explain(t));
         }
+    }
+
+    static Optional<String> missingCudaDriver(boolean cudaBuild, List<Path> libraryDirs) {
+        if (!cudaBuild) return Optional.empty();
+        boolean found = libraryDirs.stream().anyMatch(d -> Files.exists(d.resolve("libcuda.so.1")));
+        return found ? Optional.empty() : Optional.of(NO_CUDA);
+    }
+
+    private static boolean cudaBackendOnClasspath() {
+        return Backend.class.getClassLoader().getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") != null;
+    }
+
+    private static List<Path> driverDirs() {
+        List<Path> dirs = new ArrayList<>();
+        String ld = System.getenv("LD_LIBRARY_PATH");
+        if (ld != null) for (String d : ld.split(File.pathSeparator)) if (!d.isBlank()) dirs.add(Path.of(d));
+        for (String d : DRIVER_DIRS) dirs.add(Path.of(d));
+        return dirs;
     }
 
     static String explain(Throwable t) {
-        String all = chain(t);
-        boolean cuda = all.contains("cuda") || all.contains("Cuda") || all.contains("CUDA") || all.contains("jcublas")
-                || all.contains("JCublas");
-        if (cuda) {
-            return "No usable CUDA device/driver was found (libcuda.so.1 or the CUDA 11.6 runtime could not be loaded); "
-                    + "this build uses the cuda profile, so run it on a machine with an NVIDIA GPU and driver, "
-                    + "or rebuild with the default cpu profile: mvn -DskipTests package";
-        }
-        return "The ND4J native backend could not start on this machine (" + rootMessage(t) + "); "
-                + "check that the build's native binary matches this CPU (distill4j info) or rebuild with mvn -DskipTests package";
-    }
-
-    private static String chain(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause()) sb.append(c.getClass().getName()).append(' ').append(c.getMessage()).append('\n');
-        return sb.toString();
-    }
-
-    private static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null) root = root.getCause();
         String m = root.getMessage();
-        return root.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+        return "The ND4J native backend could not start on this machine (" + root.getClass().getSimpleName()
+                + (m == null ? "" : ": " + m.lines().findFirst().orElse("")) + "); rebuild with: mvn -DskipTests package";
     }
 }

@@ -1,0 +1,63 @@
+package io.distill4j.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.TreeMap;
+
+/** Loads a registered dataset from its folder, checking that every file is there before reading any. */
+public final class DatasetLoader {
+    private DatasetLoader() {
+    }
+
+    /**
+     * Loads {@code dataset} from {@code root}, the folder that directly holds its four files (e.g. data/mnist).
+     * A limit of 0 keeps the whole split, otherwise its first {@code limit} examples.
+     *
+     * @throws DataException when the folder or a file is missing (the message says how to fetch it), when a file is
+     *                       malformed, or when the images are not of the registered shape
+     * @throws IllegalArgumentException for an unknown dataset name
+     */
+    public static LoadedDataset load(String dataset, Path root, int trainLimit, int testLimit) {
+        DatasetInfo info = DatasetRegistry.get(dataset);
+        for (String f : info.files()) {
+            if (!Files.isRegularFile(root.resolve(f))) {
+                throw new DataException(dataset + " data not found in " + root + " (missing " + f
+                        + "); fetch it with: scripts/fetch-data " + dataset);
+            }
+        }
+        TreeMap<String, String> sha = new TreeMap<>();
+        for (String f : info.files()) sha.put(f, sha256(root.resolve(f)));
+        LabeledSplit train = split(info, root.resolve(info.trainImages()), root.resolve(info.trainLabels()), trainLimit);
+        LabeledSplit test = split(info, root.resolve(info.testImages()), root.resolve(info.testLabels()), testLimit);
+        return new LoadedDataset(info, train, test, Collections.unmodifiableSortedMap(sha));
+    }
+
+    private static LabeledSplit split(DatasetInfo info, Path images, Path labels, int limit) {
+        LabeledSplit s = IdxReader.read(images, labels, info.numClasses(), limit);
+        if (s.features().size(1) != info.pixels()) {
+            throw new DataException(images + ": images of " + s.features().size(1) + " pixels; expected "
+                    + info.height() + "x" + info.width() + "x" + info.channels() + " = " + info.pixels() + " for " + info.name());
+        }
+        return s;
+    }
+
+    /** Lower-case hex SHA-256 of a file's bytes as stored on disk. */
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) md.update(buf, 0, r);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot be read (" + e.getMessage() + ")", e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+}

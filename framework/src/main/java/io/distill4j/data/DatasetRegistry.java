@@ -1,0 +1,31 @@
+package io.distill4j.data;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Datasets by the name configs use; their files are what {@code scripts/fetch-data <name>} puts in data/<name>. */
+public final class DatasetRegistry {
+    private static final SortedMap<String, DatasetInfo> BY_NAME = Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
+            "mnist", new DatasetInfo("mnist", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                    "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10, 28, 28, 1),
+            "fashion-mnist", new DatasetInfo("fashion-mnist", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 10, 28, 28, 1))));
+
+    private DatasetRegistry() {
+    }
+
+    /** Known dataset names, sorted, unmodifiable. */
+    public static Set<String> names() {
+        return BY_NAME.keySet();
+    }
+
+    /** The dataset called {@code name}; IllegalArgumentException naming the known ones otherwise. */
+    public static DatasetInfo get(String name) {
+        DatasetInfo info = name == null ? null : BY_NAME.get(name);
+        if (info == null) throw new IllegalArgumentException("unknown dataset '" + name + "', known: " + names());
+        return info;
+    }
+}

@@ -1,0 +1,23 @@
+package io.distill4j.data;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Examples of one split: FLOAT features {@code [n, pixels]} scaled to [0, 1] (pixel / 255), and class labels in
+ * {@code [0, numClasses)}, one per feature row.
+ */
+public record LabeledSplit(INDArray features, int[] labels, int numClasses) {
+    public LabeledSplit {
+        if (features == null || labels == null) throw new IllegalArgumentException("features and labels are required");
+        if (numClasses < 1) throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
+        if (features.rank() != 2 || features.size(0) != labels.length) {
+            throw new IllegalArgumentException("features must be [n, pixels] with n = " + labels.length
+                    + " labels, got shape " + java.util.Arrays.toString(features.shape()));
+        }
+    }
+
+    /** Number of examples. */
+    public int size() {
+        return labels.length;
+    }
+}

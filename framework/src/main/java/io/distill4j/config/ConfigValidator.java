@@ -47,8 +47,10 @@ final class ConfigValidator {
         }
         atLeast(t.evalEvery(), 0, "training.evalEvery");
         atLeast(t.logEvery(), 1, "training.logEvery");
+        atLeast(c.checkpoint().every(), 0, "checkpoint.every");
+        range(c.checkpoint().keep(), 1, 1000, "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");
-        return new RunConfig(c.name(), c.recipe(), data, models, d, t, c.output());
+        return new RunConfig(c.name(), c.recipe(), data, models, d, t, c.checkpoint(), c.output());
     }
 
     private ModelsSpec validateModels(ModelsSpec m) {

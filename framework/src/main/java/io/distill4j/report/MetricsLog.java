@@ -33,6 +33,43 @@ public final class MetricsLog implements RunListener, AutoCloseable {
         }
     }
 
+    /**
+     * Drops every line of {@code file} logged after {@code step} (resume continues from a checkpoint at that
+     * step, so those lines will be logged again) and returns the evaluations kept, oldest first.
+     */
+    public static java.util.List<EvaluationRecord> truncateAfter(Path file, long step) {
+        ObjectMapper json = new ObjectMapper();
+        java.util.List<EvaluationRecord> evaluations = new java.util.ArrayList<>();
+        if (!Files.exists(file)) return evaluations;
+        try {
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                com.fasterxml.jackson.databind.JsonNode node;
+                try {
+                    node = json.readTree(line);
+                } catch (IOException e) {
+                    continue;  // a line cut short by a kill
+                }
+                if (node.path("step").asLong(Long.MAX_VALUE) > step) continue;
+                kept.append(line).append('\n');
+                if ("eval".equals(node.path("type").asText())) {
+                    Map<String, ModelEvaluation> models = new java.util.LinkedHashMap<>();
+                    node.get("models").fields().forEachRemaining(e -> models.put(e.getKey(),
+                            new ModelEvaluation(e.getValue().get("accuracy").asDouble(), e.getValue().get("loss").asDouble(),
+                                    e.getValue().path("examples").asLong())));
+                    evaluations.add(new EvaluationRecord(node.get("step").asLong(), models));
+                }
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, kept.toString(), StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + file, e);
+        }
+        return evaluations;
+    }
+
     @Override
     public void onStep(OnlineTrainer trainer, StepRecord r) {
         if (r.step() % logEvery != 0 && r.step() != r.totalSteps()) return;
@@ -47,7 +84,8 @@ public final class MetricsLog implements RunListener, AutoCloseable {
         ObjectNode line = json.createObjectNode().put("type", "eval").put("step", record.step());
         ObjectNode models = line.putObject("models");
         for (Map.Entry<String, ModelEvaluation> e : record.models().entrySet()) {
-            models.putObject(e.getKey()).put("accuracy", e.getValue().accuracy()).put("loss", e.getValue().loss());
+            models.putObject(e.getKey()).put("accuracy", e.getValue().accuracy()).put("loss", e.getValue().loss())
+                    .put("examples", e.getValue().examples());
         }
         write(line);
     }

@@ -50,6 +50,11 @@ public final class PeriodicEvaluation implements RunListener {
         sinks.forEach(s -> s.accept(record));
     }
 
+    /** Evaluations logged before a resume, so the report's history is whole. */
+    public void restoreHistory(List<EvaluationRecord> earlier) {
+        history.addAll(0, earlier);
+    }
+
     public List<EvaluationRecord> history() {
         return List.copyOf(history);
     }

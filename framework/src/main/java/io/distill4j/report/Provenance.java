@@ -11,5 +11,17 @@ import java.util.Map;
  */
 public record Provenance(String distill4jVersion, String gitCommit, String java, String os, String arch,
                          NativeRuntime runtime, long seed, String configHash, String dataset,
-                         Map<String, String> dataSha256, List<String> commandLine, String createdAt) {
+                         Map<String, String> dataSha256, List<String> commandLine, String createdAt,
+                         List<Resume> resumes) {
+    /** One continuation of the run: from which checkpoint step, by which command, with which config keys changed (if allowed). */
+    public record Resume(long fromStep, List<String> commandLine, String at, List<String> changedConfigKeys,
+                         NativeRuntime runtime) {
+    }
+
+    public Provenance withResume(Resume resume) {
+        List<Resume> all = new java.util.ArrayList<>(resumes == null ? List.of() : resumes);
+        all.add(resume);
+        return new Provenance(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256,
+                commandLine, createdAt, all);
+    }
 }

@@ -25,7 +25,11 @@ public final class ProvenanceCollector {
                 System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"), System.getProperty("os.arch"),
                 NativeRuntime.describe(), seed, configHash, dataset, dataSha256, commandLine,
-                OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+                now(), List.of());
+    }
+
+    public static String now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
     /** The framework version, filtered into a resource at build time. */

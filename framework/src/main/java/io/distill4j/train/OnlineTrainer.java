@@ -41,6 +41,7 @@ public final class OnlineTrainer {
     private final List<RunListener> listeners = new ArrayList<>();
     private final SignalChannel channel = new SignalChannel();
     private long step;
+    private volatile boolean stopRequested;
 
     public OnlineTrainer(List<Participant> participants, LabeledSplit train, DistillSpec distill, int epochs,
                          int batchSize, long seed) {
@@ -86,14 +87,29 @@ public final class OnlineTrainer {
         return channel;
     }
 
-    /** Runs every remaining step, then notifies listeners that training finished. */
-    public void run() {
+    /**
+     * Runs every remaining step, then notifies listeners that training finished. A {@link #requestStop()}
+     * (from a signal handler) ends the loop after the current step; listeners then see {@code onInterrupt}.
+     *
+     * @return true if all steps ran, false if stopped early
+     */
+    public boolean run() {
         listeners.forEach(l -> l.onStart(this));
-        while (step < totalSteps) {
+        while (step < totalSteps && !stopRequested) {
             StepRecord record = advance();
             listeners.forEach(l -> l.onStep(this, record));
         }
+        if (step < totalSteps) {
+            listeners.forEach(l -> l.onInterrupt(this));
+            return false;
+        }
         listeners.forEach(l -> l.onFinish(this));
+        return true;
+    }
+
+    /** Asks the loop to stop after the step in progress; safe to call from any thread. */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     /** One online step over the next batch. */
@@ -137,7 +153,8 @@ public final class OnlineTrainer {
                 if (publishStep) channel.publish(new Signal(p.name(), SignalKind.LOGITS, step, signalValues(p, x, trainingPass)));
             }
         }
-        return new StepRecord(step, cursor.epoch(), totalSteps, losses, burnIn, publishStep);
+        boolean epochEnd = cursor.positionInEpoch() == cursor.stepsPerEpoch();
+        return new StepRecord(step, cursor.epoch(), totalSteps, losses, burnIn, publishStep, epochEnd);
     }
 
     private static INDArray signalValues(Participant p, INDArray x, INDArray trainingPass) {

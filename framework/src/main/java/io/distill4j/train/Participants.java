@@ -19,6 +19,17 @@ public final class Participants {
     public static final long SEED_STRIDE = 7919L;
 
     public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory) {
+        return assemble(models, (spec, head, i) -> factory.build(spec, head, distill.temperature(), distill.alpha(),
+                seed + SEED_STRIDE * i));
+    }
+
+    /** Supplies the network of model {@code index} (in step order): freshly built, or restored from a checkpoint. */
+    @FunctionalInterface
+    public interface NetworkSource {
+        MultiLayerNetwork network(ModelSpec spec, Head head, int index);
+    }
+
+    public static List<Participant> assemble(ModelsSpec models, NetworkSource networks) {
         List<ModelSpec> all = models.all();
         List<Participant> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -27,7 +38,7 @@ public final class Participants {
             String source = spec.learnsFromLabelsOnly() ? null : publisherName(models, spec.learnsFrom());
             boolean publishes = isSourceOfAnyone(models, role);
             Head head = source == null ? Head.LABELS : Head.DISTILL;
-            MultiLayerNetwork net = factory.build(spec, head, distill.temperature(), distill.alpha(), seed + SEED_STRIDE * i);
+            MultiLayerNetwork net = networks.network(spec, head, i);
             out.add(new Participant(spec.name(), role, spec, net, source, publishes));
         }
         return out;

@@ -13,4 +13,8 @@ public interface RunListener {
 
     default void onFinish(OnlineTrainer trainer) {
     }
+
+    /** The loop stopped early on request (SIGINT/SIGTERM), after a complete step. */
+    default void onInterrupt(OnlineTrainer trainer) {
+    }
 }

@@ -2,16 +2,18 @@ package io.distill4j.data;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPOutputStream;
 
+import static io.distill4j.data.IdxFixtures.images;
+import static io.distill4j.data.IdxFixtures.labels;
+import static io.distill4j.data.IdxFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -20,117 +22,172 @@ class IdxReaderTest {
     @TempDir
     Path dir;
 
-    static byte[] images(int magic, int n, int rows, int cols, int payloadBytes) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(magic);
-        out.writeInt(n);
-        out.writeInt(rows);
-        out.writeInt(cols);
-        for (int i = 0; i < payloadBytes; i++) out.writeByte(i % 256);
-        return bytes.toByteArray();
-    }
-
-    static byte[] labels(int magic, int... values) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(magic);
-        out.writeInt(values.length);
-        for (int v : values) out.writeByte(v);
-        return bytes.toByteArray();
-    }
-
-    private Path file(String name, byte[] content) throws IOException {
-        Path f = dir.resolve(name);
-        if (name.endsWith(".gz")) {
-            try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
-                out.write(content);
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".gz"})
+    void readsIdxPairScaledToUnitRange(String suffix) throws IOException {
+        // 3 images of 2x3 pixels valued 0..17 in file order
+        Path img = write(dir, "img" + suffix, images(3, 2, 3));
+        Path lab = write(dir, "lab" + suffix, labels(2, 0, 9));
+        LabeledSplit s = IdxReader.read(img, lab, 10, 0);
+        assertThat(s.size()).isEqualTo(3);
+        assertThat(s.numClasses()).isEqualTo(10);
+        assertThat(s.features().dataType()).isEqualTo(DataType.FLOAT);
+        assertThat(s.features().shape()).containsExactly(3, 6);
+        assertThat(s.features().ordering()).isEqualTo('c');
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 6; j++) {
+                assertThat(s.features().getFloat(i, j)).isCloseTo((i * 6 + j) / 255f, within(1e-7f));
             }
-        } else {
-            Files.write(f, content);
         }
-        return f;
+        assertThat(s.labels()).containsExactly(2, 0, 9);
     }
 
     @Test
-    void readsRawAndGzippedIdxScaledToUnitRange() throws IOException {
-        for (String suffix : new String[]{"", ".gz"}) {
-            Path img = file("img" + suffix, images(0x803, 3, 2, 2, 12));
-            Path lab = file("lab" + suffix, labels(0x801, 2, 0, 9));
-            LabeledSplit s = IdxReader.read(img, lab, 10, 0);
-            assertThat(s.size()).isEqualTo(3);
-            assertThat(s.features().shape()).containsExactly(3, 4);
-            assertThat(s.features().getFloat(1, 3)).isCloseTo(7 / 255f, within(1e-7f));
-            assertThat(s.labels()).containsExactly(2, 0, 9);
-        }
-        LabeledSplit limited = IdxReader.read(dir.resolve("img"), dir.resolve("lab"), 10, 2);
-        assertThat(limited.size()).isEqualTo(2);
-        assertThat(limited.features().rows()).isEqualTo(2);
+    void pixelsAreUnsignedAndScaledByTwoFiftyFive() throws IOException {
+        // 1 image of 16x16 = 256 pixels valued 0..255: bytes >= 128 must not come out negative
+        Path img = write(dir, "img", images(1, 16, 16));
+        Path lab = write(dir, "lab", labels(1));
+        LabeledSplit s = IdxReader.read(img, lab, 2, 0);
+        assertThat(s.features().getFloat(0, 0)).isEqualTo(0f);
+        assertThat(s.features().getFloat(0, 128)).isCloseTo(128 / 255f, within(1e-7f));
+        assertThat(s.features().getFloat(0, 255)).isEqualTo(1f);
+        assertThat(s.features().minNumber().floatValue()).isEqualTo(0f);
+        assertThat(s.features().maxNumber().floatValue()).isEqualTo(1f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".gz"})
+    void limitKeepsTheFirstExamples(String suffix) throws IOException {
+        Path img = write(dir, "img" + suffix, images(4, 2, 2));
+        Path lab = write(dir, "lab" + suffix, labels(3, 1, 4, 1));
+        LabeledSplit two = IdxReader.read(img, lab, 5, 2);
+        assertThat(two.size()).isEqualTo(2);
+        assertThat(two.features().shape()).containsExactly(2, 4);
+        assertThat(two.labels()).containsExactly(3, 1);
+        assertThat(two.features().getFloat(1, 3)).isCloseTo(7 / 255f, within(1e-7f));
+        assertThat(IdxReader.read(img, lab, 5, 100).size()).as("limit above the count keeps all").isEqualTo(4);
     }
 
     @Test
-    void wrongMagicNamesTheFile() throws IOException {
-        Path img = file("swapped", labels(0x801, 1, 2));
-        Path lab = file("lab", labels(0x801, 1, 2));
+    void wrongImageMagicNamesTheFileAndBothMagics() throws IOException {
+        Path img = write(dir, "swapped", labels(1, 2));     // a label file where images are expected
+        Path lab = write(dir, "lab", labels(1, 2));
         assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
                 .hasMessage(img + ": not an IDX image file (magic 0x00000801, expected 0x00000803)");
     }
 
     @Test
-    void truncatedFilesNameTheFileAndTheByteCounts() throws IOException {
-        Path img = file("short-img", images(0x803, 3, 2, 2, 11));
-        Path lab = file("lab", labels(0x801, 1, 2, 3));
+    void wrongLabelMagicNamesTheFile() throws IOException {
+        Path img = write(dir, "img", images(2, 2, 2));
+        Path lab = write(dir, "not-labels", images(2, 2, 2));
         assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
-                .hasMessageContaining("short-img: truncated, expected 28 bytes").hasMessageContaining("found 27");
-        Path okImg = file("img", images(0x803, 3, 2, 2, 12));
-        byte[] l = labels(0x801, 1, 2, 3);
-        Path shortLab = file("short-lab", Arrays.copyOf(l, l.length - 1));
-        assertThatThrownBy(() -> IdxReader.read(okImg, shortLab, 10, 0)).hasMessageContaining("short-lab: truncated");
-        Path header = file("header-only", new byte[]{0, 0, 8});
-        assertThatThrownBy(() -> IdxReader.read(header, lab, 10, 0)).hasMessageContaining("header-only: truncated, 3 bytes");
+                .hasMessage(lab + ": not an IDX label file (magic 0x00000803, expected 0x00000801)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", ".gz"})
+    void truncatedImagesNameTheFileAndByteCounts(String suffix) throws IOException {
+        Path img = write(dir, "short-img" + suffix, images(IdxReader.IMAGES_MAGIC, 3, 2, 2, 11)); // needs 12
+        Path lab = write(dir, "lab", labels(1, 2, 3));
+        assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(img + ": truncated, expected 28")
+                .hasMessageContaining("[3, 2, 2]")
+                .hasMessageEndingWith("but found 27");
+    }
+
+    @Test
+    void truncatedLabelsNameTheFileAndByteCounts() throws IOException {
+        Path img = write(dir, "img", images(3, 2, 2));
+        byte[] l = labels(1, 2, 3);
+        Path lab = write(dir, "short-lab", Arrays.copyOf(l, l.length - 1));
+        assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessage(lab + ": truncated, expected 11 bytes for dimensions [3] but found 10");
+    }
+
+    @Test
+    void truncatedHeaderIsReportedWithTheBytesFound() throws IOException {
+        Path lab = write(dir, "lab", labels(1));
+        Path tiny = write(dir, "tiny", new byte[]{0, 0, 8});
+        assertThatThrownBy(() -> IdxReader.read(tiny, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessage(tiny + ": truncated, expected at least 16 bytes (IDX image header) but found 3");
+        Path header = write(dir, "half-header", Arrays.copyOf(images(1, 1, 1), 10));
+        assertThatThrownBy(() -> IdxReader.read(header, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessage(header + ": truncated, expected at least 16 bytes (IDX image header) but found 10");
+    }
+
+    @Test
+    void gzipCutOffMidStreamIsTruncated() throws IOException {
+        Path full = write(dir, "full.gz", images(50, 28, 28));
+        byte[] gz = Files.readAllBytes(full);
+        Path cut = dir.resolve("cut.gz");
+        Files.write(cut, Arrays.copyOf(gz, gz.length / 2));
+        Path lab = write(dir, "lab", labels(new int[50]));
+        assertThatThrownBy(() -> IdxReader.read(cut, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(cut + ": truncated, expected 39216 uncompressed bytes");
     }
 
     @Test
     void labelOutOfRangeNamesFileIndexAndValue() throws IOException {
-        Path img = file("img", images(0x803, 3, 2, 2, 12));
-        Path lab = file("lab", labels(0x801, 1, 12, 3));
+        Path img = write(dir, "img", images(3, 2, 2));
+        Path lab = write(dir, "lab", labels(1, 12, 3));
         assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
                 .hasMessage(lab + ": label 12 at index 1 is out of range; expected 0..9");
     }
 
     @Test
+    void labelsBeyondTheLimitAreCheckedToo() throws IOException {
+        Path img = write(dir, "img", images(3, 2, 2));
+        Path lab = write(dir, "lab", labels(1, 2, 200));
+        assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 1)).isInstanceOf(DataException.class)
+                .hasMessage(lab + ": label 200 at index 2 is out of range; expected 0..9");
+    }
+
+    @Test
     void countMismatchNamesBothFiles() throws IOException {
-        Path img = file("img", images(0x803, 3, 2, 2, 12));
-        Path lab = file("lab", labels(0x801, 1, 2));
+        Path img = write(dir, "img", images(3, 2, 2));
+        Path lab = write(dir, "lab", labels(1, 2));
         assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
-                .hasMessageContaining("img holds 3 images").hasMessageContaining("lab holds 2 labels");
+                .hasMessage(img + " holds 3 images but " + lab + " holds 2 labels; expected the same count");
     }
 
     @Test
     void corruptGzipIsADataError() throws IOException {
-        Path img = file("img.gz", new byte[]{0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
-        Path lab = file("lab", labels(0x801, 1));
+        Path img = dir.resolve("img.gz");
+        Files.write(img, new byte[]{0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});   // gzip magic, then garbage
+        Path raw = dir.resolve("raw-named.gz");
+        Files.write(raw, images(1, 1, 1));                                  // not gzipped at all
+        Path lab = write(dir, "lab", labels(1));
         assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
-                .hasMessageContaining("img.gz: cannot be read as a gzipped IDX image file");
+                .hasMessageStartingWith(img + ": ");
+        assertThatThrownBy(() -> IdxReader.read(raw, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(raw + ": cannot be read as a gzipped IDX image file");
     }
 
     @Test
-    void missingDataSaysHowToFetchIt() {
-        assertThatThrownBy(() -> DatasetLoader.load("mnist", dir.resolve("nowhere"), 0, 0)).isInstanceOf(DataException.class)
-                .hasMessage("mnist data not found in " + dir.resolve("nowhere")
-                        + " (missing train-images-idx3-ubyte); fetch it with: scripts/fetch-data mnist");
+    void missingFileNamesIt() throws IOException {
+        Path lab = write(dir, "lab", labels(1));
+        Path img = dir.resolve("absent-images");
+        assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessage(img + ": IDX image file not found");
     }
 
     @Test
-    void loaderRecordsChecksumsOfEveryFile() throws IOException {
-        DatasetInfo info = DatasetRegistry.get("mnist");
-        file(info.trainImages(), images(0x803, 4, 28, 28, 4 * 784));
-        file(info.trainLabels(), labels(0x801, 1, 2, 3, 4));
-        file(info.testImages(), images(0x803, 2, 28, 28, 2 * 784));
-        file(info.testLabels(), labels(0x801, 5, 6));
-        LoadedDataset d = DatasetLoader.load("mnist", dir, 0, 0);
-        assertThat(d.train().size()).isEqualTo(4);
-        assertThat(d.test().labels()).containsExactly(5, 6);
-        assertThat(d.sha256()).hasSize(4).allSatisfy((k, v) -> assertThat(v).hasSize(64));
+    void absurdHeaderDimensionsAreRejectedWithoutAllocatingThem() throws IOException {
+        Path img = write(dir, "huge", images(IdxReader.IMAGES_MAGIC, Integer.MAX_VALUE, 28, 28, 10));
+        Path lab = write(dir, "lab", labels(1));
+        assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessageStartingWith(img + ": IDX header dimensions");
+        Path big = write(dir, "big", images(IdxReader.IMAGES_MAGIC, 1_000_000, 28, 28, 10));  // 784 MB promised
+        assertThatThrownBy(() -> IdxReader.read(big, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessage(big + ": truncated, expected 784000016 bytes for dimensions [1000000, 28, 28] but found 26");
+    }
+
+    @Test
+    void messagesAreOneLine() throws IOException {
+        Path img = dir.resolve("img.gz");
+        Files.write(img, new byte[]{0x1f, (byte) 0x8b, 8, 0, 1, 2, 3});
+        Path lab = write(dir, "lab", labels(1));
+        assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
+                .extracting(Throwable::getMessage).asString().doesNotContain("\n");
     }
 }

@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 /** The {@code distill4j} command: subcommands, exit codes, and one-line errors for user mistakes. */
 @Command(name = "distill4j", mixinStandardHelpOptions = true, versionProvider = Distill4j.Version.class,
         description = "Online knowledge distillation on the JVM: a teacher, a teaching assistant and a ladder of students trained at the same time.",
-        subcommands = {TrainCommand.class, ValidateCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, ResumeCommand.class, ValidateCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:ok",
             "1:internal error",
@@ -21,7 +21,9 @@ import java.io.UncheckedIOException;
             "4:checkpoint missing or incompatible",
             "5:training diverged (NaN/Inf loss)",
             "6:data missing or malformed",
-            "7:compute backend unavailable (e.g. no CUDA device/driver)"})
+            "7:compute backend unavailable (e.g. no CUDA device/driver)",
+            "130:interrupted by SIGINT (Ctrl-C) after writing a checkpoint; continue with resume",
+            "143:interrupted by SIGTERM after writing a checkpoint; continue with resume"})
 public final class Distill4j {
     private static final Logger LOG = LogManager.getLogger(Distill4j.class);
 

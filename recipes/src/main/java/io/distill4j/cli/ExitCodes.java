@@ -1,5 +1,6 @@
 package io.distill4j.cli;
 
+import io.distill4j.checkpoint.CheckpointException;
 import io.distill4j.config.ConfigException;
 import io.distill4j.data.DataException;
 import io.distill4j.train.DivergenceException;
@@ -15,6 +16,9 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
     public static final int DIVERGED = 5;
     public static final int DATA = 6;
     public static final int BACKEND = 7;
+    /** 128 + signal number, as shells report a process stopped by SIGINT / SIGTERM. */
+    public static final int INTERRUPTED_INT = 130;
+    public static final int INTERRUPTED_TERM = 143;
 
     @Override
     public int getExitCode(Throwable t) {
@@ -25,6 +29,7 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
         if (t instanceof ConfigException) return CONFIG;
         if (t instanceof DataException) return DATA;
         if (t instanceof DivergenceException) return DIVERGED;
+        if (t instanceof CheckpointException) return CHECKPOINT;
         if (t instanceof BackendUnavailableException) return BACKEND;
         if (t instanceof UserInputException u) return u.exitCode();
         if (t instanceof CommandLine.ParameterException) return USAGE;

@@ -1,10 +1,17 @@
 package io.distill4j.recipes;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distill4j.checkpoint.CheckpointException;
+import io.distill4j.checkpoint.CheckpointListener;
+import io.distill4j.checkpoint.CheckpointStore;
 import io.distill4j.checkpoint.RunDirectory;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.RunConfig;
 import io.distill4j.data.DatasetLoader;
+import io.distill4j.data.EpochCursor;
 import io.distill4j.data.LoadedDataset;
+import io.distill4j.loss.SoftLogitKdLoss;
+import io.distill4j.model.Head;
 import io.distill4j.model.NetworkFactory;
 import io.distill4j.report.EvaluationRecord;
 import io.distill4j.report.Evaluator;
@@ -15,6 +22,7 @@ import io.distill4j.report.PeriodicEvaluation;
 import io.distill4j.report.Provenance;
 import io.distill4j.report.ProvenanceCollector;
 import io.distill4j.report.RunReport;
+import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
 import io.distill4j.train.Participants;
@@ -22,8 +30,11 @@ import io.distill4j.train.Role;
 import io.distill4j.train.RunListener;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,45 +60,113 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     @Override
-    public RunReport run(RunContext context) {
+    public RunOutcome train(RunContext context) {
         RunConfig config = context.config().config();
         RunDirectory dir = context.directory();
-        long start = System.nanoTime();
-        LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()),
-                config.data().trainLimit(), config.data().testLimit());
-        LOG.info("data: {} train / {} test examples of {} from {}", data.train().size(), data.test().size(),
-                config.data().dataset(), config.data().root());
-
+        LoadedDataset data = load(config);
         Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
                 config.data().dataset(), data.sha256(), context.commandLine());
         dir.writeText(dir.configFile(), context.config().yaml());
         dir.writeJson(dir.provenanceFile(), provenance);
-        LOG.info("runtime: {} binary {}, {} OpenMP thread(s); seed {}", provenance.runtime().backend(),
-                provenance.runtime().binary(), provenance.runtime().ompThreads(), config.training().seed());
+        logRuntime(provenance.runtime(), config);
+        List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
+                factory(data));
+        OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
+                config.training().batchSize(), config.training().seed());
+        return execute(context, data, trainer, provenance, List.of(), 0.0);
+    }
 
-        NetworkFactory factory = new NetworkFactory(data.info().numClasses(), data.info().height(), data.info().width(),
-                data.info().channels(), DataType.FLOAT);
-        List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(), factory);
-        for (Participant p : participants) {
+    @Override
+    public RunOutcome resume(RunContext context, CheckpointStore.Loaded checkpoint, List<String> changedConfigKeys) {
+        RunConfig config = context.config().config();
+        RunDirectory dir = context.directory();
+        LoadedDataset data = load(config);
+        Provenance provenance = readProvenance(dir).withResume(new Provenance.Resume(checkpoint.state().step(),
+                context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, NativeRuntime.describe()));
+        dir.writeJson(dir.provenanceFile(), provenance);
+        if (!changedConfigKeys.isEmpty()) dir.writeText(dir.configFile(), context.config().yaml());
+        logRuntime(provenance.runtime(), config);
+        List<Participant> participants = Participants.assemble(config.models(),
+                (spec, head, i) -> restore(checkpoint, spec, head, config));
+        EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
+        long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
+        OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,
+                config.training().seed(), totalSteps);
+        List<EvaluationRecord> earlier = MetricsLog.truncateAfter(dir.metricsFile(), checkpoint.state().step());
+        LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
+        return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds());
+    }
+
+    private static MultiLayerNetwork restore(CheckpointStore.Loaded checkpoint, ModelSpec spec, Head head, RunConfig config) {
+        MultiLayerNetwork net = checkpoint.restore(spec.name());
+        LossLayer loss = (LossLayer) net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
+        boolean distills = loss.getLossFn() instanceof SoftLogitKdLoss;
+        if (distills != (head == Head.DISTILL)) {
+            throw new CheckpointException("model '" + spec.name() + "' was checkpointed learning from "
+                    + (distills ? "soft targets" : "labels") + " but the config now says learnsFrom: " + spec.learnsFrom()
+                    + "; a checkpointed model cannot change what it learns from");
+        }
+        if (distills) ((SoftLogitKdLoss) loss.getLossFn()).setTemperature(config.distill().temperature());
+        return net;
+    }
+
+    private RunOutcome execute(RunContext context, LoadedDataset data, OnlineTrainer trainer, Provenance provenance,
+                               List<EvaluationRecord> earlierEvaluations, double previousSeconds) {
+        RunConfig config = context.config().config();
+        RunDirectory dir = context.directory();
+        for (Participant p : trainer.participants()) {
             LOG.info("{} {} ({}, {} params) learns from {}", p.role().id(), p.name(), p.spec().family(),
                     String.format(Locale.ROOT, "%,d", p.parameterCount()), p.source() == null ? "labels" : p.source());
         }
-        OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
-                config.training().batchSize(), config.training().seed());
         PeriodicEvaluation evaluation = new PeriodicEvaluation(new Evaluator(data.test()), config.training().evalEvery());
+        evaluation.restoreHistory(earlierEvaluations);
+        CheckpointListener checkpoints = new CheckpointListener(new CheckpointStore(dir.root()), config.checkpoint(),
+                context.config().hash(), context.config().yaml(), config.training().seed(), previousSeconds);
+        boolean completed;
         try (MetricsLog metrics = new MetricsLog(dir.metricsFile(), config.training().logEvery())) {
             evaluation.onEvaluation(metrics::onEvaluation).onEvaluation(OnlineDistillationRecipe::logEvaluation);
-            trainer.addListener(metrics).addListener(evaluation);
+            // order matters: metrics and evaluation see a step before it is checkpointed
+            trainer.addListener(metrics).addListener(evaluation).addListener(checkpoints);
             for (RunListener l : context.listeners()) trainer.addListener(l);
-            trainer.run();
+            completed = trainer.run();
         }
-
-        for (Participant p : participants) {
+        if (!completed) {
+            return new RunOutcome(false, trainer.step(), trainer.totalSteps(), null, checkpoints.lastCheckpoint(),
+                    checkpoints.trainingSeconds());
+        }
+        for (Participant p : trainer.participants()) {
             if (p.role() == Role.STUDENT) dir.writeModel(dir.studentFile(p.name()), NetworkFactory.deployable(p.net()));
         }
-        RunReport report = report(config, trainer, evaluation.last(), provenance, (System.nanoTime() - start) / 1e9);
+        RunReport report = report(config, trainer, evaluation.last(), provenance, checkpoints.trainingSeconds());
         dir.writeJson(dir.reportFile(), report);
-        return report;
+        return new RunOutcome(true, trainer.step(), trainer.totalSteps(), report, checkpoints.lastCheckpoint(),
+                checkpoints.trainingSeconds());
+    }
+
+    private static LoadedDataset load(RunConfig config) {
+        LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()),
+                config.data().trainLimit(), config.data().testLimit());
+        LOG.info("data: {} train / {} test examples of {} from {}", data.train().size(), data.test().size(),
+                config.data().dataset(), config.data().root());
+        return data;
+    }
+
+    private static NetworkFactory factory(LoadedDataset data) {
+        return new NetworkFactory(data.info().numClasses(), data.info().height(), data.info().width(), data.info().channels(),
+                DataType.FLOAT);
+    }
+
+    private static void logRuntime(NativeRuntime runtime, RunConfig config) {
+        LOG.info("runtime: {} binary {}, {} OpenMP thread(s); seed {}", runtime.backend(), runtime.binary(),
+                runtime.ompThreads(), config.training().seed());
+    }
+
+    private static Provenance readProvenance(RunDirectory dir) {
+        try {
+            return new ObjectMapper().readValue(dir.provenanceFile().toFile(), Provenance.class);
+        } catch (IOException e) {
+            throw new CheckpointException(dir.provenanceFile() + " is missing or unreadable; the run folder is damaged", e);
+        }
     }
 
     private static RunReport report(RunConfig config, OnlineTrainer trainer, EvaluationRecord last, Provenance provenance,

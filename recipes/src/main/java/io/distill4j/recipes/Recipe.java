@@ -1,6 +1,8 @@
 package io.distill4j.recipes;
 
-import io.distill4j.report.RunReport;
+import io.distill4j.checkpoint.CheckpointStore;
+
+import java.util.List;
 
 /** A training scheme selected by the config's {@code recipe} key. */
 public interface Recipe {
@@ -9,5 +11,9 @@ public interface Recipe {
     /** Short description shown by {@code distill4j info}. */
     String description();
 
-    RunReport run(RunContext context);
+    /** A fresh run in an empty run folder. */
+    RunOutcome train(RunContext context);
+
+    /** Continues a run from a verified checkpoint; {@code changedConfigKeys} were allowed by the user and go into provenance. */
+    RunOutcome resume(RunContext context, CheckpointStore.Loaded checkpoint, List<String> changedConfigKeys);
 }

@@ -1,0 +1,251 @@
+package io.distill4j.checkpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checkpoints in {@code <run>/checkpoints/step-NNNNNNNN/}. Writing is crash-safe: files go into a hidden
+ * temporary folder and are fsynced, the manifest with every file's SHA-256 is written last, the folder is
+ * renamed into place and {@code latest} is replaced atomically. A process killed at any instant leaves the
+ * previous complete checkpoint, or the new one; loading verifies the manifest and skips anything else.
+ */
+public final class CheckpointStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Pattern NAME = Pattern.compile("step-(\\d{8})");
+    static final String MANIFEST = "manifest.json";
+    static final String STATE = "state.json";
+    static final String LATEST = "latest";
+    /** The resolved config the checkpointed run was using, so a resume can list exactly which keys changed. */
+    public static final String CONFIG = "config.yaml";
+
+    private final Path root;
+
+    public CheckpointStore(Path runDir) {
+        this.root = runDir.resolve("checkpoints");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public static String name(long step) {
+        return String.format("step-%08d", step);
+    }
+
+    /** Writes a complete checkpoint of {@code models} (name → network, with updater state) and {@code state}; keeps the newest {@code keep}. */
+    public Path write(Map<String, MultiLayerNetwork> models, TrainerState state, String configYaml, int keep) {
+        String name = name(state.step());
+        Path target = root.resolve(name);
+        Path tmp = root.resolve("." + name + ".tmp");
+        try {
+            Files.createDirectories(root);
+            deleteRecursively(tmp);
+            Files.createDirectories(tmp);
+            Map<String, String> sums = new TreeMap<>();
+            for (Map.Entry<String, MultiLayerNetwork> e : models.entrySet()) {
+                Path f = tmp.resolve(e.getKey() + ".zip");
+                ModelSerializer.writeModel(e.getValue(), f.toFile(), true);
+                sums.put(f.getFileName().toString(), syncAndHash(f));
+            }
+            Path configFile = tmp.resolve(CONFIG);
+            Files.writeString(configFile, configYaml, StandardCharsets.UTF_8);
+            sums.put(CONFIG, syncAndHash(configFile));
+            Path stateFile = tmp.resolve(STATE);
+            Files.write(stateFile, JSON.writeValueAsBytes(state));
+            sums.put(STATE, syncAndHash(stateFile));
+            Path manifest = tmp.resolve(MANIFEST);
+            Files.write(manifest, JSON.writeValueAsBytes(new Manifest(Manifest.FORMAT_VERSION, state.step(), state.configHash(), sums)));
+            syncAndHash(manifest);
+            syncDirectory(tmp);
+            if (Files.exists(target)) deleteRecursively(target);  // a re-run of the same step after resume
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(root);
+            Path latestTmp = root.resolve(LATEST + ".tmp");
+            Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8);
+            syncAndHash(latestTmp);
+            Files.move(latestTmp, root.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(root);
+        } catch (IOException e) {
+            try {
+                deleteRecursively(tmp);
+            } catch (IOException ignored) {
+                // the hidden temporary folder is never read; leaving it is harmless
+            }
+            throw new CheckpointException("cannot write checkpoint " + name + " in " + root + " (" + describe(e)
+                    + "); the previous checkpoint is intact", e);
+        }
+        prune(keep);
+        return target;
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied: " + m;
+        if (m != null && m.contains("No space left")) return "no space left on device";
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** Complete checkpoint folders, newest first (by step). Temporary folders are never listed. */
+    public List<Path> list() {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) return out;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path d : dirs) if (Files.isDirectory(d) && NAME.matcher(d.getFileName().toString()).matches()) out.add(d);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot list checkpoints in " + root + " (" + e.getMessage() + ")", e);
+        }
+        out.sort(Comparator.comparingLong(CheckpointStore::stepOf).reversed());
+        return out;
+    }
+
+    static long stepOf(Path dir) {
+        Matcher m = NAME.matcher(dir.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** Checks the manifest and every file's SHA-256; returns the problem in one phrase, or empty if valid. */
+    public Optional<String> verify(Path dir) {
+        Manifest manifest;
+        try {
+            manifest = JSON.readValue(dir.resolve(MANIFEST).toFile(), Manifest.class);
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return Optional.of("no manifest.json (incomplete)");
+        } catch (IOException e) {
+            return Optional.of("manifest.json is unreadable or truncated");
+        }
+        if (manifest.formatVersion() != Manifest.FORMAT_VERSION) {
+            return Optional.of("checkpoint format " + manifest.formatVersion() + ", this version reads " + Manifest.FORMAT_VERSION);
+        }
+        if (manifest.sha256() == null || !manifest.sha256().containsKey(STATE) || !manifest.sha256().containsKey(CONFIG)) {
+            return Optional.of("manifest.json does not list state.json and config.yaml");
+        }
+        for (Map.Entry<String, String> e : manifest.sha256().entrySet()) {
+            Path f = dir.resolve(e.getKey());
+            if (!Files.isRegularFile(f)) return Optional.of(e.getKey() + " is missing");
+            try {
+                if (!hash(f).equals(e.getValue())) return Optional.of(e.getKey() + " does not match its SHA-256 (corrupted)");
+            } catch (IOException ex) {
+                return Optional.of(e.getKey() + " cannot be read");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A verified checkpoint read back: the trainer state, and the path of each model's zip by name. */
+    public record Loaded(Path dir, TrainerState state, Map<String, Path> models) {
+        public Path configFile() {
+            return dir.resolve(CONFIG);
+        }
+
+        public MultiLayerNetwork restore(String name) {
+            Path f = models.get(name);
+            if (f == null) throw new CheckpointException(dir + " has no model '" + name + "'; the config names a model the run never had");
+            try {
+                return ModelSerializer.restoreMultiLayerNetwork(f.toFile(), true);
+            } catch (IOException e) {
+                throw new CheckpointException("cannot restore " + f + " (" + e.getMessage() + ")", e);
+            }
+        }
+    }
+
+    /**
+     * The newest valid checkpoint at or before {@code maxStep} (null = the newest of all); each invalid one met on
+     * the way is reported to {@code skipped} in one line. Throws if none is valid.
+     */
+    public Loaded loadNewestValid(Long maxStep, java.util.function.Consumer<String> skipped) {
+        List<Path> all = list();
+        if (all.isEmpty()) throw new CheckpointException("no checkpoint in " + root);
+        for (Path dir : all) {
+            if (maxStep != null && stepOf(dir) > maxStep) continue;
+            Optional<String> problem = verify(dir);
+            if (problem.isPresent()) {
+                skipped.accept("checkpoint " + dir.getFileName() + " is not usable: " + problem.get());
+                continue;
+            }
+            try {
+                TrainerState state = JSON.readValue(dir.resolve(STATE).toFile(), TrainerState.class);
+                Map<String, Path> models = new LinkedHashMap<>();
+                try (DirectoryStream<Path> zips = Files.newDirectoryStream(dir, "*.zip")) {
+                    for (Path z : zips) models.put(z.getFileName().toString().replaceFirst("\\.zip$", ""), z);
+                }
+                return new Loaded(dir, state, models);
+            } catch (IOException e) {
+                skipped.accept("checkpoint " + dir.getFileName() + " is not usable: state.json cannot be read");
+            }
+        }
+        throw new CheckpointException("no valid checkpoint in " + root
+                + (maxStep == null ? "" : " at or before step " + maxStep) + " (all " + all.size() + " failed verification)");
+    }
+
+    private void prune(int keep) {
+        List<Path> all = list();
+        for (int i = keep; i < all.size(); i++) {
+            try {
+                deleteRecursively(all.get(i));
+            } catch (IOException e) {
+                LOG.warn("could not delete old checkpoint {}: {}", all.get(i), e.getMessage());
+            }
+        }
+    }
+
+    private static String syncAndHash(Path f) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        return hash(f);
+    }
+
+    static String hash(Path f) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.distill4j.checkpoint;
+
+import io.distill4j.data.EpochCursor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CheckpointStoreTest {
+    @TempDir
+    Path run;
+
+    private static MultiLayerNetwork net(long seed) {
+        MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed).updater(new Adam(0.01)).list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3).activation(Activation.SOFTMAX).build())
+                .build());
+        n.init();
+        return n;
+    }
+
+    private static TrainerState state(long step) {
+        return new TrainerState(step, 100, new EpochCursor.State(64, 8, 1, 0, (int) step % 8), 1, "hash", step * 0.5);
+    }
+
+    private Path write(CheckpointStore store, long step, int keep) {
+        Map<String, MultiLayerNetwork> models = new LinkedHashMap<>();
+        models.put("teacher", net(step));
+        models.put("s1", net(step + 100));
+        return store.write(models, state(step), "name: x\n", keep);
+    }
+
+    private final List<String> skipped = new ArrayList<>();
+
+    @Test
+    void writesACompleteVerifiedCheckpointAndPointsLatestAtIt() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        Path dir = write(store, 4, 3);
+        assertThat(dir.getFileName().toString()).isEqualTo("step-00000004");
+        assertThat(Files.readString(store.root().resolve("latest")).trim()).isEqualTo("step-00000004");
+        assertThat(dir.resolve("manifest.json")).exists();
+        assertThat(store.verify(dir)).isEmpty();
+        CheckpointStore.Loaded loaded = store.loadNewestValid(null, skipped::add);
+        assertThat(loaded.state()).isEqualTo(state(4));
+        assertThat(loaded.models()).containsOnlyKeys("teacher", "s1");
+        assertThat(loaded.restore("teacher").params()).isEqualTo(net(4).params());
+        assertThat(skipped).isEmpty();
+        try (var files = Files.list(store.root())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("latest", "step-00000004");
+        }
+    }
+
+    @Test
+    void corruptedFileInTheNewestFallsBackToThePrevious() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        write(store, 4, 3);
+        Path newest = write(store, 8, 3);
+        byte[] zip = Files.readAllBytes(newest.resolve("s1.zip"));
+        zip[zip.length / 2] ^= 0x5a;
+        Files.write(newest.resolve("s1.zip"), zip);
+        CheckpointStore.Loaded loaded = store.loadNewestValid(null, skipped::add);
+        assertThat(loaded.state().step()).isEqualTo(4);
+        assertThat(skipped).containsExactly("checkpoint step-00000008 is not usable: s1.zip does not match its SHA-256 (corrupted)");
+    }
+
+    @Test
+    void truncatedOrMissingManifestFallsBack() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        write(store, 4, 3);
+        Path eight = write(store, 8, 3);
+        Path twelve = write(store, 12, 3);
+        byte[] manifest = Files.readAllBytes(twelve.resolve("manifest.json"));
+        Files.write(twelve.resolve("manifest.json"), java.util.Arrays.copyOf(manifest, manifest.length / 2));
+        Files.delete(eight.resolve("manifest.json"));
+        assertThat(store.loadNewestValid(null, skipped::add).state().step()).isEqualTo(4);
+        assertThat(skipped).containsExactly(
+                "checkpoint step-00000012 is not usable: manifest.json is unreadable or truncated",
+                "checkpoint step-00000008 is not usable: no manifest.json (incomplete)");
+    }
+
+    @Test
+    void noValidCheckpointIsAnError() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        assertThatThrownBy(() -> store.loadNewestValid(null, skipped::add)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("no checkpoint in");
+        Path only = write(store, 4, 3);
+        Files.delete(only.resolve("teacher.zip"));
+        assertThatThrownBy(() -> store.loadNewestValid(null, skipped::add)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("no valid checkpoint").hasMessageContaining("all 1 failed verification");
+        assertThat(skipped).containsExactly("checkpoint step-00000004 is not usable: teacher.zip is missing");
+    }
+
+    @Test
+    void fromStepPicksTheNewestAtOrBefore() {
+        CheckpointStore store = new CheckpointStore(run);
+        write(store, 4, 5);
+        write(store, 8, 5);
+        write(store, 12, 5);
+        assertThat(store.loadNewestValid(10L, skipped::add).state().step()).isEqualTo(8);
+        assertThat(store.loadNewestValid(4L, skipped::add).state().step()).isEqualTo(4);
+        assertThatThrownBy(() -> store.loadNewestValid(3L, skipped::add)).hasMessageContaining("at or before step 3");
+    }
+
+    @Test
+    void keepsOnlyTheNewestK() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        for (long s = 2; s <= 10; s += 2) write(store, s, 2);
+        assertThat(store.list()).extracting(p -> p.getFileName().toString()).containsExactly("step-00000010", "step-00000008");
+    }
+
+    @Test
+    void leftoverTemporaryFolderOfAKilledWriteIsIgnored() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        write(store, 4, 3);
+        Files.createDirectories(store.root().resolve(".step-00000008.tmp"));
+        Files.writeString(store.root().resolve(".step-00000008.tmp/teacher.zip"), "half");
+        assertThat(store.loadNewestValid(null, skipped::add).state().step()).isEqualTo(4);
+        assertThat(skipped).isEmpty();
+        write(store, 8, 3);   // the same step written again replaces the leftover
+        assertThat(store.loadNewestValid(null, skipped::add).state().step()).isEqualTo(8);
+    }
+
+    @Test
+    void failedWriteLeavesThePreviousCheckpointIntact() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        Path good = write(store, 4, 3);
+        String manifestBefore = Files.readString(good.resolve("manifest.json"));
+        Map<String, MultiLayerNetwork> models = new LinkedHashMap<>();
+        models.put("teacher", net(1));
+        models.put("no/such/folder", net(2));   // the write of this file fails half way through the checkpoint
+        assertThatThrownBy(() -> store.write(models, state(8), "name: x\n", 3)).isInstanceOf(CheckpointException.class)
+                .hasMessageStartingWith("cannot write checkpoint step-00000008 in " + store.root())
+                .hasMessageEndingWith("the previous checkpoint is intact");
+        assertThat(Files.readString(store.root().resolve("latest")).trim()).isEqualTo("step-00000004");
+        assertThat(Files.readString(good.resolve("manifest.json"))).isEqualTo(manifestBefore);
+        assertThat(store.verify(good)).isEmpty();
+        assertThat(store.list()).hasSize(1);
+        assertThat(store.root().resolve(".step-00000008.tmp")).doesNotExist();
+    }
+}

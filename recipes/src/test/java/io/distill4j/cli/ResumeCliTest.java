@@ -1,0 +1,113 @@
+package io.distill4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distill4j.checkpoint.CheckpointStore;
+import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.config.ConfigLoader;
+import io.distill4j.config.ResolvedConfig;
+import io.distill4j.recipes.Recipes;
+import io.distill4j.recipes.RunContext;
+import io.distill4j.train.DivergenceException;
+import io.distill4j.train.OnlineTrainer;
+import io.distill4j.train.RunListener;
+import io.distill4j.train.StepRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** resume's user-facing paths: changed config, missing/corrupt checkpoints, divergence. */
+class ResumeCliTest {
+    static final String SMOKE = "../configs/mnist/online-ta-smoke.yaml";
+
+    @TempDir
+    Path tmp;
+
+    private Path trainSmoke(String... extra) {
+        Path run = tmp.resolve("run");
+        List<String> args = new java.util.ArrayList<>(List.of("train", "-q", "--config", SMOKE, "--set", "data.root=../data/mnist",
+                "--set", "checkpoint.every=2", "--run-dir", run.toString()));
+        args.addAll(List.of(extra));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return run;
+    }
+
+    @Test
+    void changedConfigIsRefusedWithTheKeysUnlessAllowed() throws IOException {
+        Path run = trainSmoke();
+        CliRun refused = CliRun.of("resume", run.toString(), "-q", "--set", "distill.temperature=2", "--set", "training.epochs=2");
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.CHECKPOINT);
+        assertThat(refused.errorLine()).isEqualTo("distill4j: the config differs from checkpoint step-00000008 in "
+                + "[distill.temperature, training.epochs]; resume with --allow-config-change to continue with the new values");
+
+        CliRun allowed = CliRun.of("resume", run.toString(), "-q", "--set", "distill.temperature=2", "--set", "training.epochs=2",
+                "--allow-config-change");
+        assertThat(allowed.exitCode()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).contains("(16 steps");
+        JsonNode prov = new ObjectMapper().readTree(run.resolve("provenance.json").toFile());
+        JsonNode resume = prov.get("resumes").get(0);
+        assertThat(resume.get("fromStep").asLong()).isEqualTo(8);
+        assertThat(resume.get("changedConfigKeys")).extracting(JsonNode::asText).containsExactly("distill.temperature", "training.epochs");
+        assertThat(Files.readString(run.resolve("config.yaml"))).contains("epochs: 2");
+    }
+
+    @Test
+    void corruptNewestCheckpointFallsBackWithOneLineAndFinishes() throws IOException {
+        Path run = trainSmoke();
+        Path newest = run.resolve("checkpoints/step-00000008");
+        Files.writeString(newest.resolve("teacher.zip"), "garbage");
+        CliRun r = CliRun.of("resume", run.toString(), "-q");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err().strip()).isEqualTo("distill4j: checkpoint step-00000008 is not usable: teacher.zip does not match its "
+                + "SHA-256 (corrupted); trying the previous one");
+        assertThat(r.out()).contains("(8 steps");
+        long stepLines = Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"type\":\"step\"")).count();
+        assertThat(stepLines).as("steps 7 and 8 are logged once, not twice").isEqualTo(8);
+    }
+
+    @Test
+    void noValidCheckpointOrNoRunFolderIsExitCode4() throws IOException {
+        Path run = trainSmoke();
+        try (var dirs = Files.list(run.resolve("checkpoints"))) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) Files.delete(d.resolve("manifest.json"));
+        }
+        CliRun none = CliRun.of("resume", run.toString(), "-q");
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.CHECKPOINT);
+        assertThat(none.err()).contains("no valid checkpoint in");
+
+        CliRun notARun = CliRun.of("resume", tmp.resolve("elsewhere").toString());
+        assertThat(notARun.exitCode()).isEqualTo(ExitCodes.CHECKPOINT);
+        assertThat(notARun.errorLine()).contains("is not a run folder (no config.yaml)");
+
+        assertThat(CliRun.of("resume", run.toString(), "--from", "yesterday").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void nanLossStopsWithExit5NamingModelAndStepAndLeavesTheLastCheckpointAsItWas() throws IOException {
+        ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
+        ResolvedConfig config = loader.load(Path.of(SMOKE), List.of("data.root=../data/mnist", "checkpoint.every=2"));
+        RunDirectory dir = RunDirectory.create(tmp, "x", tmp.resolve("nan"));
+        RunListener poison = new RunListener() {
+            @Override
+            public void onStep(OnlineTrainer trainer, StepRecord record) {
+                if (record.step() == 4) trainer.participants().get(2).net().params().putScalar(0, Float.NaN);
+            }
+        };
+        DivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(DivergenceException.class,
+                () -> Recipes.get("online").train(new RunContext(config, dir, List.of(poison), List.of("test"))));
+        assertThat(e).hasMessage("training diverged: model 'student-128' had loss NaN at step 5");
+        assertThat(ExitCodes.of(e)).isEqualTo(ExitCodes.DIVERGED);
+        CheckpointStore store = new CheckpointStore(dir.root());
+        assertThat(store.list()).extracting(p -> p.getFileName().toString()).containsExactly("step-00000004", "step-00000002");
+        assertThat(store.verify(store.list().get(0))).isEmpty();
+        assertThat(store.loadNewestValid(null, s -> { }).restore("student-128").params().isNaN().any()).isFalse();
+    }
+}

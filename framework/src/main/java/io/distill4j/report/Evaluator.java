@@ -17,25 +17,63 @@ public final class Evaluator {
         this.test = test;
     }
 
-    public ModelEvaluation evaluate(MultiLayerNetwork net) {
-        long correct = 0;
-        double lossSum = 0;
+    /** Top-1 predictions and mean cross-entropy of a network on the split. */
+    public record Predictions(int[] classes, double meanLoss) {
+    }
+
+    public Predictions predict(MultiLayerNetwork net) {
         int n = test.size();
+        int[] predicted = new int[n];
+        double lossSum = 0;
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
             int[] idx = new int[to - from];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;
             INDArray logits = Logits.inference(net, Batches.features(test, idx));
-            INDArray oneHot = Batches.oneHot(test.labels(), from, to, test.numClasses());
-            INDArray predicted = Nd4j.argMax(logits, 1);
-            for (int i = 0; i < idx.length; i++) {
-                if (predicted.getInt(i) == test.labels()[from + i]) correct++;
-            }
+            INDArray argMax = Nd4j.argMax(logits, 1);
+            for (int i = 0; i < idx.length; i++) predicted[from + i] = argMax.getInt(i);
             // cross-entropy from logits: logsumexp(z) - z_y, computed stably
             INDArray max = logits.max(true, 1);
             INDArray lse = Transforms.log(Transforms.exp(logits.subColumnVector(max), false).sum(true, 1), false).addi(max);
+            INDArray oneHot = Batches.oneHot(test.labels(), from, to, test.numClasses());
             lossSum += lse.sumNumber().doubleValue() - logits.mul(oneHot).sumNumber().doubleValue();
         }
-        return new ModelEvaluation((double) correct / n, lossSum / n, n);
+        return new Predictions(predicted, lossSum / n);
+    }
+
+    /** Full figures; {@code teacher} predictions (nullable) give the top-1 agreement. */
+    public ModelEvaluation evaluate(Predictions p, int[] teacher) {
+        int c = test.numClasses();
+        int n = test.size();
+        long[][] confusion = new long[c][c];
+        long correct = 0;
+        long agree = 0;
+        for (int i = 0; i < n; i++) {
+            int truth = test.labels()[i];
+            confusion[truth][p.classes()[i]]++;
+            if (truth == p.classes()[i]) correct++;
+            if (teacher != null && teacher[i] == p.classes()[i]) agree++;
+        }
+        double[] perClass = new double[c];
+        double f1Sum = 0;
+        for (int k = 0; k < c; k++) {
+            long actual = 0;
+            long predictedK = 0;
+            for (int j = 0; j < c; j++) {
+                actual += confusion[k][j];
+                predictedK += confusion[j][k];
+            }
+            long tp = confusion[k][k];
+            perClass[k] = actual == 0 ? 0 : (double) tp / actual;
+            double precision = predictedK == 0 ? 0 : (double) tp / predictedK;
+            double recall = perClass[k];
+            f1Sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        }
+        return new ModelEvaluation((double) correct / n, p.meanLoss(), n, f1Sum / c,
+                teacher == null ? null : (double) agree / n, perClass, confusion);
+    }
+
+    public ModelEvaluation evaluate(MultiLayerNetwork net) {
+        return evaluate(predict(net), null);
     }
 }

@@ -38,36 +38,28 @@ public final class MetricsLog implements RunListener, AutoCloseable {
      * step, so those lines will be logged again) and returns the evaluations kept, oldest first.
      */
     public static java.util.List<EvaluationRecord> truncateAfter(Path file, long step) {
-        ObjectMapper json = new ObjectMapper();
-        java.util.List<EvaluationRecord> evaluations = new java.util.ArrayList<>();
-        if (!Files.exists(file)) return evaluations;
+        MetricsHistory kept = MetricsHistory.read(file, step);
         try {
-            StringBuilder kept = new StringBuilder();
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) continue;
-                com.fasterxml.jackson.databind.JsonNode node;
-                try {
-                    node = json.readTree(line);
-                } catch (IOException e) {
-                    continue;  // a line cut short by a kill
-                }
-                if (node.path("step").asLong(Long.MAX_VALUE) > step) continue;
-                kept.append(line).append('\n');
-                if ("eval".equals(node.path("type").asText())) {
-                    Map<String, ModelEvaluation> models = new java.util.LinkedHashMap<>();
-                    node.get("models").fields().forEachRemaining(e -> models.put(e.getKey(),
-                            new ModelEvaluation(e.getValue().get("accuracy").asDouble(), e.getValue().get("loss").asDouble(),
-                                    e.getValue().path("examples").asLong())));
-                    evaluations.add(new EvaluationRecord(node.get("step").asLong(), models));
-                }
-            }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, kept.toString(), StandardCharsets.UTF_8);
+            Files.write(tmp, kept.lines(), StandardCharsets.UTF_8);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + file, e);
         }
-        return evaluations;
+        return kept.evaluations();
+    }
+
+    /** A fresh run announces its models, so a report can be drawn while it is still training. */
+    @Override
+    public void onStart(OnlineTrainer trainer) {
+        if (trainer.step() != 0) return;
+        ObjectNode line = json.createObjectNode().put("type", "start").put("step", 0).put("totalSteps", trainer.totalSteps());
+        com.fasterxml.jackson.databind.node.ArrayNode models = line.putArray("models");
+        for (io.distill4j.train.Participant p : trainer.participants()) {
+            models.addObject().put("name", p.name()).put("role", p.role().id()).put("family", p.spec().family())
+                    .put("params", p.parameterCount()).put("learnsFrom", p.source() == null ? "labels" : p.source());
+        }
+        write(line);
     }
 
     @Override
@@ -84,8 +76,9 @@ public final class MetricsLog implements RunListener, AutoCloseable {
         ObjectNode line = json.createObjectNode().put("type", "eval").put("step", record.step());
         ObjectNode models = line.putObject("models");
         for (Map.Entry<String, ModelEvaluation> e : record.models().entrySet()) {
-            models.putObject(e.getKey()).put("accuracy", e.getValue().accuracy()).put("loss", e.getValue().loss())
-                    .put("examples", e.getValue().examples());
+            ObjectNode m = models.putObject(e.getKey()).put("accuracy", e.getValue().accuracy()).put("loss", e.getValue().loss())
+                    .put("examples", e.getValue().examples()).put("macroF1", e.getValue().macroF1());
+            if (e.getValue().agreement() != null) m.put("agreement", e.getValue().agreement());
         }
         write(line);
     }

@@ -42,8 +42,12 @@ public final class PeriodicEvaluation implements RunListener {
 
     private void evaluate(OnlineTrainer trainer) {
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
+        int[] teacher = null;
         for (Participant p : trainer.participants()) {
-            models.put(p.name(), evaluator.evaluate(p.net()));
+            Evaluator.Predictions predictions = evaluator.predict(p.net());
+            boolean isTeacher = p.role() == io.distill4j.train.Role.TEACHER;
+            models.put(p.name(), evaluator.evaluate(predictions, isTeacher ? null : teacher));
+            if (isTeacher) teacher = predictions.classes();   // the teacher comes first in step order
         }
         EvaluationRecord record = new EvaluationRecord(trainer.step(), models);
         history.add(record);

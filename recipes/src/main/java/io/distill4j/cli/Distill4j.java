@@ -12,7 +12,7 @@ import java.io.UncheckedIOException;
 /** The {@code distill4j} command: subcommands, exit codes, and one-line errors for user mistakes. */
 @Command(name = "distill4j", mixinStandardHelpOptions = true, versionProvider = Distill4j.Version.class,
         description = "Online knowledge distillation on the JVM: a teacher, a teaching assistant and a ladder of students trained at the same time.",
-        subcommands = {TrainCommand.class, ResumeCommand.class, ValidateCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, ResumeCommand.class, ReportCommand.class, CompareCommand.class, ValidateCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:ok",
             "1:internal error",
@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
             "5:training diverged (NaN/Inf loss)",
             "6:data missing or malformed",
             "7:compute backend unavailable (e.g. no CUDA device/driver)",
+            "8:not a run folder, or no report / a report of another schema version",
             "130:interrupted by SIGINT (Ctrl-C) after writing a checkpoint; continue with resume",
             "143:interrupted by SIGTERM after writing a checkpoint; continue with resume"})
 public final class Distill4j {

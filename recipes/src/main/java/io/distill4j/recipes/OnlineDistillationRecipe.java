@@ -16,12 +16,13 @@ import io.distill4j.model.NetworkFactory;
 import io.distill4j.report.EvaluationRecord;
 import io.distill4j.report.Evaluator;
 import io.distill4j.report.MetricsLog;
-import io.distill4j.report.ModelEvaluation;
+import io.distill4j.report.InferenceBenchmark;
 import io.distill4j.report.ModelSummary;
 import io.distill4j.report.PeriodicEvaluation;
 import io.distill4j.report.Provenance;
 import io.distill4j.report.ProvenanceCollector;
 import io.distill4j.report.RunReport;
+import io.distill4j.report.RunReports;
 import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
@@ -137,8 +138,8 @@ public final class OnlineDistillationRecipe implements Recipe {
         for (Participant p : trainer.participants()) {
             if (p.role() == Role.STUDENT) dir.writeModel(dir.studentFile(p.name()), NetworkFactory.deployable(p.net()));
         }
-        RunReport report = report(config, trainer, evaluation.last(), provenance, checkpoints.trainingSeconds());
-        dir.writeJson(dir.reportFile(), report);
+        RunReport report = report(config, dir, trainer, evaluation, data, provenance, checkpoints.trainingSeconds());
+        RunReports.write(dir, report);
         return new RunOutcome(true, trainer.step(), trainer.totalSteps(), report, checkpoints.lastCheckpoint(),
                 checkpoints.trainingSeconds());
     }
@@ -169,16 +170,40 @@ public final class OnlineDistillationRecipe implements Recipe {
         }
     }
 
-    private static RunReport report(RunConfig config, OnlineTrainer trainer, EvaluationRecord last, Provenance provenance,
-                                    double seconds) {
+    /** Final figures: evaluation, exported size, compression against the teacher, measured inference cost. */
+    private static RunReport report(RunConfig config, RunDirectory dir, OnlineTrainer trainer, PeriodicEvaluation evaluation,
+                                    LoadedDataset data, Provenance provenance, double seconds) {
+        EvaluationRecord last = evaluation.last();
+        InferenceBenchmark bench = new InferenceBenchmark(20, 50);
+        Participant teacher = trainer.participants().stream().filter(p -> p.role() == Role.TEACHER).findFirst().orElse(null);
+        long teacherBytes = teacher == null ? 0 : exportBytes(dir, teacher);
         List<ModelSummary> models = new ArrayList<>();
         for (Participant p : trainer.participants()) {
-            ModelEvaluation e = last.models().get(p.name());
+            long bytes = exportBytes(dir, p);
             models.add(new ModelSummary(p.name(), p.role().id(), p.spec().family(), p.parameterCount(),
-                    p.source() == null ? ModelSpec.LABELS : p.source(), e.accuracy(), e.loss()));
+                    p.source() == null ? ModelSpec.LABELS : p.source(), bytes,
+                    teacher == null ? null : (double) teacher.parameterCount() / p.parameterCount(),
+                    teacher == null ? null : (double) teacherBytes / bytes, last.models().get(p.name()),
+                    bench.measure(p.net(), data.test())));
         }
-        return new RunReport(RunReport.SCHEMA_VERSION, config.name(), config.data().dataset(), trainer.step(), seconds,
-                models, provenance);
+        return new RunReport(RunReport.SCHEMA_VERSION, config.name(), config.data().dataset(), RunReport.COMPLETE, trainer.step(),
+                trainer.totalSteps(), seconds, models, RunReport.curves(evaluation.history()), provenance);
+    }
+
+    /** Size of the deployable zip: the exported file for students, a measured temporary export for the others. */
+    private static long exportBytes(RunDirectory dir, Participant p) {
+        try {
+            if (p.role() == Role.STUDENT) return java.nio.file.Files.size(dir.studentFile(p.name()));
+            Path tmp = java.nio.file.Files.createTempFile("distill4j-size", ".zip");
+            try {
+                org.deeplearning4j.util.ModelSerializer.writeModel(NetworkFactory.deployable(p.net()), tmp.toFile(), false);
+                return java.nio.file.Files.size(tmp);
+            } finally {
+                java.nio.file.Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot measure the export size of " + p.name(), e);
+        }
     }
 
     private static void logEvaluation(EvaluationRecord r) {

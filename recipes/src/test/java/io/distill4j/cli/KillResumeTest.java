@@ -28,7 +28,7 @@ class KillResumeTest {
     /** Small but long enough to be killed mid-way: 128 steps with dropout, burn-in, period 2 and evaluations. */
     static final List<String> CONFIG = List.of("--config", "../configs/mnist/online-ta-smoke.yaml",
             "--set", "data.root=../data/mnist", "--set", "data.trainLimit=2048", "--set", "training.batchSize=32",
-            "--set", "training.epochs=2", "--set", "training.evalEvery=24", "--set", "checkpoint.every=5",
+            "--set", "training.evalEvery=24", "--set", "checkpoint.every=5",
             "--set", "models.teacher.hidden=[256, 256]", "--set", "models.teacher.dropout=0.2",
             "--set", "models.assistant.hidden=[64]", "--set", "models.assistant.dropout=0.1",
             "--set", "distill.period=2", "--set", "distill.burnInSteps=10");
@@ -46,18 +46,23 @@ class KillResumeTest {
         return pb.start();
     }
 
+    /** Enough steps for the requested number of kills (each cycle advances a few dozen steps). */
+    static final int CYCLES = Integer.getInteger("distill4j.killCycles", 3);
+    static final int EPOCHS = Math.max(2, CYCLES / 2);
+
     static String[] train(Path run) {
         List<String> args = new ArrayList<>(List.of("train", "-q", "--run-dir", run.toString()));
         args.addAll(CONFIG);
+        args.addAll(List.of("--set", "training.epochs=" + EPOCHS));
         return args.toArray(String[]::new);
     }
 
     @Test
     void sigkillAtRandomMomentsThenResumeIsBitwiseTheUninterruptedRun() throws Exception {
-        int cycles = Integer.getInteger("distill4j.killCycles", 3);
+        int cycles = CYCLES;
         Path reference = tmp.resolve("reference");
         Process ref = start(tmp.resolve("reference.log"), train(reference));
-        assertThat(ref.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(ref.waitFor(600, TimeUnit.SECONDS)).isTrue();
         assertThat(ref.exitValue()).as(Files.readString(tmp.resolve("reference.log"))).isZero();
 
         Path run = tmp.resolve("killed");
@@ -67,7 +72,7 @@ class KillResumeTest {
         Process p = start(tmp.resolve("killed-0.log"), train(run));
         for (int cycle = 1; ; cycle++) {
             if (kills < cycles) {
-                long waitMs = 1500 + random.nextInt(4000);
+                long waitMs = 1200 + random.nextInt(3000);
                 if (!p.waitFor(waitMs, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly().waitFor();   // SIGKILL: no handler, no cleanup
                     kills++;

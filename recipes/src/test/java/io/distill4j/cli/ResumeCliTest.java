@@ -43,12 +43,12 @@ class ResumeCliTest {
     @Test
     void changedConfigIsRefusedWithTheKeysUnlessAllowed() throws IOException {
         Path run = trainSmoke();
-        CliRun refused = CliRun.of("resume", run.toString(), "-q", "--set", "distill.temperature=2", "--set", "training.epochs=2");
+        CliRun refused = CliRun.of("resume", run.toString(), "-q", "--set", "distill.temperature=3", "--set", "training.epochs=2");
         assertThat(refused.exitCode()).isEqualTo(ExitCodes.CHECKPOINT);
         assertThat(refused.errorLine()).isEqualTo("distill4j: the config differs from checkpoint step-00000008 in "
                 + "[distill.temperature, training.epochs]; resume with --allow-config-change to continue with the new values");
 
-        CliRun allowed = CliRun.of("resume", run.toString(), "-q", "--set", "distill.temperature=2", "--set", "training.epochs=2",
+        CliRun allowed = CliRun.of("resume", run.toString(), "-q", "--set", "distill.temperature=3", "--set", "training.epochs=2",
                 "--allow-config-change");
         assertThat(allowed.exitCode()).as(allowed.err()).isZero();
         assertThat(allowed.out()).contains("(16 steps");

@@ -1,0 +1,122 @@
+package io.distill4j.report;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a {@link RunReport} as Markdown and as one self-contained HTML page with inline SVG plots. */
+public final class ReportRenderer {
+    private ReportRenderer() {
+    }
+
+    public static String markdown(RunReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(r.run()).append("\n\n");
+        sb.append(summaryLine(r)).append("\n\n");
+        sb.append("| model | role | family | learns from | params | export | compression (params / bytes) | test acc | macro-F1 | agree w/ teacher | test loss | latency b=1 | throughput b=128 |\n");
+        sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ModelSummary m : r.models()) {
+            ModelEvaluation t = m.test();
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,d | %s | %s | %s | %s | %s | %.4f | %s | %s |%n",
+                    m.name(), m.role(), m.family(), m.learnsFrom(), m.params(), bytes(m.exportBytes()), compression(m),
+                    ReportTable.pct(t.accuracy()), ReportTable.pct(t.macroF1()), t.agreement() == null ? "-" : ReportTable.pct(t.agreement()),
+                    t.loss(), m.inference() == null ? "-" : String.format(Locale.ROOT, "%.3f ms", m.inference().latencyMsBatch1()),
+                    m.inference() == null ? "-" : String.format(Locale.ROOT, "%,.0f /s", m.inference().samplesPerSecondBatch128())));
+        }
+        if (!r.models().isEmpty() && r.models().get(0).test().perClassAccuracy() != null) {
+            sb.append("\n## Per-class test accuracy\n\n| model |");
+            int c = r.models().get(0).test().perClassAccuracy().length;
+            for (int k = 0; k < c; k++) sb.append(' ').append(k).append(" |");
+            sb.append("\n|---|").append("---:|".repeat(c)).append('\n');
+            for (ModelSummary m : r.models()) {
+                sb.append("| ").append(m.name()).append(" |");
+                for (double a : m.test().perClassAccuracy()) sb.append(String.format(Locale.ROOT, " %.1f |", 100 * a));
+                sb.append('\n');
+            }
+        }
+        sb.append("\n## Provenance\n\n");
+        for (Map.Entry<String, String> e : provenanceRows(r.provenance()).entrySet()) {
+            sb.append("- **").append(e.getKey()).append("**: ").append(e.getValue()).append('\n');
+        }
+        sb.append("\nPlots: see report.html.\n");
+        return sb.toString();
+    }
+
+    public static String html(RunReport r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(r.run()))
+                .append(" - Distill4J report</title>\n<style>body{font-family:sans-serif;margin:2em;color:#222}"
+                        + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+                        + "td:first-child,th:first-child{text-align:left}th{background:#f3f3f3}.plots{display:flex;flex-wrap:wrap;gap:1em}"
+                        + "figure{margin:0}.meta{color:#555}</style></head><body>\n");
+        sb.append("<h1>").append(esc(r.run())).append("</h1>\n<p class=\"meta\">").append(esc(summaryLine(r))).append("</p>\n");
+        sb.append("<table id=\"models\"><tr><th>model</th><th>role</th><th>family</th><th>learns from</th><th>params</th><th>export</th>"
+                + "<th>compression (params / bytes)</th><th>test acc</th><th>macro-F1</th><th>agree w/ teacher</th><th>test loss</th>"
+                + "<th>latency b=1</th><th>throughput b=128</th></tr>\n");
+        for (ModelSummary m : r.models()) {
+            ModelEvaluation t = m.test();
+            sb.append(String.format(Locale.ROOT, "<tr data-model=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%,d</td><td>%s</td>"
+                            + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.4f</td><td>%s</td><td>%s</td></tr>%n",
+                    esc(m.name()), esc(m.name()), m.role(), esc(m.family()), esc(m.learnsFrom()), m.params(), bytes(m.exportBytes()),
+                    compression(m), ReportTable.pct(t.accuracy()), ReportTable.pct(t.macroF1()),
+                    t.agreement() == null ? "-" : ReportTable.pct(t.agreement()), t.loss(),
+                    m.inference() == null ? "-" : String.format(Locale.ROOT, "%.3f ms", m.inference().latencyMsBatch1()),
+                    m.inference() == null ? "-" : String.format(Locale.ROOT, "%,.0f /s", m.inference().samplesPerSecondBatch128())));
+        }
+        sb.append("</table>\n<div class=\"plots\">\n");
+        sb.append("<figure id=\"plot-accuracy\">").append(Charts.learningCurves(r.curves(), true)).append("</figure>\n");
+        sb.append("<figure id=\"plot-loss\">").append(Charts.learningCurves(r.curves(), false)).append("</figure>\n");
+        sb.append("<figure id=\"plot-ladder\">").append(Charts.accuracyVsParameters(r.models())).append("</figure>\n</div>\n");
+        sb.append("<h2>Provenance</h2>\n<table id=\"provenance\">");
+        for (Map.Entry<String, String> e : provenanceRows(r.provenance()).entrySet()) {
+            sb.append("<tr><th>").append(esc(e.getKey())).append("</th><td style=\"text-align:left\">").append(esc(e.getValue())).append("</td></tr>");
+        }
+        sb.append("</table>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    private static String summaryLine(RunReport r) {
+        return String.format(Locale.ROOT, "%s on %s: %s, step %d of %d, %.1f s of training. Schema v%d.", r.run(), r.dataset(),
+                r.status(), r.steps(), r.totalSteps(), r.trainingSeconds(), r.schemaVersion());
+    }
+
+    private static Map<String, String> provenanceRows(Provenance p) {
+        Map<String, String> rows = new java.util.LinkedHashMap<>();
+        if (p == null) return rows;
+        rows.put("distill4j", p.distill4jVersion() + " (git " + p.gitCommit() + ")");
+        rows.put("java / os", p.java() + " / " + p.os() + " " + p.arch());
+        if (p.runtime() != null) {
+            rows.put("nd4j", p.runtime().backend() + ", binary " + p.runtime().binary() + ", " + p.runtime().ompThreads()
+                    + " OpenMP thread(s), BLAS " + p.runtime().blasVendor());
+        }
+        rows.put("seed", String.valueOf(p.seed()));
+        rows.put("config hash", p.configHash());
+        rows.put("dataset", p.dataset());
+        if (p.dataSha256() != null) p.dataSha256().forEach((f, h) -> rows.put("sha256 " + f, h));
+        rows.put("command", p.commandLine() == null ? "" : String.join(" ", p.commandLine()));
+        rows.put("created", p.createdAt());
+        List<Provenance.Resume> resumes = p.resumes() == null ? List.of() : p.resumes();
+        for (int i = 0; i < resumes.size(); i++) {
+            Provenance.Resume res = resumes.get(i);
+            rows.put("resume " + (i + 1), "from step " + res.fromStep() + " at " + res.at()
+                    + (res.changedConfigKeys() == null || res.changedConfigKeys().isEmpty() ? "" : ", changed " + res.changedConfigKeys()));
+        }
+        return rows;
+    }
+
+    private static String compression(ModelSummary m) {
+        if (m.compressionParams() == null) return "-";
+        return String.format(Locale.ROOT, "%.1fx / %s", m.compressionParams(),
+                m.compressionBytes() == null ? "-" : String.format(Locale.ROOT, "%.1fx", m.compressionBytes()));
+    }
+
+    private static String bytes(Long b) {
+        if (b == null) return "-";
+        return b >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", b / 1048576.0) : String.format(Locale.ROOT, "%.0f KiB", b / 1024.0);
+    }
+
+    static String esc(String s) {
+        if (s == null) return "";
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,101 @@
+package io.distill4j.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distill4j.checkpoint.RunDirectory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads, builds and writes run reports ({@code report.json}, {@code report.md}, {@code report.html}). */
+public final class RunReports {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunReports() {
+    }
+
+    /** Writes all three renderings of {@code report} into the run folder. */
+    public static void write(RunDirectory dir, RunReport report) {
+        dir.writeJson(dir.reportFile(), report);
+        dir.writeText(dir.root().resolve("report.md"), ReportRenderer.markdown(report));
+        dir.writeText(dir.root().resolve("report.html"), ReportRenderer.html(report));
+    }
+
+    /** The finished report of a run; a clear error if it is missing, unreadable or of another schema version. */
+    public static RunReport read(Path runDir) {
+        requireRun(runDir);
+        Path file = runDir.resolve("report.json");
+        if (!Files.isRegularFile(file)) {
+            throw new ReportException(runDir + " has no report.json (the run has not finished); "
+                    + "draw its report from the latest evaluation with: distill4j report " + runDir);
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ReportException(file + " is not readable JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        int version = tree.path("schemaVersion").asInt(-1);
+        if (version != RunReport.SCHEMA_VERSION) {
+            throw new ReportException(file + " has report schema version " + (version < 0 ? "(none)" : version)
+                    + ", this distill4j reads version " + RunReport.SCHEMA_VERSION
+                    + "; regenerate it with: distill4j report " + runDir + " --from-metrics");
+        }
+        try {
+            return JSON.treeToValue(tree, RunReport.class);
+        } catch (IOException e) {
+            throw new ReportException(file + " does not match report schema " + RunReport.SCHEMA_VERSION + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
+    /**
+     * A report drawn from what the run folder holds so far: the models announced in metrics.jsonl and their
+     * latest evaluation (no export sizes or inference timing, which are measured at the end).
+     */
+    public static RunReport fromMetrics(Path runDir) {
+        requireRun(runDir);
+        MetricsHistory history = MetricsHistory.read(runDir.resolve("metrics.jsonl"), Long.MAX_VALUE);
+        if (history.models().isEmpty()) {
+            throw new ReportException(runDir + " has no metrics yet (metrics.jsonl is missing or has no start line)");
+        }
+        if (history.evaluations().isEmpty()) {
+            throw new ReportException(runDir + " has not been evaluated yet (first evaluation at training.evalEvery steps)");
+        }
+        Provenance provenance;
+        try {
+            provenance = JSON.readValue(runDir.resolve("provenance.json").toFile(), Provenance.class);
+        } catch (IOException e) {
+            throw new ReportException(runDir.resolve("provenance.json") + " is missing or unreadable");
+        }
+        EvaluationRecord last = history.evaluations().get(history.evaluations().size() - 1);
+        long teacherParams = history.models().stream().filter(m -> m.role().equals("teacher")).mapToLong(MetricsHistory.ModelInfo::params)
+                .findFirst().orElse(0);
+        List<ModelSummary> models = new ArrayList<>();
+        for (MetricsHistory.ModelInfo m : history.models()) {
+            ModelEvaluation e = last.models().get(m.name());
+            if (e == null) continue;
+            models.add(new ModelSummary(m.name(), m.role(), m.family(), m.params(), m.learnsFrom(), null,
+                    teacherParams == 0 ? null : (double) teacherParams / m.params(), null, e, null));
+        }
+        String status = Files.exists(runDir.resolve("report.json")) && last.step() == history.totalSteps()
+                ? RunReport.COMPLETE : RunReport.IN_PROGRESS;
+        String name = runDir.getFileName().toString();
+        try {
+            name = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(runDir.resolve("config.yaml").toFile()).path("name").asText(name);
+        } catch (IOException ignored) {
+            // the folder name is a fine title
+        }
+        return new RunReport(RunReport.SCHEMA_VERSION, name, provenance.dataset(), status, last.step(), history.totalSteps(), 0.0,
+                models, RunReport.curves(history.evaluations()), provenance);
+    }
+
+    static void requireRun(Path runDir) {
+        if (!Files.isDirectory(runDir) || !Files.isRegularFile(runDir.resolve("config.yaml"))) {
+            throw new ReportException(runDir + " is not a run folder (expected config.yaml from distill4j train)");
+        }
+    }
+}

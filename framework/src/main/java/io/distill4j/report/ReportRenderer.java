@@ -64,9 +64,16 @@ public final class ReportRenderer {
                     m.inference() == null ? "-" : String.format(Locale.ROOT, "%,.0f /s", m.inference().samplesPerSecondBatch128())));
         }
         sb.append("</table>\n<div class=\"plots\">\n");
-        sb.append("<figure id=\"plot-accuracy\">").append(Charts.learningCurves(r.curves(), true)).append("</figure>\n");
-        sb.append("<figure id=\"plot-loss\">").append(Charts.learningCurves(r.curves(), false)).append("</figure>\n");
-        sb.append("<figure id=\"plot-ladder\">").append(Charts.accuracyVsParameters(r.models())).append("</figure>\n</div>\n");
+        // the SVGs draw glyphs as paths, so each figure also names its series in text (searchable, accessible)
+        String series = esc(String.join(", ", r.curves().stream().map(Curve::model).toList()));
+        sb.append("<figure id=\"plot-accuracy\">").append(Charts.learningCurves(r.curves(), true))
+                .append("<figcaption>Test accuracy vs step: ").append(series).append("</figcaption></figure>\n");
+        sb.append("<figure id=\"plot-loss\">").append(Charts.learningCurves(r.curves(), false))
+                .append("<figcaption>Test loss vs step: ").append(series).append("</figcaption></figure>\n");
+        sb.append("<figure id=\"plot-ladder\">").append(Charts.accuracyVsParameters(r.models()))
+                .append("<figcaption>Test accuracy vs parameters: ").append(esc(String.join(", ", r.models().stream()
+                        .map(m -> m.name() + " " + String.format(Locale.ROOT, "%,d", m.params()) + " params "
+                                + ReportTable.pct(m.test().accuracy())).toList()))).append("</figcaption></figure>\n</div>\n");
         sb.append("<h2>Provenance</h2>\n<table id=\"provenance\">");
         for (Map.Entry<String, String> e : provenanceRows(r.provenance()).entrySet()) {
             sb.append("<tr><th>").append(esc(e.getKey())).append("</th><td style=\"text-align:left\">").append(esc(e.getValue())).append("</td></tr>");

@@ -51,7 +51,7 @@ public final class Charts {
     }
 
     private static void style(XYChart chart) {
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(true);
     }

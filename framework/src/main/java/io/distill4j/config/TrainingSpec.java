@@ -1,12 +1,16 @@
 package io.distill4j.config;
 
-/** How long and how: epochs, batch size, the seed of everything random, and cadence of evaluation and logging (steps; 0 = at the end only). */
-public record TrainingSpec(Integer epochs, Integer batchSize, Long seed, Integer evalEvery, Integer logEvery) {
+/**
+ * How long and how: epochs, batch size, the seed of everything random, cadence of evaluation and logging (steps;
+ * 0 = at the end only), and whether the assistant and students run on a second thread beside the teacher.
+ */
+public record TrainingSpec(Integer epochs, Integer batchSize, Long seed, Integer evalEvery, Integer logEvery, Boolean parallel) {
     public TrainingSpec {
         if (epochs == null) epochs = 1;
         if (batchSize == null) batchSize = 128;
         if (seed == null) seed = 42L;
         if (evalEvery == null) evalEvery = 0;
         if (logEvery == null) logEvery = 50;
+        if (parallel == null) parallel = true;
     }
 }

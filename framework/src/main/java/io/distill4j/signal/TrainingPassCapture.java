@@ -17,6 +17,7 @@ public final class TrainingPassCapture extends BaseTrainingListener {
     private final int activationIndex;
     private INDArray buffer;
     private boolean fresh;
+    private volatile Runnable onCapture;
 
     public TrainingPassCapture(int activationIndex) {
         this.activationIndex = activationIndex;
@@ -32,6 +33,18 @@ public final class TrainingPassCapture extends BaseTrainingListener {
         }
         buffer.assign(source);
         fresh = true;
+        Runnable hook = onCapture;
+        if (hook != null) hook.run();
+    }
+
+    /** Runs {@code hook} (on the training thread) right after the next captures; lets learners start while the publisher's backward pass runs. */
+    public void onCapture(Runnable hook) {
+        this.onCapture = hook;
+    }
+
+    /** The buffer of the latest capture, without consuming it (for a learner reading it while the publisher finishes its step). */
+    public INDArray peek() {
+        return buffer;
     }
 
     /** The captured activations of the last training pass; the buffer is reused, so copy if it must outlive the next step. */

@@ -14,6 +14,12 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +35,10 @@ import java.util.Map;
  *   <li>listeners see the step record.</li>
  * </ol>
  * During the first {@code burnInSteps} steps every model learns from labels alone, every step. Signals
- * are detached copies, so no distillation gradient can reach a publisher.
+ * are detached copies, so no distillation gradient can reach a publisher. With {@code parallel}, the assistant
+ * and students step on a second thread as soon as the teacher's forward pass has produced its logits, while
+ * the teacher runs its backward pass and update; each model's arithmetic is unchanged, so results are
+ * bitwise those of the sequential order (tested).
  */
 public final class OnlineTrainer {
     private final List<Participant> participants;
@@ -40,18 +49,20 @@ public final class OnlineTrainer {
     private final long totalSteps;
     private final List<RunListener> listeners = new ArrayList<>();
     private final SignalChannel channel = new SignalChannel();
+    /** Runs the assistant and students beside the teacher (null = everything on the calling thread). */
+    private final ExecutorService learners;
     private long step;
     private volatile boolean stopRequested;
 
     public OnlineTrainer(List<Participant> participants, LabeledSplit train, DistillSpec distill, int epochs,
-                         int batchSize, long seed) {
+                         int batchSize, long seed, boolean parallel) {
         this(participants, train, distill, new EpochCursor(train.size(), batchSize, seed), seed,
-                (long) epochs * (train.size() / batchSize));
+                (long) epochs * (train.size() / batchSize), parallel);
     }
 
     /** Continues from a restored cursor (resume). */
     public OnlineTrainer(List<Participant> participants, LabeledSplit train, DistillSpec distill, EpochCursor cursor,
-                         long seed, long totalSteps) {
+                         long seed, long totalSteps, boolean parallel) {
         this.participants = List.copyOf(participants);
         this.train = train;
         this.distill = distill;
@@ -59,6 +70,11 @@ public final class OnlineTrainer {
         this.seed = seed;
         this.totalSteps = totalSteps;
         this.step = cursor.step();
+        this.learners = parallel && participants.size() > 1 ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "distill4j-learners");
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
     public OnlineTrainer addListener(RunListener listener) {
@@ -120,41 +136,114 @@ public final class OnlineTrainer {
         INDArray y = Batches.oneHot(train, idx);
         boolean burnIn = step <= distill.burnInSteps();
         boolean publishStep = !burnIn && step % distill.period() == 0;
+        StepContext ctx = new StepContext(x, y, burnIn, publishStep);
         Map<String, Double> losses = new LinkedHashMap<>();
-        Map<String, Boolean> steppedThisStep = new LinkedHashMap<>();
-        for (int i = 0; i < participants.size(); i++) {
-            Participant p = participants.get(i);
-            boolean steps;
-            INDArray labels;
-            if (p.source() == null) {
-                steps = true;
-                labels = y;
-            } else if (burnIn) {
-                steps = true;
-                p.kdLoss().setAlpha(0.0);
-                labels = Nd4j.hstack(Nd4j.zeros(y.dataType(), y.size(0), y.size(1)), y);
-            } else {
-                steps = publishStep && Boolean.TRUE.equals(steppedThisStep.get(p.source()));
-                labels = steps ? Nd4j.hstack(channel.latest(p.source()).orElseThrow().values(), y) : null;
-                if (steps) p.kdLoss().setAlpha(distill.alpha());
+        Participant first = participants.get(0);
+        boolean overlap = learners != null && first.role() == Role.TEACHER && first.publishes()
+                && !ModelSpec.EVAL_PASS.equals(first.spec().signalSource());
+        if (!overlap) {
+            for (int i = 0; i < participants.size(); i++) stepOne(i, ctx, losses);
+        } else {
+            // the learners need only the teacher's forward pass: they run while its backward pass and update run
+            CompletableFuture<Void> teacherForward = new CompletableFuture<>();
+            first.capture().onCapture(() -> teacherForward.complete(null));
+            Future<Map<String, Double>> rest = learners.submit(() -> {
+                Map<String, Double> l = new LinkedHashMap<>();
+                if (publishStep) {
+                    teacherForward.join();
+                    ctx.signals.put(first.name(), first.capture().peek());
+                    ctx.stepped.put(first.name(), true);
+                }
+                for (int i = 1; i < participants.size(); i++) stepOne(i, ctx, l);
+                return l;
+            });
+            try {
+                stepOne(0, ctx, losses);
+            } catch (RuntimeException e) {
+                teacherForward.completeExceptionally(e);
+                awaitQuietly(rest);
+                throw e;
+            } finally {
+                first.capture().onCapture(null);
             }
-            steppedThisStep.put(p.name(), steps);
-            if (!steps) continue;
-            // dropout draws from the global RNG, which no checkpoint holds: derive it from (seed, step, model)
-            Nd4j.getRandom().setSeed(seed * 31 + step * 1_000_003L + i);
-            p.net().fit(new DataSet(x, labels));
-            double loss = p.net().score();
-            if (!Double.isFinite(loss)) {
-                throw new DivergenceException(p.name(), step, loss);
-            }
-            losses.put(p.name(), loss);
-            if (p.publishes()) {
-                INDArray trainingPass = p.capture().take();
-                if (publishStep) channel.publish(new Signal(p.name(), SignalKind.LOGITS, step, signalValues(p, x, trainingPass)));
-            }
+            losses.putAll(await(rest));
         }
         boolean epochEnd = cursor.positionInEpoch() == cursor.stepsPerEpoch();
         return new StepRecord(step, cursor.epoch(), totalSteps, losses, burnIn, publishStep, epochEnd);
+    }
+
+    /** What one step's participants share: the batch, the phase, and the signals published in this step. */
+    private static final class StepContext {
+        final INDArray x;
+        final INDArray y;
+        final boolean burnIn;
+        final boolean publishStep;
+        final Map<String, INDArray> signals = new ConcurrentHashMap<>();
+        final Map<String, Boolean> stepped = new ConcurrentHashMap<>();
+
+        StepContext(INDArray x, INDArray y, boolean burnIn, boolean publishStep) {
+            this.x = x;
+            this.y = y;
+            this.burnIn = burnIn;
+            this.publishStep = publishStep;
+        }
+    }
+
+    private void stepOne(int i, StepContext ctx, Map<String, Double> losses) {
+        Participant p = participants.get(i);
+        boolean steps;
+        INDArray labels;
+        if (p.source() == null) {
+            steps = true;
+            labels = ctx.y;
+        } else if (ctx.burnIn) {
+            steps = true;
+            p.kdLoss().setAlpha(0.0);
+            labels = Nd4j.hstack(Nd4j.zeros(ctx.y.dataType(), ctx.y.size(0), ctx.y.size(1)), ctx.y);
+        } else {
+            steps = ctx.publishStep && Boolean.TRUE.equals(ctx.stepped.get(p.source()));
+            labels = steps ? Nd4j.hstack(ctx.signals.get(p.source()), ctx.y) : null;
+            if (steps) p.kdLoss().setAlpha(distill.alpha());
+        }
+        ctx.stepped.putIfAbsent(p.name(), steps);
+        if (!steps) return;
+        // dropout draws from ND4J's (per-thread) RNG, which no checkpoint holds: derive it from (seed, step, model)
+        Nd4j.getRandom().setSeed(seed * 31 + step * 1_000_003L + i);
+        p.net().fit(new DataSet(ctx.x, labels));
+        double loss = p.net().score();
+        if (!Double.isFinite(loss)) {
+            throw new DivergenceException(p.name(), step, loss);
+        }
+        losses.put(p.name(), loss);
+        if (p.publishes()) {
+            INDArray trainingPass = p.capture().take();
+            if (ctx.publishStep) {
+                INDArray values = signalValues(p, ctx.x, trainingPass);
+                ctx.signals.putIfAbsent(p.name(), values);
+                channel.publish(new Signal(p.name(), SignalKind.LOGITS, step, values));
+            }
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the learners", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (Exception ignored) {
+            // the teacher's own failure is the one to report
+        }
     }
 
     private static INDArray signalValues(Participant p, INDArray x, INDArray trainingPass) {

@@ -38,7 +38,11 @@ class OnlineTrainerTest {
 
     private static OnlineTrainer trainer(ModelsSpec models, DistillSpec distill) {
         List<Participant> ps = Participants.build(models, distill, SEED, FACTORY);
-        return new OnlineTrainer(ps, TRAIN, distill, 2, 32, SEED);
+        return new OnlineTrainer(ps, TRAIN, distill, 2, 32, SEED, true);
+    }
+
+    private static OnlineTrainer sequential(ModelsSpec models, DistillSpec distill) {
+        return new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY), TRAIN, distill, 2, 32, SEED, false);
     }
 
     private static float[] params(MultiLayerNetwork net) {
@@ -75,7 +79,7 @@ class OnlineTrainerTest {
                     .as(a.participants().get(i).name()).isTrue();
         }
         OnlineTrainer otherSeed = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED + 1, FACTORY),
-                TRAIN, distill, 2, 32, SEED + 1);
+                TRAIN, distill, 2, 32, SEED + 1, true);
         otherSeed.run();
         assertThat(Arrays.equals(params(a.participants().get(2).net()), params(otherSeed.participants().get(2).net()))).isFalse();
     }
@@ -130,7 +134,7 @@ class OnlineTrainerTest {
     @Test
     void studentsLearnFromTheSignal() {
         OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(2.0, 0.7, 1, 20),
-                SEED, FACTORY), TRAIN, new DistillSpec(2.0, 0.7, 1, 20), 10, 32, SEED);
+                SEED, FACTORY), TRAIN, new DistillSpec(2.0, 0.7, 1, 20), 10, 32, SEED, true);
         t.run();
         Evaluator eval = new Evaluator(SyntheticData.split(600, 99));
         for (Participant p : t.participants()) {
@@ -144,7 +148,7 @@ class OnlineTrainerTest {
         poisoned.features().putScalar(new long[]{5, 3}, Float.NaN);
         DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0);
         OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY),
-                poisoned, distill, 1, 64, SEED);
+                poisoned, distill, 1, 64, SEED, true);
         assertThatThrownBy(t::run).isInstanceOf(DivergenceException.class)
                 .hasMessage("training diverged: model 'teacher' had loss NaN at step 1");
     }
@@ -168,5 +172,35 @@ class OnlineTrainerTest {
             // and the update happened after the pass: the teacher now gives different logits
             assertThat(io.distill4j.model.Logits.inference(teacher, x).equalsWithEps(before, 1e-6)).isFalse();
         }
+    }
+
+    @Test
+    void learnersOnASecondThreadGiveBitwiseTheSequentialResult() {
+        for (int period : new int[]{1, 3}) {
+            DistillSpec distill = new DistillSpec(4.0, 0.7, period, 5);
+            OnlineTrainer parallel = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
+            OnlineTrainer sequential = sequential(ladder(ModelSpec.TRAINING_PASS), distill);
+            List<StepRecord> a = new ArrayList<>();
+            List<StepRecord> b = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                a.add(parallel.advance());
+                b.add(sequential.advance());
+            }
+            assertThat(a).extracting(StepRecord::losses).isEqualTo(b.stream().map(StepRecord::losses).toList());
+            for (int i = 0; i < parallel.participants().size(); i++) {
+                assertThat(Arrays.equals(params(parallel.participants().get(i).net()), params(sequential.participants().get(i).net())))
+                        .as("period " + period + " " + parallel.participants().get(i).name()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aFailingLearnerThreadIsReportedNotHung() {
+        LabeledSplit poisoned = SyntheticData.split(64, 3);
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0);
+        OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY),
+                poisoned, distill, 1, 32, SEED, true);
+        t.participants().get(2).net().params().putScalar(0, Float.NaN);   // s1 runs on the learner thread
+        assertThatThrownBy(t::advance).isInstanceOf(DivergenceException.class).hasMessageContaining("model 's1'");
     }
 }

@@ -100,7 +100,8 @@ public final class BenchCommand implements Callable<Integer> {
         io.distill4j.config.DistillSpec d = config.distill();
         io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0);
         List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory);
-        OnlineTrainer t = new OnlineTrainer(ps, data.train(), distill, 1000, config.training().batchSize(), config.training().seed());
+        OnlineTrainer t = new OnlineTrainer(ps, data.train(), distill, 1000, config.training().batchSize(), config.training().seed(),
+                config.training().parallel());
         for (int i = 0; i < warmup; i++) t.advance();
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) t.advance();

@@ -73,7 +73,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
                 factory(data));
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
-                config.training().batchSize(), config.training().seed());
+                config.training().batchSize(), config.training().seed(), config.training().parallel());
         return execute(context, data, trainer, provenance, List.of(), 0.0);
     }
 
@@ -92,7 +92,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,
-                config.training().seed(), totalSteps);
+                config.training().seed(), totalSteps, config.training().parallel());
         List<EvaluationRecord> earlier = MetricsLog.truncateAfter(dir.metricsFile(), checkpoint.state().step());
         LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
         return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds());

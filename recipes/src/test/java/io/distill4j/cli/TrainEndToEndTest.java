@@ -51,9 +51,10 @@ class TrainEndToEndTest {
         long steps = metrics.stream().filter(m -> m.get("type").asText().equals("step")).count();
         assertThat(steps).isEqualTo(8); // 1024 / 128, logEvery 1
         assertThat(metrics.stream().filter(m -> m.get("type").asText().equals("eval")).count()).isEqualTo(2); // step 4 and the end
+        assertThat(metrics.get(0).get("type").asText()).isEqualTo("start");
 
         JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
-        assertThat(report.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(report.get("schemaVersion").asInt()).isEqualTo(2);
         JsonNode models = report.get("models");
         assertThat(models).hasSize(5);
         assertThat(models.get(0).get("role").asText()).isEqualTo("teacher");
@@ -61,7 +62,7 @@ class TrainEndToEndTest {
         assertThat(models.get(1).get("role").asText()).isEqualTo("assistant");
         assertThat(models.get(2).get("learnsFrom").asText()).isEqualTo("assistant");
         for (JsonNode m : models) {
-            assertThat(m.get("testAccuracy").asDouble()).as(m.get("name").asText()).isBetween(0.3, 1.0);
+            assertThat(m.get("test").get("accuracy").asDouble()).as(m.get("name").asText()).isBetween(0.3, 1.0);
         }
 
         for (String student : new String[]{"student-128", "student-64", "student-32"}) {
@@ -86,7 +87,7 @@ class TrainEndToEndTest {
         JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
         assertThat(report.get("models")).hasSize(models);
         for (JsonNode m : report.get("models")) {
-            assertThat(m.get("testAccuracy").asDouble()).as(m.get("name").asText()).isGreaterThan(0.2);
+            assertThat(m.get("test").get("accuracy").asDouble()).as(m.get("name").asText()).isGreaterThan(0.2);
         }
     }
 }

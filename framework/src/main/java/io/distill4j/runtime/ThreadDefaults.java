@@ -16,15 +16,31 @@ public final class ThreadDefaults {
 
     /** Applies {@code requested} threads, or the environment's OMP_NUM_THREADS, or the default; returns what was applied. */
     public static int apply(Integer requested) {
-        int threads = requested != null ? requested : fromEnvironment();
+        return apply(requested, null);
+    }
+
+    /**
+     * Applies OpenMP threads (elementwise ops, as {@link #apply(Integer)}) and, separately, OpenBLAS threads for
+     * GEMM: {@code blasRequested}, or DISTILL4J_BLAS_THREADS, or the OpenMP count. GEMM scales where the
+     * elementwise ops thrash, so the two are worth setting apart.
+     */
+    public static int apply(Integer requested, Integer blasRequested) {
+        int threads = requested != null ? requested : fromEnvironment("OMP_NUM_THREADS", DEFAULT_THREADS);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        int blas = blasRequested != null ? blasRequested : fromEnvironment("DISTILL4J_BLAS_THREADS", threads);
+        Nd4j.factory().blas().setMaxThreads(blas);
         return threads;
     }
 
-    private static int fromEnvironment() {
-        String env = System.getenv("OMP_NUM_THREADS");
+    /** OpenBLAS threads in effect. */
+    public static int blasThreads() {
+        return Nd4j.factory().blas().getMaxThreads();
+    }
+
+    private static int fromEnvironment(String name, int fallback) {
+        String env = System.getenv(name);
         if (env != null) {
             try {
                 int n = Integer.parseInt(env.trim());
@@ -33,6 +49,6 @@ public final class ThreadDefaults {
                 // fall through to the default
             }
         }
-        return DEFAULT_THREADS;
+        return fallback;
     }
 }

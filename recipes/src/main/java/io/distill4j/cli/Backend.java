@@ -20,6 +20,12 @@ final class Backend {
     private Backend() {
     }
 
+    /** Starts the backend (or says plainly why it cannot) and applies the thread settings; every computing command calls this first. */
+    static void start(Integer threads) {
+        ensureAvailable();
+        io.distill4j.runtime.ThreadDefaults.apply(threads);
+    }
+
     static void ensureAvailable() {
         // check the driver before ND4J looks for it: ND4J prints its own stack trace when it is missing
         Optional<String> missing = missingCudaDriver(cudaBackendOnClasspath(), driverDirs());

@@ -8,7 +8,6 @@ import io.distill4j.data.DatasetLoader;
 import io.distill4j.data.LoadedDataset;
 import io.distill4j.model.NetworkFactory;
 import io.distill4j.runtime.NativeRuntime;
-import io.distill4j.runtime.ThreadDefaults;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
 import io.distill4j.train.Participants;
@@ -58,8 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
         threads.check(spec);
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
-        Backend.ensureAvailable();
-        ThreadDefaults.apply(threads.value());
+        Backend.start(threads.value());
         LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()), config.data().trainLimit(), 0);
         NetworkFactory factory = new NetworkFactory(data.info().numClasses(), data.info().height(), data.info().width(),
                 data.info().channels(), DataType.FLOAT);

@@ -20,8 +20,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Backend.ensureAvailable();
-        ThreadDefaults.apply(null);
+        Backend.start(null);
         NativeRuntime rt = NativeRuntime.describe();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("distill4j       %s%n", ProvenanceCollector.version());

@@ -8,7 +8,6 @@ import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
-import io.distill4j.runtime.ThreadDefaults;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine;
@@ -62,8 +61,7 @@ public final class ResumeCommand implements Callable<Integer> {
         }
         ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
         ResolvedConfig requested = loader.load(dir.configFile(), overrides);
-        Backend.ensureAvailable();
-        ThreadDefaults.apply(threads.value());
+        Backend.start(threads.value());
         CheckpointStore store = new CheckpointStore(runDir);
         CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, problem -> {
             LOG.warn(problem + "; trying the previous one");

@@ -5,7 +5,6 @@ import io.distill4j.config.ResolvedConfig;
 import io.distill4j.config.RunConfig;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
-import io.distill4j.runtime.ThreadDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,8 +38,7 @@ public final class TrainCommand implements Callable<Integer> {
         threads.check(spec);
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
-        Backend.ensureAvailable();
-        ThreadDefaults.apply(threads.value());
+        Backend.start(threads.value());
         RunDirectory dir;
         try {
             dir = RunDirectory.create(Path.of(config.output().runs()), config.name(), runDir);

@@ -47,6 +47,7 @@ final class ConfigValidator {
         }
         atLeast(t.evalEvery(), 0, "training.evalEvery");
         atLeast(t.logEvery(), 1, "training.logEvery");
+        allowed(t.engine(), "training.engine", io.distill4j.step.TrainingSteps.engines());
         atLeast(c.checkpoint().every(), 0, "checkpoint.every");
         range(c.checkpoint().keep(), 1, 1000, "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");

@@ -21,15 +21,16 @@ public final class ThreadDefaults {
 
     /**
      * Applies OpenMP threads (elementwise ops, as {@link #apply(Integer)}) and, separately, OpenBLAS threads for
-     * GEMM: {@code blasRequested}, or DISTILL4J_BLAS_THREADS, or the OpenMP count. GEMM scales where the
-     * elementwise ops thrash, so the two are worth setting apart.
+     * GEMM: {@code blasRequested}, or DISTILL4J_BLAS_THREADS, or 1. One, because the fused training step splits
+     * its products between the caller and its own second thread (io.distill4j.step): OpenBLAS threads on top
+     * would put three busy threads on two cores, and their spin-waiting slows every op between products.
      */
     public static int apply(Integer requested, Integer blasRequested) {
         int threads = requested != null ? requested : fromEnvironment("OMP_NUM_THREADS", DEFAULT_THREADS);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        int blas = blasRequested != null ? blasRequested : fromEnvironment("DISTILL4J_BLAS_THREADS", threads);
+        int blas = blasRequested != null ? blasRequested : fromEnvironment("DISTILL4J_BLAS_THREADS", DEFAULT_THREADS);
         Nd4j.factory().blas().setMaxThreads(blas);
         return threads;
     }

@@ -16,7 +16,7 @@ import java.util.List;
 public final class TrainingPassCapture extends BaseTrainingListener {
     private final int activationIndex;
     private INDArray buffer;
-    private boolean fresh;
+    private long captures;
     private volatile Runnable onCapture;
 
     public TrainingPassCapture(int activationIndex) {
@@ -32,7 +32,7 @@ public final class TrainingPassCapture extends BaseTrainingListener {
             }
         }
         buffer.assign(source);
-        fresh = true;
+        captures++;
         Runnable hook = onCapture;
         if (hook != null) hook.run();
     }
@@ -42,17 +42,13 @@ public final class TrainingPassCapture extends BaseTrainingListener {
         this.onCapture = hook;
     }
 
-    /** The buffer of the latest capture, without consuming it (for a learner reading it while the publisher finishes its step). */
-    public INDArray peek() {
-        return buffer;
+    /** Training forward passes seen so far. */
+    public long captures() {
+        return captures;
     }
 
-    /** The captured activations of the last training pass; the buffer is reused, so copy if it must outlive the next step. */
-    public INDArray take() {
-        if (!fresh) {
-            throw new IllegalStateException("no training forward pass was captured since the last take()");
-        }
-        fresh = false;
+    /** The buffer of the latest capture (null before the first); reused by the next training pass. */
+    public INDArray peek() {
         return buffer;
     }
 }

@@ -2,15 +2,13 @@ package io.distill4j.train;
 
 import io.distill4j.config.DistillSpec;
 import io.distill4j.config.ModelSpec;
-import io.distill4j.data.Batches;
+import io.distill4j.data.BatchBuffer;
 import io.distill4j.data.EpochCursor;
 import io.distill4j.data.LabeledSplit;
-import io.distill4j.model.Logits;
 import io.distill4j.signal.Signal;
 import io.distill4j.signal.SignalChannel;
 import io.distill4j.signal.SignalKind;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
@@ -49,6 +47,8 @@ public final class OnlineTrainer {
     private final long totalSteps;
     private final List<RunListener> listeners = new ArrayList<>();
     private final SignalChannel channel = new SignalChannel();
+    /** Reused every step: the batch arrays are not kept beyond the step that gathered them. */
+    private final BatchBuffer batch;
     /** Runs the assistant and students beside the teacher (null = everything on the calling thread). */
     private final ExecutorService learners;
     private long step;
@@ -65,6 +65,7 @@ public final class OnlineTrainer {
                          long seed, long totalSteps, boolean parallel) {
         this.participants = List.copyOf(participants);
         this.train = train;
+        this.batch = new BatchBuffer(train);
         this.distill = distill;
         this.cursor = cursor;
         this.seed = seed;
@@ -132,8 +133,9 @@ public final class OnlineTrainer {
     public StepRecord advance() {
         int[] idx = cursor.next();
         step++;
-        INDArray x = Batches.features(train, idx);
-        INDArray y = Batches.oneHot(train, idx);
+        batch.gather(idx);
+        INDArray x = batch.features();
+        INDArray y = batch.oneHot();
         boolean burnIn = step <= distill.burnInSteps();
         boolean publishStep = !burnIn && step % distill.period() == 0;
         StepContext ctx = new StepContext(x, y, burnIn, publishStep);
@@ -146,12 +148,12 @@ public final class OnlineTrainer {
         } else {
             // the learners need only the teacher's forward pass: they run while its backward pass and update run
             CompletableFuture<Void> teacherForward = new CompletableFuture<>();
-            first.capture().onCapture(() -> teacherForward.complete(null));
+            first.step().onForward(() -> teacherForward.complete(null));
             Future<Map<String, Double>> rest = learners.submit(() -> {
                 Map<String, Double> l = new LinkedHashMap<>();
                 if (publishStep) {
                     teacherForward.join();
-                    ctx.signals.put(first.name(), first.capture().peek());
+                    ctx.signals.put(first.name(), first.step().trainingLogits());
                     ctx.stepped.put(first.name(), true);
                 }
                 for (int i = 1; i < participants.size(); i++) stepOne(i, ctx, l);
@@ -164,7 +166,7 @@ public final class OnlineTrainer {
                 awaitQuietly(rest);
                 throw e;
             } finally {
-                first.capture().onCapture(null);
+                first.step().onForward(null);
             }
             losses.putAll(await(rest));
         }
@@ -192,36 +194,26 @@ public final class OnlineTrainer {
     private void stepOne(int i, StepContext ctx, Map<String, Double> losses) {
         Participant p = participants.get(i);
         boolean steps;
-        INDArray labels;
-        if (p.source() == null) {
+        INDArray targets = null;
+        if (p.source() == null || ctx.burnIn) {
             steps = true;
-            labels = ctx.y;
-        } else if (ctx.burnIn) {
-            steps = true;
-            p.kdLoss().setAlpha(0.0);
-            labels = Nd4j.hstack(Nd4j.zeros(ctx.y.dataType(), ctx.y.size(0), ctx.y.size(1)), ctx.y);
         } else {
             steps = ctx.publishStep && Boolean.TRUE.equals(ctx.stepped.get(p.source()));
-            labels = steps ? Nd4j.hstack(ctx.signals.get(p.source()), ctx.y) : null;
-            if (steps) p.kdLoss().setAlpha(distill.alpha());
+            if (steps) targets = ctx.signals.get(p.source());
         }
         ctx.stepped.putIfAbsent(p.name(), steps);
         if (!steps) return;
         // dropout draws from ND4J's (per-thread) RNG, which no checkpoint holds: derive it from (seed, step, model)
         Nd4j.getRandom().setSeed(seed * 31 + step * 1_000_003L + i);
-        p.net().fit(new DataSet(ctx.x, labels));
-        double loss = p.net().score();
+        double loss = p.step().fit(ctx.x, ctx.y, targets, distill.alpha());
         if (!Double.isFinite(loss)) {
             throw new DivergenceException(p.name(), step, loss);
         }
         losses.put(p.name(), loss);
-        if (p.publishes()) {
-            INDArray trainingPass = p.capture().take();
-            if (ctx.publishStep) {
-                INDArray values = signalValues(p, ctx.x, trainingPass);
-                ctx.signals.putIfAbsent(p.name(), values);
-                channel.publish(new Signal(p.name(), SignalKind.LOGITS, step, values));
-            }
+        if (p.publishes() && ctx.publishStep) {
+            INDArray values = signalValues(p, ctx.x);
+            ctx.signals.putIfAbsent(p.name(), values);
+            channel.publish(new Signal(p.name(), SignalKind.LOGITS, step, values));
         }
     }
 
@@ -246,11 +238,11 @@ public final class OnlineTrainer {
         }
     }
 
-    private static INDArray signalValues(Participant p, INDArray x, INDArray trainingPass) {
+    private static INDArray signalValues(Participant p, INDArray x) {
         if (ModelSpec.EVAL_PASS.equals(p.spec().signalSource())) {
             // one extra inference-mode forward with the just-updated weights: no dropout, known extra cost
-            return Logits.inference(p.net(), x);
+            return p.step().inferenceLogits(x);
         }
-        return trainingPass;
+        return p.step().trainingLogits();
     }
 }

@@ -1,38 +1,30 @@
 package io.distill4j.train;
 
 import io.distill4j.config.ModelSpec;
-import io.distill4j.loss.SoftLogitKdLoss;
 import io.distill4j.model.Head;
-import io.distill4j.model.NetworkFactory;
-import io.distill4j.signal.TrainingPassCapture;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
+import io.distill4j.step.TrainingStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * One model in the run with everything the loop needs to step it: its network (and thereby its own
- * optimizer state), what it learns from ({@code source}: a publisher's name, or null for labels alone),
- * and, for publishers, the capture of its training-pass logits.
+ * One model in the run with everything the loop needs to step it: its training step (and through it the
+ * network with its own optimizer state), what it learns from ({@code source}: a publisher's name, or null
+ * for labels alone), and whether others learn from its logits.
  */
 public final class Participant {
     private final String name;
     private final Role role;
     private final ModelSpec spec;
-    private final MultiLayerNetwork net;
+    private final TrainingStep step;
     private final String source;
-    private final TrainingPassCapture capture;
+    private final boolean publishes;
 
-    public Participant(String name, Role role, ModelSpec spec, MultiLayerNetwork net, String source, boolean publishes) {
+    public Participant(String name, Role role, ModelSpec spec, TrainingStep step, String source, boolean publishes) {
         this.name = name;
         this.role = role;
         this.spec = spec;
-        this.net = net;
+        this.step = step;
         this.source = source;
-        if (publishes) {
-            this.capture = new TrainingPassCapture(NetworkFactory.logitsActivationIndex(net));
-            net.addListeners(capture);
-        } else {
-            this.capture = null;
-        }
+        this.publishes = publishes;
     }
 
     public String name() {
@@ -47,8 +39,14 @@ public final class Participant {
         return spec;
     }
 
+    /** The network with parameters and optimizer state up to date, for evaluation, checkpoints and export. */
     public MultiLayerNetwork net() {
-        return net;
+        return step.network();
+    }
+
+    /** How this model steps. */
+    public TrainingStep step() {
+        return step;
     }
 
     /** The publisher this model learns from, or null when it learns from labels alone. */
@@ -61,20 +59,10 @@ public final class Participant {
     }
 
     public boolean publishes() {
-        return capture != null;
-    }
-
-    TrainingPassCapture capture() {
-        return capture;
-    }
-
-    /** The KD loss of a distilling model (its alpha is switched off during burn-in). */
-    SoftLogitKdLoss kdLoss() {
-        LossLayer layer = (LossLayer) net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
-        return (SoftLogitKdLoss) layer.getLossFn();
+        return publishes;
     }
 
     public long parameterCount() {
-        return net.numParams();
+        return step.network().numParams();
     }
 }

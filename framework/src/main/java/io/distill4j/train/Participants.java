@@ -5,6 +5,7 @@ import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
 import io.distill4j.model.Head;
 import io.distill4j.model.NetworkFactory;
+import io.distill4j.step.TrainingSteps;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.ArrayList;
@@ -18,9 +19,14 @@ public final class Participants {
     /** Model {@code i} in step order is initialised from {@code seed + SEED_STRIDE * i}. */
     public static final long SEED_STRIDE = 7919L;
 
+    /** Fresh networks with the default engine ({@link TrainingSteps#FUSED}). */
     public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory) {
+        return build(models, distill, seed, factory, TrainingSteps.FUSED);
+    }
+
+    public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory, String engine) {
         return assemble(models, (spec, head, i) -> factory.build(spec, head, distill.temperature(), distill.alpha(),
-                seed + SEED_STRIDE * i));
+                seed + SEED_STRIDE * i), engine);
     }
 
     /** Supplies the network of model {@code index} (in step order): freshly built, or restored from a checkpoint. */
@@ -29,7 +35,8 @@ public final class Participants {
         MultiLayerNetwork network(ModelSpec spec, Head head, int index);
     }
 
-    public static List<Participant> assemble(ModelsSpec models, NetworkSource networks) {
+    /** Participants over the given networks, each stepping with {@code engine} ({@code training.engine}). */
+    public static List<Participant> assemble(ModelsSpec models, NetworkSource networks, String engine) {
         List<ModelSpec> all = models.all();
         List<Participant> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -39,7 +46,7 @@ public final class Participants {
             boolean publishes = isSourceOfAnyone(models, role);
             Head head = source == null ? Head.LABELS : Head.DISTILL;
             MultiLayerNetwork net = networks.network(spec, head, i);
-            out.add(new Participant(spec.name(), role, spec, net, source, publishes));
+            out.add(new Participant(spec.name(), role, spec, TrainingSteps.create(net, engine, spec.name()), source, publishes));
         }
         return out;
     }

@@ -100,6 +100,7 @@ class ConfigLoaderTest {
         "models.students[0].optimizer.name=lbfgs | models.students[0].optimizer.name | expected one of [adam, sgd]",
         "models.students[0].signalSource=magic | models.students[0].signalSource | expected one of [training-pass, eval-pass]",
         "models.students[1].name=s1          | models.students[1].name          | unique model name",
+        "training.engine=turbo               | training.engine                  | expected one of [fused, dl4j], got 'turbo'",
         "models.teacher.learnsFrom=assistant | models.teacher.learnsFrom        | expected one of [labels]",
         "models.students[0].conv=[{filters: 3}] | models.students[0].conv       | only a cnn has conv stages",
         "models.students[9].hidden=[3]       | models.students[9].hidden        | index 9 out of range (the list has 3 entries)",

@@ -9,6 +9,9 @@ import io.distill4j.report.Evaluator;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.distill4j.step.TrainingSteps;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -98,21 +101,29 @@ class OnlineTrainerTest {
         return count;
     }
 
-    @Test
-    void trainingPassSignalCostsExactlyOneTeacherForwardPerStep() {
-        OnlineTrainer t = trainer(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(4.0, 0.7, 1, 0));
-        AtomicInteger forwards = countForwards(t.participants().get(0).net());
+    /** Teacher forward passes in 12 steps: DL4J's counted by an instrumented activation, the fused step's by its own counter. */
+    private static long teacherForwards(ModelsSpec models, DistillSpec distill, String engine) {
+        OnlineTrainer t = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY, engine), TRAIN, distill, 2, 32, SEED, true);
+        Participant teacher = t.participants().get(0);
+        assertThat(teacher.step().kind()).isEqualTo(engine);
+        AtomicInteger instrumented = TrainingSteps.DL4J.equals(engine) ? countForwards(teacher.net()) : null;
         for (int i = 0; i < 12; i++) t.advance();
-        assertThat(forwards.get()).isEqualTo(12);
-        assertThat(t.channel().publishedCount()).isEqualTo(24); // teacher and assistant, every step
+        assertThat(t.channel().publishedCount()).as("published signals").isEqualTo(
+                ModelSpec.EVAL_PASS.equals(models.teacher().signalSource()) ? 8 : 24);
+        return instrumented != null ? instrumented.get() : teacher.step().forwardPasses();
     }
 
-    @Test
-    void evalPassSignalCostsOneExtraForwardPerPublishedStep() {
-        OnlineTrainer t = trainer(ladder(ModelSpec.EVAL_PASS), new DistillSpec(4.0, 0.7, 3, 0));
-        AtomicInteger forwards = countForwards(t.participants().get(0).net());
-        for (int i = 0; i < 12; i++) t.advance();
-        assertThat(forwards.get()).isEqualTo(12 + 4);
+    @ParameterizedTest
+    @ValueSource(strings = {TrainingSteps.FUSED, TrainingSteps.DL4J})
+    void trainingPassSignalCostsExactlyOneTeacherForwardPerStep(String engine) {
+        // teacher and assistant publish every step: 24 signals, and still one teacher forward pass per step
+        assertThat(teacherForwards(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(4.0, 0.7, 1, 0), engine)).isEqualTo(12);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {TrainingSteps.FUSED, TrainingSteps.DL4J})
+    void evalPassSignalCostsOneExtraForwardPerPublishedStep(String engine) {
+        assertThat(teacherForwards(ladder(ModelSpec.EVAL_PASS), new DistillSpec(4.0, 0.7, 3, 0), engine)).isEqualTo(12 + 4);
     }
 
     @Test

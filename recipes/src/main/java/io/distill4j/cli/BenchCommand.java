@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         // no burn-in: the timed steps must be distillation steps, not labels-only ones
         io.distill4j.config.DistillSpec d = config.distill();
         io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0);
-        List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory);
+        List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory, config.training().engine());
         OnlineTrainer t = new OnlineTrainer(ps, data.train(), distill, 1000, config.training().batchSize(), config.training().seed(),
                 config.training().parallel());
         for (int i = 0; i < warmup; i++) t.advance();

@@ -71,7 +71,8 @@ public final class OnlineDistillationRecipe implements Recipe {
         dir.writeJson(dir.provenanceFile(), provenance);
         logRuntime(provenance.runtime(), config);
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
-                factory(data));
+                factory(data), config.training().engine());
+        logSteps(participants);
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
                 config.training().batchSize(), config.training().seed(), config.training().parallel());
         return execute(context, data, trainer, provenance, List.of(), 0.0);
@@ -88,7 +89,8 @@ public final class OnlineDistillationRecipe implements Recipe {
         if (!changedConfigKeys.isEmpty()) dir.writeText(dir.configFile(), context.config().yaml());
         logRuntime(provenance.runtime(), config);
         List<Participant> participants = Participants.assemble(config.models(),
-                (spec, head, i) -> restore(checkpoint, spec, head, config));
+                (spec, head, i) -> restore(checkpoint, spec, head, config), config.training().engine());
+        logSteps(participants);
         EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,
@@ -158,8 +160,12 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     private static void logRuntime(NativeRuntime runtime, RunConfig config) {
-        LOG.info("runtime: {} binary {}, {} OpenMP thread(s); seed {}", runtime.backend(), runtime.binary(),
-                runtime.ompThreads(), config.training().seed());
+        LOG.info("runtime: {} binary {}, {} OpenMP thread(s), {} OpenBLAS thread(s); seed {}", runtime.backend(), runtime.binary(),
+                runtime.ompThreads(), runtime.blasThreads(), config.training().seed());
+    }
+
+    private static void logSteps(List<Participant> participants) {
+        LOG.info("training steps: {}", participants.stream().map(p -> p.name() + "=" + p.step().kind()).toList());
     }
 
     private static Provenance readProvenance(RunDirectory dir) {

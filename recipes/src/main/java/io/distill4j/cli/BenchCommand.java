@@ -64,8 +64,9 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int batch = config.training().batchSize();
         NativeRuntime rt = NativeRuntime.describe();
-        out.printf(Locale.ROOT, "runtime: %s %s, %d OpenMP thread(s), batch %d, %d timed steps after %d warm-up%n",
-                rt.backend(), rt.binary(), rt.ompThreads(), batch, steps, warmup);
+        out.printf(Locale.ROOT, "runtime: %s %s, %d OpenMP thread(s), %d OpenBLAS thread(s), %d cores, engine %s, parallel %s, batch %d, %d timed steps after %d warm-up%n",
+                rt.backend(), rt.binary(), rt.ompThreads(), rt.blasThreads(), rt.cpuCores(), config.training().engine(),
+                config.training().parallel(), batch, steps, warmup);
 
         double online = secondsPerStep(config, config.models(), data, factory);
         out.printf(Locale.ROOT, "online step: %.2f ms/step, %.0f samples/s%n", online * 1e3, batch / online);
@@ -82,10 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "signal cost: online %.2f ms/step vs sum of alone %.2f ms/step = %.3fx%n", online * 1e3, sum * 1e3, online / sum);
             if (config.models().teacher() != null) {
-                double flops = 6.0 * macs(factory.build(config.models().teacher(), io.distill4j.model.Head.LABELS, 1, 0, 1)) * batch;
-                double peak = sgemmPeak();
-                out.printf(Locale.ROOT, "teacher step: %.1f GFLOP/s (%.1f MFLOP/step) vs SGEMM peak %.1f GFLOP/s (2048^3) = %.0f%%%n",
-                        flops / teacherSeconds / 1e9, flops / 1e6, peak, 100 * flops / teacherSeconds / 1e9 / peak);
+                double flops = trainingFlops(factory.build(config.models().teacher(), io.distill4j.model.Head.LABELS, 1, 0, 1), batch);
+                int cores = Runtime.getRuntime().availableProcessors();
+                double peak = sgemmPeak(cores);
+                out.printf(Locale.ROOT, "teacher step: %.1f GFLOP/s (%.1f MFLOP/step) vs SGEMM peak %.1f GFLOP/s (2048^3, %d OpenBLAS threads) = %.0f%%%n",
+                        flops / teacherSeconds / 1e9, flops / 1e6, peak, cores, 100 * flops / teacherSeconds / 1e9 / peak);
             }
         }
         out.printf(Locale.ROOT, "RESULT samples_per_s=%.1f%n", batch / online);
@@ -106,16 +108,35 @@ public final class BenchCommand implements Callable<Integer> {
         return (System.nanoTime() - start) / 1e9 / steps;
     }
 
-    /** Multiply-accumulates of one example's forward pass through the dense layers (the FLOPs that matter for an MLP). */
-    static long macs(MultiLayerNetwork net) {
-        long total = 0;
+    /**
+     * FLOPs of one training step of a dense network on {@code batch} examples: per layer the forward product, the
+     * weight gradient and the input gradient (2 FLOPs per multiply-add each), except that nothing needs the
+     * gradient of the input itself, so the first layer has no input-gradient product.
+     */
+    static double trainingFlops(MultiLayerNetwork net, int batch) {
+        double macs = 0;
+        boolean first = true;
         for (int i = 0; i < net.getnLayers(); i++) {
-            if (net.getLayer(i).conf().getLayer() instanceof FeedForwardLayer f && f.getNIn() > 0) total += f.getNIn() * f.getNOut();
+            if (net.getLayer(i).conf().getLayer() instanceof FeedForwardLayer f && f.getNIn() > 0) {
+                macs += (first ? 2.0 : 3.0) * f.getNIn() * f.getNOut();
+                first = false;
+            }
         }
-        return total;
+        return 2.0 * macs * batch;
     }
 
-    static double sgemmPeak() {
+    /** The machine's SGEMM rate at 2048^3 with OpenBLAS on {@code threads} threads (restored afterwards). */
+    static double sgemmPeak(int threads) {
+        int before = io.distill4j.runtime.ThreadDefaults.blasThreads();
+        Nd4j.factory().blas().setMaxThreads(threads);
+        try {
+            return sgemmRate();
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
+    }
+
+    private static double sgemmRate() {
         int n = 2048;
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);

@@ -97,6 +97,7 @@ public final class FusedMlpStep implements TrainingStep {
 
     /** Why {@code net} cannot take the fused step, or empty if it can. */
     public static Optional<String> unsupported(MultiLayerNetwork net) {
+        if (!Nd4j.getEnvironment().isCPU()) return Optional.of("ND4J runs on a GPU backend; the fused step is CPU code");
         if (net.params().dataType() != DataType.FLOAT) return Optional.of("parameters are " + net.params().dataType() + ", not FLOAT");
         if (net.numParams() > Integer.MAX_VALUE) return Optional.of("more than 2^31 parameters");
         int n = net.getnLayers();

@@ -1,18 +1,20 @@
 package io.distill4j.step;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A second worker beside the training thread: it shares the big products and the optimizer update of the fused
- * step ({@link #chunks}), and takes a model's optimizer update in the background while the training thread moves
- * on to the next model ({@link #start}). OpenBLAS runs single-threaded, so two cores never see three busy threads.
- * The hand-off is a volatile slot: the helper spins briefly after a job, because the next one usually follows
- * within microseconds, then parks. Work is divided into pieces fixed by the caller, never by timing, so results
- * are bitwise repeatable. Whoever finds the helper busy (another caller, a running background job) does its
- * work itself.
+ * A second worker beside the training thread. It shares the fused step's big products and optimizer updates
+ * ({@link #chunks}) and takes a model's optimizer update in the background while the training thread moves on
+ * to the next model ({@link #start}). OpenBLAS runs single-threaded, so two cores never see three busy threads.
+ * <p>
+ * Work reaches the helper through one slot. A job posted there is claimed by the helper, or withdrawn by its
+ * poster if the helper never got to it, whichever comes first; so the training thread posts its chunks even
+ * while the helper is finishing a background update, and the helper joins in as soon as it is free. The helper
+ * spins briefly after a job, because the next one usually follows within microseconds, then parks. Work is cut
+ * into pieces fixed by the caller, never by timing, so results are bitwise repeatable.
  */
 final class SecondThread {
     /** Whether a second core exists to run the helper on. */
@@ -21,12 +23,15 @@ final class SecondThread {
     private static final SecondThread INSTANCE = AVAILABLE ? new SecondThread() : null;
 
     private final Thread thread;
-    private final AtomicBoolean busy = new AtomicBoolean();
-    private volatile Job job;
+    private final AtomicReference<Job> slot = new AtomicReference<>();
 
-    /** A job handed to the helper; {@link #join()} waits for it and rethrows what it threw. */
+    /** A job for the helper; {@link #join()} waits for it and rethrows what it threw. */
     static final class Job {
+        private static final int POSTED = 0;
+        private static final int CLAIMED = 1;
+        private static final int WITHDRAWN = 2;
         private final Runnable body;
+        private final AtomicInteger state = new AtomicInteger(POSTED);
         private volatile boolean done;
         private volatile Throwable failure;
 
@@ -34,10 +39,16 @@ final class SecondThread {
             this.body = body;
         }
 
+        /** Waits until the helper has run this job. */
         void join() {
             while (!done) Thread.onSpinWait();
             if (failure instanceof RuntimeException r) throw r;
             if (failure instanceof Error e) throw e;
+        }
+
+        /** Takes the job back if the helper has not claimed it; true if withdrawn (it will never run). */
+        private boolean withdraw() {
+            return state.compareAndSet(POSTED, WITHDRAWN);
         }
     }
 
@@ -50,13 +61,13 @@ final class SecondThread {
     private void loop() {
         while (true) {
             Job j = awaitJob();
+            slot.compareAndSet(j, null);
+            if (!j.state.compareAndSet(Job.POSTED, Job.CLAIMED)) continue;   // withdrawn by its poster
             try {
                 j.body.run();
             } catch (Throwable t) {
                 j.failure = t;
             }
-            job = null;
-            busy.set(false);   // before done: a caller that saw done may hand out the next job at once
             j.done = true;
         }
     }
@@ -64,44 +75,48 @@ final class SecondThread {
     private Job awaitJob() {
         long spinUntil = System.nanoTime() + SPIN_NANOS;
         Job j;
-        while ((j = job) == null) {
+        while ((j = slot.get()) == null) {
             if (System.nanoTime() < spinUntil) Thread.onSpinWait();
             else LockSupport.park(this);
         }
         return j;
     }
 
-    /** Hands {@code body} to the helper if it is free (the caller then owns it until the job ends); null if busy. */
-    private static Job handOff(Runnable body) {
-        if (INSTANCE == null || !INSTANCE.busy.compareAndSet(false, true)) return null;
+    /** Posts {@code body} for the helper; null if there is no helper, the caller is the helper, or the slot is taken. */
+    private static Job post(Runnable body) {
+        if (INSTANCE == null || Thread.currentThread() == INSTANCE.thread) return null;
         Job j = new Job(body);
-        INSTANCE.job = j;
+        if (!INSTANCE.slot.compareAndSet(null, j)) return null;
         LockSupport.unpark(INSTANCE.thread);
         return j;
     }
 
     /**
-     * Starts {@code body} on the helper and returns at once, or returns null when the helper is busy (the caller
-     * then runs it itself). The caller must {@link Job#join()} before it reads anything {@code body} writes.
+     * Hands {@code body} to the helper to run in the background (after the job it may be running) and returns at
+     * once; null when it cannot take it (the caller then runs it itself). The caller must {@link Job#join()} before
+     * it reads anything {@code body} writes.
      */
     static Job start(Runnable body) {
-        return handOff(body);
+        return post(body);
     }
 
     /**
-     * Runs {@code body.accept(i)} for every chunk {@code i < count}, the caller and the helper each taking the next
-     * chunk until none is left: whoever is late (a parked helper, a descheduled thread) simply does fewer.
+     * Runs {@code body.accept(i)} for every chunk {@code i < count}: the caller and, once it is free, the helper
+     * each take the next chunk until none is left, so whoever is late simply does fewer.
      */
     static void chunks(int count, IntConsumer body) {
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int i; (i = next.getAndIncrement()) < count; ) body.accept(i);
         };
-        Job helper = count < 2 ? null : handOff(worker);
+        Job helper = count < 2 ? null : post(worker);
         try {
             worker.run();
         } finally {
-            if (helper != null) helper.join();
+            if (helper != null) {
+                if (helper.withdraw()) INSTANCE.slot.compareAndSet(helper, null);
+                else helper.join();
+            }
         }
     }
 

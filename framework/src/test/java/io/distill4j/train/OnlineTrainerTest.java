@@ -205,6 +205,30 @@ class OnlineTrainerTest {
         }
     }
 
+    /** The fused engine runs the same online loop as DL4J's fit, up to float rounding: same losses, same parameters. */
+    @Test
+    void fusedAndDl4jEnginesAgreeOverAWholeLadder() {
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 2, 4);
+        ModelsSpec models = new ModelsSpec(mlp("teacher", "labels", 0.0, ModelSpec.TRAINING_PASS, 32, 32),
+                mlp("assistant", "teacher", 0.0, ModelSpec.TRAINING_PASS, 16),
+                List.of(mlp("s1", "assistant", 0.0, ModelSpec.TRAINING_PASS, 8), mlp("s3", "labels", 0.0, ModelSpec.TRAINING_PASS, 4)));
+        OnlineTrainer fused = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, distill, 2, 32, SEED, false);
+        OnlineTrainer dl4j = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY, TrainingSteps.DL4J), TRAIN, distill, 2, 32, SEED, false);
+        for (int i = 0; i < 20; i++) {
+            StepRecord a = fused.advance();
+            StepRecord b = dl4j.advance();
+            assertThat(a.losses().keySet()).isEqualTo(b.losses().keySet());
+            a.losses().forEach((name, loss) -> assertThat(loss).as("step %d %s", a.step(), name)
+                    .isCloseTo(b.losses().get(name), org.assertj.core.data.Offset.offset(1e-4)));
+        }
+        for (int i = 0; i < fused.participants().size(); i++) {
+            INDArray a = fused.participants().get(i).net().params();
+            INDArray b = dl4j.participants().get(i).net().params();
+            assertThat(a.sub(b).amaxNumber().doubleValue()).as(fused.participants().get(i).name()).isLessThan(1e-4);
+            assertThat(fused.participants().get(i).step().kind()).isEqualTo(TrainingSteps.FUSED);
+        }
+    }
+
     @Test
     void aFailingLearnerThreadIsReportedNotHung() {
         LabeledSplit poisoned = SyntheticData.split(64, 3);

@@ -10,6 +10,21 @@ public final class Logits {
     private Logits() {
     }
 
+    /**
+     * Inference-mode logits as plain rows, with every array the forward pass made released at once: an
+     * evaluation over a test set would otherwise leave ~100 MB of native activations per model waiting for the
+     * garbage collector, which a training loop that allocates nothing rarely runs (peak RSS of a 10-epoch run:
+     * 2.1 GiB before, see README Performance).
+     */
+    public static float[][] inferenceRows(MultiLayerNetwork net, INDArray x) {
+        List<INDArray> activations = net.feedForwardToLayer(net.getnLayers() - 2, x, false);
+        float[][] rows = activations.get(activations.size() - 1).toFloatMatrix();
+        for (INDArray a : activations) {
+            if (a != x && a.closeable()) a.close();
+        }
+        return rows;
+    }
+
     /** Inference-mode (no dropout) logits: the activation of the {@code logits} layer. */
     public static INDArray inference(MultiLayerNetwork net, INDArray x) {
         List<INDArray> activations = net.feedForwardToLayer(net.getnLayers() - 2, x, false);

@@ -29,14 +29,20 @@ public final class Evaluator {
             int to = Math.min(n, from + BATCH);
             int[] idx = new int[to - from];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;
-            INDArray logits = Logits.inference(net, Batches.features(test, idx));
-            INDArray argMax = Nd4j.argMax(logits, 1);
-            for (int i = 0; i < idx.length; i++) predicted[from + i] = argMax.getInt(i);
-            // cross-entropy from logits: logsumexp(z) - z_y, computed stably
-            INDArray max = logits.max(true, 1);
-            INDArray lse = Transforms.log(Transforms.exp(logits.subColumnVector(max), false).sum(true, 1), false).addi(max);
-            INDArray oneHot = Batches.oneHot(test.labels(), from, to, test.numClasses());
-            lossSum += lse.sumNumber().doubleValue() - logits.mul(oneHot).sumNumber().doubleValue();
+            INDArray features = Batches.features(test, idx);
+            float[][] logits = Logits.inferenceRows(net, features);
+            features.close();
+            int[] labels = test.labels();
+            for (int i = 0; i < idx.length; i++) {
+                float[] z = logits[i];
+                int best = 0;
+                for (int k = 1; k < z.length; k++) if (z[k] > z[best]) best = k;
+                predicted[from + i] = best;
+                // cross-entropy from logits: logsumexp(z) - z_y, computed stably
+                double sum = 0;
+                for (float v : z) sum += Math.exp(v - z[best]);
+                lossSum += z[best] + Math.log(sum) - z[labels[from + i]];
+            }
         }
         return new Predictions(predicted, lossSum / n);
     }

@@ -4,27 +4,22 @@ import io.distill4j.loss.SoftLogitKd;
 import io.distill4j.loss.SoftLogitKdLoss;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
-import org.deeplearning4j.nn.conf.dropout.IDropout;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
-import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
-import java.util.List;
 import java.util.Optional;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * A whole training step of a ReLU MLP (the {@code mlp} family with its logits + loss head) written directly on
@@ -51,9 +46,12 @@ public final class FusedMlpStep implements TrainingStep {
     private SecondThread.Job pendingUpdate;
     private long forwardPasses;
 
-    /** One dense layer: its parameter and gradient views, and the keep-probability of dropout on its input. */
-    private record Dense(int nIn, int nOut, boolean relu, double retain, INDArray w, INDArray b, INDArray dw, INDArray db,
-                         FloatPointer wp, FloatPointer bp, FloatPointer dwp, FloatPointer dbp) {
+    /**
+     * One dense layer: the addresses of its weights and bias in the parameter vector and of their gradients in
+     * the flat gradient, and the keep-probability of dropout on its input (1 = none).
+     */
+    private record Dense(int nIn, int nOut, boolean relu, double retain, FloatPointer wp, FloatPointer bp,
+                         FloatPointer dwp, FloatPointer dbp) {
     }
 
     private FusedMlpStep(MultiLayerNetwork net) {
@@ -73,63 +71,24 @@ public final class FusedMlpStep implements TrainingStep {
                 // the flat gradient mirrors the parameter layout [W (nIn x nOut, 'f'), b] per layer; say so if DL4J's differs
                 throw new IllegalStateException("unexpected parameter layout in layer " + i);
             }
-            INDArray dw = gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + (long) nIn * nOut));
+            INDArray dw = gradient.get(point(0), interval(offset, offset + (long) nIn * nOut));
             offset += (long) nIn * nOut;
-            INDArray db = gradient.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                    org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + nOut));
+            INDArray db = gradient.get(point(0), interval(offset, offset + nOut));
             offset += nOut;
             double retain = conf.getIDropout() == null ? 1.0 : ((Dropout) conf.getIDropout()).getP();
-            layers[i] = new Dense(nIn, nOut, conf.getActivationFn() instanceof ActivationReLU, retain, w, b, dw, db,
+            layers[i] = new Dense(nIn, nOut, conf.getActivationFn() instanceof ActivationReLU, retain,
                     Blas.pointer(w), Blas.pointer(b), Blas.pointer(dw), Blas.pointer(db));
         }
         this.classes = layers[dense - 1].nOut;
         LossLayer head = (LossLayer) net.getLayerWiseConfigurations().getConf(dense).getLayer();
         this.temperature = head.getLossFn() instanceof SoftLogitKdLoss kd ? kd.getTemperature() : Double.NaN;
-        UpdaterBlock block = ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks().get(0);
-        this.update = ParameterUpdate.of(block.getGradientUpdater(), (int) net.numParams());
+        this.update = ParameterUpdate.of(((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks().get(0).getGradientUpdater(),
+                (int) net.numParams());
     }
 
     /** The fused step for {@code net}, or empty when the network is not a shape this step computes. */
     public static Optional<TrainingStep> of(MultiLayerNetwork net) {
-        return unsupported(net).isPresent() ? Optional.empty() : Optional.of(new FusedMlpStep(net));
-    }
-
-    /** Why {@code net} cannot take the fused step, or empty if it can. */
-    public static Optional<String> unsupported(MultiLayerNetwork net) {
-        if (!Nd4j.getEnvironment().isCPU()) return Optional.of("ND4J runs on a GPU backend; the fused step is CPU code");
-        if (net.params().dataType() != DataType.FLOAT) return Optional.of("parameters are " + net.params().dataType() + ", not FLOAT");
-        if (net.numParams() > Integer.MAX_VALUE) return Optional.of("more than 2^31 parameters");
-        int n = net.getnLayers();
-        if (n < 2) return Optional.of("no dense layer before the loss");
-        if (!net.getLayerWiseConfigurations().getInputPreProcessors().isEmpty()) return Optional.of("input preprocessors");
-        for (int i = 0; i < n - 1; i++) {
-            if (!(net.getLayer(i).conf().getLayer() instanceof DenseLayer d)) {
-                return Optional.of("layer " + i + " is " + net.getLayer(i).conf().getLayer().getClass().getSimpleName() + ", not dense");
-            }
-            boolean last = i == n - 2;
-            boolean activationOk = last ? d.getActivationFn() instanceof ActivationIdentity : d.getActivationFn() instanceof ActivationReLU;
-            if (!activationOk) return Optional.of("layer " + i + " has activation " + d.getActivationFn());
-            if (!d.hasBias() || d.hasLayerNorm()) return Optional.of("layer " + i + " has no bias or has layer norm");
-            if (!plain(d)) return Optional.of("layer " + i + " has regularization or gradient normalization");
-            IDropout drop = d.getIDropout();
-            if (drop != null && !(drop instanceof Dropout dd && dd.getPSchedule() == null)) return Optional.of("layer " + i + " has dropout " + drop);
-        }
-        if (!(net.getLayer(n - 1).conf().getLayer() instanceof LossLayer head)) return Optional.of("the last layer is not a loss layer");
-        boolean kd = head.getLossFn() instanceof SoftLogitKdLoss && head.getActivationFn() instanceof ActivationIdentity;
-        boolean ce = head.getLossFn() instanceof LossMCXENT mc && mc.getWeights() == null && head.getActivationFn() instanceof ActivationSoftmax;
-        if (!kd && !ce) return Optional.of("loss " + head.getLossFn() + " with " + head.getActivationFn());
-        List<UpdaterBlock> blocks = ((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks();
-        if (blocks.size() != 1 || blocks.get(0).getParamOffsetStart() != 0 || blocks.get(0).getParamOffsetEnd() != net.numParams()) {
-            return Optional.of("the optimizer is not one block over all parameters");
-        }
-        return Optional.empty();
-    }
-
-    private static boolean plain(BaseLayer d) {
-        return (d.getRegularization() == null || d.getRegularization().isEmpty())
-                && (d.getRegularizationBias() == null || d.getRegularizationBias().isEmpty())
-                && (d.getGradientNormalization() == null || d.getGradientNormalization() == GradientNormalization.None);
+        return FusedMlpSupport.unsupported(net).isPresent() ? Optional.empty() : Optional.of(new FusedMlpStep(net));
     }
 
     /** The per-batch-size arrays of one kind of pass, allocated once outside any workspace. */

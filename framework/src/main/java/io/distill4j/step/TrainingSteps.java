@@ -24,9 +24,9 @@ public final class TrainingSteps {
 
     public static TrainingStep create(MultiLayerNetwork net, String engine, String modelName) {
         if (FUSED.equals(engine)) {
-            Optional<String> why = FusedMlpStep.unsupported(net);
+            Optional<String> why = FusedMlpSupport.unsupported(net);
             if (why.isEmpty()) return FusedMlpStep.of(net).orElseThrow();
-            LOG.debug("model '{}' takes DL4J's fit step: {}", modelName, why.get());
+            LOG.info("model '{}' takes DL4J's fit step: {}", modelName, why.get());
         } else if (!DL4J.equals(engine)) {
             throw new IllegalArgumentException("unknown training engine '" + engine + "', known: " + engines());
         }

@@ -210,12 +210,12 @@ class FusedMlpStepTest {
     void onlyPlainFloatMlpsTakeTheFusedStep() {
         MultiLayerNetwork cnn = MNIST.build(new ModelSpec("c", "cnn", List.of(16), List.of(new ConvSpec(4, 5, 2)),
                 new OptimizerSpec("adam", 0.01), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS), Head.LABELS, T, ALPHA, 1);
-        assertThat(FusedMlpStep.unsupported(cnn)).isPresent();
+        assertThat(FusedMlpSupport.unsupported(cnn)).isPresent();
         assertThat(TrainingSteps.create(cnn, TrainingSteps.FUSED, "c").kind()).isEqualTo(TrainingSteps.DL4J);
         MultiLayerNetwork doubles = new NetworkFactory(CLASSES, 4, 4, 1, DataType.DOUBLE).build(new ModelSpec("d", "mlp",
                 List.of(4), List.of(), new OptimizerSpec("adam", 0.01), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS),
                 Head.LABELS, T, ALPHA, 1);
-        assertThat(FusedMlpStep.unsupported(doubles)).contains("parameters are DOUBLE, not FLOAT");
+        assertThat(FusedMlpSupport.unsupported(doubles)).contains("parameters are DOUBLE, not FLOAT");
         MultiLayerNetwork mlp = mlp(SMALL, Head.LABELS, "adam", 0.0, 4);
         assertThat(TrainingSteps.create(mlp, TrainingSteps.FUSED, "m").kind()).isEqualTo(TrainingSteps.FUSED);
         assertThat(TrainingSteps.create(mlp, TrainingSteps.DL4J, "m").kind()).isEqualTo(TrainingSteps.DL4J);

@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
  * spins briefly after a job, because the next one usually follows within microseconds, then parks. Work is cut
  * into pieces fixed by the caller, never by timing, so results are bitwise repeatable.
  */
-final class SecondThread {
+public final class SecondThread {
     /** Whether a second core exists to run the helper on. */
     static final boolean AVAILABLE = Runtime.getRuntime().availableProcessors() >= 2;
     private static final long SPIN_NANOS = 200_000;
@@ -24,9 +24,11 @@ final class SecondThread {
 
     private final Thread thread;
     private final AtomicReference<Job> slot = new AtomicReference<>();
+    /** Whether the helper is running a job now (a background job handed over then would only queue). */
+    private volatile boolean running;
 
     /** A job for the helper; {@link #join()} waits for it and rethrows what it threw. */
-    static final class Job {
+    public static final class Job {
         private static final int POSTED = 0;
         private static final int CLAIMED = 1;
         private static final int WITHDRAWN = 2;
@@ -40,7 +42,7 @@ final class SecondThread {
         }
 
         /** Waits until the helper has run this job. */
-        void join() {
+        public void join() {
             while (!done) Thread.onSpinWait();
             if (failure instanceof RuntimeException r) throw r;
             if (failure instanceof Error e) throw e;
@@ -63,10 +65,13 @@ final class SecondThread {
             Job j = awaitJob();
             slot.compareAndSet(j, null);
             if (!j.state.compareAndSet(Job.POSTED, Job.CLAIMED)) continue;   // withdrawn by its poster
+            running = true;
             try {
                 j.body.run();
             } catch (Throwable t) {
                 j.failure = t;
+            } finally {
+                running = false;
             }
             j.done = true;
         }
@@ -92,11 +97,12 @@ final class SecondThread {
     }
 
     /**
-     * Hands {@code body} to the helper to run in the background (after the job it may be running) and returns at
-     * once; null when it cannot take it (the caller then runs it itself). The caller must {@link Job#join()} before
-     * it reads anything {@code body} writes.
+     * Hands {@code body} to the helper to run in the background and returns at once; null when the helper is
+     * busy or absent (the caller then runs it itself: queued behind other work it would only come later). The
+     * caller must {@link Job#join()} before it reads anything {@code body} writes.
      */
-    static Job start(Runnable body) {
+    public static Job start(Runnable body) {
+        if (INSTANCE == null || INSTANCE.running) return null;
         return post(body);
     }
 

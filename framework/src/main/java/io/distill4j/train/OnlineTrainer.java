@@ -8,16 +8,13 @@ import io.distill4j.data.LabeledSplit;
 import io.distill4j.signal.Signal;
 import io.distill4j.signal.SignalChannel;
 import io.distill4j.signal.SignalKind;
+import io.distill4j.step.SecondThread;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +31,9 @@ import java.util.Map;
  * </ol>
  * During the first {@code burnInSteps} steps every model learns from labels alone, every step. Signals
  * are detached copies, so no distillation gradient can reach a publisher. With {@code parallel}, the assistant
- * and students step on a second thread as soon as the teacher's forward pass has produced its logits, while
- * the teacher runs its backward pass and update; each model's arithmetic is unchanged, so results are
- * bitwise those of the sequential order (tested).
+ * and students step on the second core ({@link SecondThread}, the fused step's helper) as soon as the teacher's
+ * forward pass has produced its logits, while the teacher runs its backward pass and update; each model's
+ * arithmetic is unchanged, so results are bitwise those of the sequential order (tested).
  */
 public final class OnlineTrainer {
     private final List<Participant> participants;
@@ -49,8 +46,8 @@ public final class OnlineTrainer {
     private final SignalChannel channel = new SignalChannel();
     /** Reused every step: the batch arrays are not kept beyond the step that gathered them. */
     private final BatchBuffer batch;
-    /** Runs the assistant and students beside the teacher (null = everything on the calling thread). */
-    private final ExecutorService learners;
+    /** Whether the assistant and students run on the second core beside the teacher's backward pass. */
+    private final boolean parallel;
     private long step;
     private volatile boolean stopRequested;
 
@@ -71,11 +68,7 @@ public final class OnlineTrainer {
         this.seed = seed;
         this.totalSteps = totalSteps;
         this.step = cursor.step();
-        this.learners = parallel && participants.size() > 1 ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "distill4j-learners");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.parallel = parallel && participants.size() > 1;
     }
 
     public OnlineTrainer addListener(RunListener listener) {
@@ -141,34 +134,36 @@ public final class OnlineTrainer {
         StepContext ctx = new StepContext(x, y, burnIn, publishStep);
         Map<String, Double> losses = new LinkedHashMap<>();
         Participant first = participants.get(0);
-        boolean overlap = learners != null && first.role() == Role.TEACHER && first.publishes()
+        boolean overlap = parallel && first.role() == Role.TEACHER && first.publishes()
                 && !ModelSpec.EVAL_PASS.equals(first.spec().signalSource());
         if (!overlap) {
             for (int i = 0; i < participants.size(); i++) stepOne(i, ctx, losses);
         } else {
-            // the learners need only the teacher's forward pass: they run while its backward pass and update run
-            CompletableFuture<Void> teacherForward = new CompletableFuture<>();
-            first.step().onForward(() -> teacherForward.complete(null));
-            Future<Map<String, Double>> rest = learners.submit(() -> {
-                Map<String, Double> l = new LinkedHashMap<>();
+            // the learners need only the teacher's forward pass: on the second core they run beside its backward
+            // pass and update, whose products the helper joins once the learners are done
+            AtomicReference<SecondThread.Job> job = new AtomicReference<>();
+            Map<String, Double> learned = new LinkedHashMap<>();
+            Runnable learners = () -> {
                 if (publishStep) {
-                    teacherForward.join();
                     ctx.signals.put(first.name(), first.step().trainingLogits());
                     ctx.stepped.put(first.name(), true);
                 }
-                for (int i = 1; i < participants.size(); i++) stepOne(i, ctx, l);
-                return l;
-            });
+                for (int i = 1; i < participants.size(); i++) stepOne(i, ctx, learned);
+            };
+            Runnable startLearners = () -> job.set(SecondThread.start(learners));
+            if (publishStep) first.step().onForward(startLearners);
+            else startLearners.run();
             try {
                 stepOne(0, ctx, losses);
             } catch (RuntimeException e) {
-                teacherForward.completeExceptionally(e);
-                awaitQuietly(rest);
+                joinQuietly(job.get());
                 throw e;
             } finally {
                 first.step().onForward(null);
             }
-            losses.putAll(await(rest));
+            if (job.get() != null) job.get().join();
+            else learners.run();   // the helper could not take them: the sequential order, the same bits
+            losses.putAll(learned);
         }
         boolean epochEnd = cursor.positionInEpoch() == cursor.stepsPerEpoch();
         return new StepRecord(step, cursor.epoch(), totalSteps, losses, burnIn, publishStep, epochEnd);
@@ -217,23 +212,10 @@ public final class OnlineTrainer {
         }
     }
 
-    private static <T> T await(Future<T> f) {
+    private static void joinQuietly(SecondThread.Job job) {
         try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the learners", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private static void awaitQuietly(Future<?> f) {
-        try {
-            f.get();
-        } catch (Exception ignored) {
+            if (job != null) job.join();
+        } catch (RuntimeException | Error ignored) {
             // the teacher's own failure is the one to report
         }
     }

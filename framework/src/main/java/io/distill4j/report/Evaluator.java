@@ -5,8 +5,6 @@ import io.distill4j.data.LabeledSplit;
 import io.distill4j.model.Logits;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Evaluates networks on a held-out split in inference mode, in batches that bound memory. */
 public final class Evaluator {

@@ -99,7 +99,7 @@ public final class FusedMlpStep implements TrainingStep {
         final INDArray[] delta;    // dLoss/d(pre-activation)
         final INDArray[] mask;     // scaled dropout masks of a layer's input (null: no dropout)
         final INDArray[] dropped;  // a layer's input after dropout
-        final float[][] activations; // heap copies of the hidden layers' ReLU outputs (and of the input where dropped)
+        final float[][] activations; // heap copies of the hidden layers' ReLU outputs, also their backward masks
         final float[][] dropMask;    // heap copies of the scaled dropout masks
         final float[] rows;          // scratch for one [batch, widest] array
         final double[] logits;

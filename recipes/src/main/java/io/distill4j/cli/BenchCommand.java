@@ -54,6 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threads.check(spec);
+        if (steps < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--steps: expected at least 1 timed step, got " + steps);
+        if (warmup < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--warmup: expected 0 or more steps, got " + warmup);
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
         Backend.start(threads.value());

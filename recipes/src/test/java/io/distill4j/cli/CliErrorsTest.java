@@ -73,6 +73,16 @@ class CliErrorsTest {
     }
 
     @Test
+    void benchStepCountsMustBeUsable() {
+        CliRun steps = CliRun.of("bench", "--config", SMOKE, "--steps", "0");
+        assertThat(steps.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(steps.err()).contains("--steps: expected at least 1 timed step, got 0");
+        CliRun warmup = CliRun.of("bench", "--config", SMOKE, "--warmup", "-1");
+        assertThat(warmup.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(warmup.err()).contains("--warmup: expected 0 or more steps, got -1");
+    }
+
+    @Test
     void existingRunDirIsRefusedWithExitCode2() throws IOException {
         Files.writeString(tmp.resolve("config.yaml"), "name: old");
         CliRun r = CliRun.of("train", "--config", SMOKE, "--set", "data.root=../data/mnist", "--run-dir", tmp.toString());

@@ -55,7 +55,7 @@ final class HeapAdam implements ParameterUpdate {
         SecondThread.chunks(chunks, i -> {
             int start = SecondThread.boundary(n, chunks, i, 64);
             int len = SecondThread.boundary(n, chunks, i + 1, 64) - start;
-            // own pointer objects per half: a pointer's position is mutable
+            // own pointer objects per chunk: a pointer's position is mutable, and chunks run on two threads
             FloatPointer pp = new FloatPointer(params0).position(start);
             new FloatPointer(gradient0).position(start).get(g, start, len);
             pp.get(p, start, len);

@@ -67,6 +67,11 @@ public final class Dl4jFitStep implements TrainingStep {
     }
 
     @Override
+    public void settle() {
+        // fit updates the parameters before it returns
+    }
+
+    @Override
     public MultiLayerNetwork network() {
         return net;
     }

@@ -218,6 +218,11 @@ public final class FusedMlpStep implements TrainingStep {
         return loss;
     }
 
+    @Override
+    public void settle() {
+        awaitUpdate();
+    }
+
     /** Waits for the last step's optimizer update if it is still running on the helper thread. */
     private void awaitUpdate() {
         SecondThread.Job pending = pendingUpdate;

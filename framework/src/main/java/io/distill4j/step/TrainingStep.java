@@ -29,6 +29,9 @@ public interface TrainingStep {
     /** Forward passes run so far, training and inference: the cost a signal adds is counted, not assumed. */
     long forwardPasses();
 
+    /** Returns once this model's last update has landed in its parameters (an update may run in the background). */
+    void settle();
+
     /** The network, with parameters and optimizer state up to date. */
     MultiLayerNetwork network();
 

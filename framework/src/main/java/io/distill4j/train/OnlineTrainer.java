@@ -165,6 +165,8 @@ public final class OnlineTrainer {
             else learners.run();   // the helper could not take them: the sequential order, the same bits
             losses.putAll(learned);
         }
+        // a step ends with every model's parameters in place: listeners, and anyone holding a network, see them
+        for (Participant p : participants) p.step().settle();
         boolean epochEnd = cursor.positionInEpoch() == cursor.stepsPerEpoch();
         return new StepRecord(step, cursor.epoch(), totalSteps, losses, burnIn, publishStep, epochEnd);
     }

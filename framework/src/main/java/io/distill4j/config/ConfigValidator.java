@@ -33,6 +33,7 @@ final class ConfigValidator {
         oneOf(data.dataset(), "data.dataset", vocabulary.datasets());
         atLeast(data.trainLimit(), 0, "data.trainLimit");
         atLeast(data.testLimit(), 0, "data.testLimit");
+        atLeast(data.validation(), 0, "data.validation");
         ModelsSpec models = validateModels(c.models());
         DistillSpec d = c.distill();
         range(d.temperature(), 1e-3, 100, "distill.temperature");
@@ -45,6 +46,11 @@ final class ConfigValidator {
         if (data.trainLimit() > 0 && data.trainLimit() < t.batchSize()) {
             throw error("training.batchSize", "expected at most data.trainLimit (" + data.trainLimit() + "), got " + t.batchSize());
         }
+        if (data.trainLimit() > 0 && data.trainLimit() - data.validation() < t.batchSize()) {
+            throw error("data.validation", "expected at most data.trainLimit - training.batchSize ("
+                    + (data.trainLimit() - t.batchSize()) + ") so that a batch is left to train on, got " + data.validation());
+        }
+        if (d.twins()) checkTwinNames(models);
         atLeast(t.evalEvery(), 0, "training.evalEvery");
         atLeast(t.logEvery(), 1, "training.logEvery");
         allowed(t.engine(), "training.engine", io.distill4j.step.TrainingSteps.engines());
@@ -94,6 +100,19 @@ final class ConfigValidator {
             }
         }
         return new ModelsSpec(teacher, assistant, students);
+    }
+
+    /** A twin is named {@code <student>.twin}: no model of the config may already use that name. */
+    private void checkTwinNames(ModelsSpec m) {
+        Set<String> names = new HashSet<>();
+        m.all().forEach(s -> names.add(s.name()));
+        for (int i = 0; i < m.students().size(); i++) {
+            ModelSpec s = m.students().get(i);
+            if (!s.learnsFromLabelsOnly() && names.contains(ModelsSpec.twinName(s.name()))) {
+                throw error("distill.twins", "the twin of models.students[" + i + "] would be named '" + ModelsSpec.twinName(s.name())
+                        + "', which another model already uses; rename that model or set distill.twins: false");
+            }
+        }
     }
 
     private static String keyOf(int index, boolean hasTeacher, boolean hasAssistant) {

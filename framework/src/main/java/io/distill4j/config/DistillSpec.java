@@ -3,13 +3,16 @@ package io.distill4j.config;
 /**
  * What to distil and when: soft-target temperature, the weight {@code alpha} of the soft loss, the
  * publishing period in teacher steps, and the burn-in steps during which every model learns from labels
- * only (an untrained teacher's targets are noise).
+ * only (an untrained teacher's targets are noise). With {@code twins}, every student that learns from a
+ * publisher gets a scratch twin in the same run: same architecture, same initial weights, same batches, labels
+ * alone, so the report can say what distillation bought each student.
  */
-public record DistillSpec(Double temperature, Double alpha, Integer period, Integer burnInSteps) {
+public record DistillSpec(Double temperature, Double alpha, Integer period, Integer burnInSteps, Boolean twins) {
     public DistillSpec {
         if (temperature == null) temperature = 4.0;
         if (alpha == null) alpha = 0.7;
         if (period == null) period = 1;
         if (burnInSteps == null) burnInSteps = 0;
+        if (twins == null) twins = false;
     }
 }

@@ -12,6 +12,13 @@ public record ModelsSpec(ModelSpec teacher, ModelSpec assistant, List<ModelSpec>
         if (students == null) students = List.of();
     }
 
+    /** Suffix of a scratch twin's name: {@code student-64} → {@code student-64.twin}. */
+    public static final String TWIN_SUFFIX = ".twin";
+
+    public static String twinName(String student) {
+        return student + TWIN_SUFFIX;
+    }
+
     /** Every model in step order: teacher, assistant, students. */
     public List<ModelSpec> all() {
         List<ModelSpec> out = new ArrayList<>();

@@ -17,13 +17,14 @@ public final class DatasetLoader {
 
     /**
      * Loads {@code dataset} from {@code root}, the folder that directly holds its four files (e.g. data/mnist).
-     * A limit of 0 keeps the whole split, otherwise its first {@code limit} examples.
+     * A limit of 0 keeps the whole split, otherwise its first {@code limit} examples. The last {@code validation}
+     * of the kept training examples are held out as the validation split.
      *
      * @throws DataException when the folder or a file is missing (the message says how to fetch it), when a file is
      *                       malformed, or when the images are not of the registered shape
      * @throws IllegalArgumentException for an unknown dataset name
      */
-    public static LoadedDataset load(String dataset, Path root, int trainLimit, int testLimit) {
+    public static LoadedDataset load(String dataset, Path root, int trainLimit, int testLimit, int validation) {
         DatasetInfo info = DatasetRegistry.get(dataset);
         for (String f : info.files()) {
             if (!Files.isRegularFile(root.resolve(f))) {
@@ -35,7 +36,13 @@ public final class DatasetLoader {
         for (String f : info.files()) sha.put(f, sha256(root.resolve(f)));
         LabeledSplit train = split(info, root.resolve(info.trainImages()), root.resolve(info.trainLabels()), trainLimit);
         LabeledSplit test = split(info, root.resolve(info.testImages()), root.resolve(info.testLabels()), testLimit);
-        return new LoadedDataset(info, train, test, Collections.unmodifiableSortedMap(sha));
+        if (validation < 0 || validation >= train.size()) {
+            throw new DataException(root.resolve(info.trainImages()) + ": data.validation " + validation + " must be in [0, "
+                    + train.size() + ") for its " + train.size() + " training examples");
+        }
+        int kept = train.size() - validation;
+        return new LoadedDataset(info, train.slice(0, kept), train.slice(kept, train.size()), test,
+                Collections.unmodifiableSortedMap(sha));
     }
 
     private static LabeledSplit split(DatasetInfo info, Path images, Path labels, int limit) {

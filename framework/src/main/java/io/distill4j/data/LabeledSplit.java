@@ -16,6 +16,19 @@ public record LabeledSplit(INDArray features, int[] labels, int numClasses) {
         }
     }
 
+    /** Examples {@code [from, to)} as a split of their own (copied; the labels too). */
+    public LabeledSplit slice(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") of " + size() + " examples");
+        }
+        if (from == 0 && to == size()) return this;
+        INDArray rows = to == from
+                ? org.nd4j.linalg.factory.Nd4j.create(features.dataType(), 0, features.size(1))
+                : features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+        return new LabeledSplit(rows, java.util.Arrays.copyOfRange(labels, from, to), numClasses);
+    }
+
     /** Number of examples. */
     public int size() {
         return labels.length;

@@ -24,8 +24,8 @@ public final class Charts {
     /** Test accuracy (or loss) against training step, one line per model. */
     public static String learningCurves(List<Curve> curves, boolean accuracy) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(accuracy ? "Test accuracy during training" : "Test loss during training")
-                .xAxisTitle("step").yAxisTitle(accuracy ? "test accuracy (%)" : "test cross-entropy").build();
+                .title(accuracy ? "Validation accuracy during training" : "Validation loss during training")
+                .xAxisTitle("step").yAxisTitle(accuracy ? "validation accuracy (%)" : "validation cross-entropy").build();
         style(chart);
         for (Curve c : curves) {
             if (c.steps().isEmpty()) continue;
@@ -36,7 +36,10 @@ public final class Charts {
         return svg(chart);
     }
 
-    /** The student ladder: final test accuracy against parameter count (log scale), one point per model. */
+    /**
+     * The student ladder: final accuracy against parameter count (log scale), one point per model; the scratch twins
+     * form a second series, so each student's gain is the vertical gap to the twin at the same x.
+     */
     public static String accuracyVsParameters(List<ModelSummary> models) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Accuracy vs parameters")
                 .xAxisTitle("parameters (log scale)").yAxisTitle("test accuracy (%)").build();
@@ -44,8 +47,15 @@ public final class Charts {
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
+        List<ModelSummary> twins = models.stream().filter(m -> m.twinOf() != null).toList();
         for (ModelSummary m : models) {
-            chart.addSeries(m.name() + " (" + m.role() + ")", new double[]{m.params()}, new double[]{100 * m.test().accuracy()});
+            if (m.twinOf() != null) continue;
+            chart.addSeries(m.name() + " (" + m.role() + ")", new double[]{m.params()}, new double[]{100 * m.figures().accuracy()});
+        }
+        if (!twins.isEmpty()) {
+            XYSeries s = chart.addSeries("scratch twins (labels alone)", twins.stream().mapToDouble(ModelSummary::params).toArray(),
+                    twins.stream().mapToDouble(m -> 100 * m.figures().accuracy()).toArray());
+            s.setMarker(SeriesMarkers.DIAMOND);
         }
         return svg(chart);
     }

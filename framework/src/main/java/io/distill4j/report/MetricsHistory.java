@@ -17,7 +17,7 @@ import java.util.Map;
 public record MetricsHistory(List<ModelInfo> models, long totalSteps, List<EvaluationRecord> evaluations, long lastStep,
                              List<String> lines) {
     /** A model as announced by the {@code start} line. */
-    public record ModelInfo(String name, String role, String family, long params, String learnsFrom) {
+    public record ModelInfo(String name, String role, String family, long params, String learnsFrom, String twinOf) {
     }
 
     /** Reads the lines at or before {@code maxStep}; a line cut short by a kill is skipped. */
@@ -46,7 +46,8 @@ public record MetricsHistory(List<ModelInfo> models, long totalSteps, List<Evalu
                         models.clear();
                         for (JsonNode m : node.path("models")) {
                             models.add(new ModelInfo(m.get("name").asText(), m.get("role").asText(), m.get("family").asText(),
-                                    m.get("params").asLong(), m.get("learnsFrom").asText()));
+                                    m.get("params").asLong(), m.get("learnsFrom").asText(),
+                                    m.hasNonNull("twinOf") ? m.get("twinOf").asText() : null));
                         }
                     }
                     case "eval" -> evaluations.add(evaluation(node));

@@ -58,6 +58,7 @@ public final class MetricsLog implements RunListener, AutoCloseable {
         for (io.distill4j.train.Participant p : trainer.participants()) {
             models.addObject().put("name", p.name()).put("role", p.role().id()).put("family", p.spec().family())
                     .put("params", p.parameterCount()).put("learnsFrom", p.source() == null ? "labels" : p.source());
+            if (p.role() == io.distill4j.train.Role.TWIN) ((ObjectNode) models.get(models.size() - 1)).put("twinOf", p.identity());
         }
         write(line);
     }
@@ -73,7 +74,7 @@ public final class MetricsLog implements RunListener, AutoCloseable {
     }
 
     public void onEvaluation(EvaluationRecord record) {
-        ObjectNode line = json.createObjectNode().put("type", "eval").put("step", record.step());
+        ObjectNode line = json.createObjectNode().put("type", "eval").put("split", "validation").put("step", record.step());
         ObjectNode models = line.putObject("models");
         for (Map.Entry<String, ModelEvaluation> e : record.models().entrySet()) {
             ObjectNode m = models.putObject(e.getKey()).put("accuracy", e.getValue().accuracy()).put("loss", e.getValue().loss())

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Evaluates every model every {@code every} steps (0 = never during training) and always once at the end. */
+/**
+ * Evaluates every model on the validation split every {@code every} steps (0 = never during training) and always once
+ * at the end. Without a validation split ({@code evaluator} null) it does nothing: the test split is kept for the
+ * final report.
+ */
 public final class PeriodicEvaluation implements RunListener {
     private final Evaluator evaluator;
     private final int every;
@@ -41,17 +45,23 @@ public final class PeriodicEvaluation implements RunListener {
     }
 
     private void evaluate(OnlineTrainer trainer) {
+        if (evaluator == null) return;
+        EvaluationRecord record = evaluateAll(evaluator, trainer.participants(), trainer.step());
+        history.add(record);
+        sinks.forEach(s -> s.accept(record));
+    }
+
+    /** Every participant's figures on the evaluator's split at {@code step}; agreement is with the teacher's predictions. */
+    public static EvaluationRecord evaluateAll(Evaluator evaluator, List<Participant> participants, long step) {
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
         int[] teacher = null;
-        for (Participant p : trainer.participants()) {
+        for (Participant p : participants) {
             Evaluator.Predictions predictions = evaluator.predict(p.net());
             boolean isTeacher = p.role() == io.distill4j.train.Role.TEACHER;
             models.put(p.name(), evaluator.evaluate(predictions, isTeacher ? null : teacher));
             if (isTeacher) teacher = predictions.classes();   // the teacher comes first in step order
         }
-        EvaluationRecord record = new EvaluationRecord(trainer.step(), models);
-        history.add(record);
-        sinks.forEach(s -> s.accept(record));
+        return new EvaluationRecord(step, models);
     }
 
     /** Evaluations logged before a resume, so the report's history is whole. */
@@ -63,9 +73,8 @@ public final class PeriodicEvaluation implements RunListener {
         return List.copyOf(history);
     }
 
-    /** The figures of the last evaluation (the final one once training finished). */
+    /** The figures of the last evaluation (the final one once training finished), or null if none ran. */
     public EvaluationRecord last() {
-        if (history.isEmpty()) throw new IllegalStateException("no evaluation has run yet");
-        return history.get(history.size() - 1);
+        return history.isEmpty() ? null : history.get(history.size() - 1);
     }
 }

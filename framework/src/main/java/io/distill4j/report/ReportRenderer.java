@@ -16,14 +16,26 @@ public final class ReportRenderer {
         sb.append("| model | role | family | learns from | params | export | compression (params / bytes) | test acc | macro-F1 | agree w/ teacher | test loss | latency b=1 | throughput b=128 |\n");
         sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ModelSummary m : r.models()) {
-            ModelEvaluation t = m.test();
+            ModelEvaluation t = m.figures();
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,d | %s | %s | %s | %s | %s | %.4f | %s | %s |%n",
                     m.name(), m.role(), m.family(), m.learnsFrom(), m.params(), bytes(m.exportBytes()), compression(m),
                     ReportTable.pct(t.accuracy()), ReportTable.pct(t.macroF1()), t.agreement() == null ? "-" : ReportTable.pct(t.agreement()),
                     t.loss(), m.inference() == null ? "-" : String.format(Locale.ROOT, "%.3f ms", m.inference().latencyMsBatch1()),
                     m.inference() == null ? "-" : String.format(Locale.ROOT, "%,.0f /s", m.inference().samplesPerSecondBatch128())));
         }
-        if (!r.models().isEmpty() && r.models().get(0).test().perClassAccuracy() != null) {
+        if (!r.gains().isEmpty()) {
+            sb.append("\n## What distillation bought\n\nEach student against its scratch twin: the same architecture, the same initial "
+                    + "weights and the same batches, trained on labels alone in the same run.\n\n");
+            sb.append("| student | ").append(r.evaluatedOn()).append(" acc | twin | gain | validation gain |\n|---|---:|---:|---:|---:|\n");
+            for (StudentGain g : r.gains()) {
+                boolean onTest = g.gainPp() != null;
+                sb.append("| ").append(g.student()).append(" | ").append(ReportTable.pct(onTest ? g.accuracy() : g.validationAccuracy()))
+                        .append(" | ").append(ReportTable.pct(onTest ? g.twinAccuracy() : g.twinValidationAccuracy())).append(" | ")
+                        .append(ReportTable.pp(onTest ? g.gainPp() : g.validationGainPp())).append(" | ")
+                        .append(ReportTable.pp(g.validationGainPp())).append(" |\n");
+            }
+        }
+        if (!r.models().isEmpty() && r.models().get(0).test() != null && r.models().get(0).test().perClassAccuracy() != null) {
             sb.append("\n## Per-class test accuracy\n\n| model |");
             int c = r.models().get(0).test().perClassAccuracy().length;
             for (int k = 0; k < c; k++) sb.append(' ').append(k).append(" |");
@@ -54,26 +66,41 @@ public final class ReportRenderer {
                 + "<th>compression (params / bytes)</th><th>test acc</th><th>macro-F1</th><th>agree w/ teacher</th><th>test loss</th>"
                 + "<th>latency b=1</th><th>throughput b=128</th></tr>\n");
         for (ModelSummary m : r.models()) {
-            ModelEvaluation t = m.test();
+            ModelEvaluation t = m.figures();
             sb.append(String.format(Locale.ROOT, "<tr data-model=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%,d</td><td>%s</td>"
                             + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.4f</td><td>%s</td><td>%s</td></tr>%n",
-                    esc(m.name()), esc(m.name()), m.role(), esc(m.family()), esc(m.learnsFrom()), m.params(), bytes(m.exportBytes()),
+                    esc(m.name()), esc(m.name()), esc(m.role()), esc(m.family()), esc(m.learnsFrom()), m.params(), bytes(m.exportBytes()),
                     compression(m), ReportTable.pct(t.accuracy()), ReportTable.pct(t.macroF1()),
                     t.agreement() == null ? "-" : ReportTable.pct(t.agreement()), t.loss(),
                     m.inference() == null ? "-" : String.format(Locale.ROOT, "%.3f ms", m.inference().latencyMsBatch1()),
                     m.inference() == null ? "-" : String.format(Locale.ROOT, "%,.0f /s", m.inference().samplesPerSecondBatch128())));
         }
-        sb.append("</table>\n<div class=\"plots\">\n");
+        sb.append("</table>\n");
+        if (!r.gains().isEmpty()) {
+            sb.append("<h2>What distillation bought</h2>\n<p class=\"meta\">Each student against its scratch twin: the same "
+                    + "architecture, initial weights and batches, trained on labels alone in the same run.</p>\n<table id=\"gains\">"
+                    + "<tr><th>student</th><th>").append(esc(r.evaluatedOn())).append(" acc</th><th>twin</th><th>gain</th><th>validation gain</th></tr>\n");
+            for (StudentGain g : r.gains()) {
+                boolean onTest = g.gainPp() != null;
+                sb.append("<tr><td>").append(esc(g.student())).append("</td><td>")
+                        .append(ReportTable.pct(onTest ? g.accuracy() : g.validationAccuracy())).append("</td><td>")
+                        .append(ReportTable.pct(onTest ? g.twinAccuracy() : g.twinValidationAccuracy())).append("</td><td>")
+                        .append(ReportTable.pp(onTest ? g.gainPp() : g.validationGainPp())).append("</td><td>")
+                        .append(ReportTable.pp(g.validationGainPp())).append("</td></tr>\n");
+            }
+            sb.append("</table>\n");
+        }
+        sb.append("<div class=\"plots\">\n");
         // the SVGs draw glyphs as paths, so each figure also names its series in text (searchable, accessible)
         String series = esc(String.join(", ", r.curves().stream().map(Curve::model).toList()));
         sb.append("<figure id=\"plot-accuracy\">").append(Charts.learningCurves(r.curves(), true))
-                .append("<figcaption>Test accuracy vs step: ").append(series).append("</figcaption></figure>\n");
+                .append("<figcaption>Validation accuracy vs step: ").append(series).append("</figcaption></figure>\n");
         sb.append("<figure id=\"plot-loss\">").append(Charts.learningCurves(r.curves(), false))
-                .append("<figcaption>Test loss vs step: ").append(series).append("</figcaption></figure>\n");
+                .append("<figcaption>Validation loss vs step: ").append(series).append("</figcaption></figure>\n");
         sb.append("<figure id=\"plot-ladder\">").append(Charts.accuracyVsParameters(r.models()))
-                .append("<figcaption>Test accuracy vs parameters: ").append(esc(String.join(", ", r.models().stream()
+                .append("<figcaption>").append(esc(r.evaluatedOn())).append(" accuracy vs parameters (scratch twins as a second series): ").append(esc(String.join(", ", r.models().stream()
                         .map(m -> m.name() + " " + String.format(Locale.ROOT, "%,d", m.params()) + " params "
-                                + ReportTable.pct(m.test().accuracy())).toList()))).append("</figcaption></figure>\n</div>\n");
+                                + ReportTable.pct(m.figures().accuracy())).toList()))).append("</figcaption></figure>\n</div>\n");
         sb.append("<h2>Provenance</h2>\n<table id=\"provenance\">");
         for (Map.Entry<String, String> e : provenanceRows(r.provenance()).entrySet()) {
             sb.append("<tr><th>").append(esc(e.getKey())).append("</th><td style=\"text-align:left\">").append(esc(e.getValue())).append("</td></tr>");

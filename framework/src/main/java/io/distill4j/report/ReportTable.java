@@ -2,28 +2,46 @@ package io.distill4j.report;
 
 import java.util.Locale;
 
-/** Renders the models of a report as a fixed-width text table for the console. */
+/** Renders the models of a report, then each student's gain over its scratch twin, as fixed-width text for the console. */
 public final class ReportTable {
     private ReportTable() {
     }
 
     public static String render(RunReport report) {
         int nameWidth = Math.max(5, report.models().stream().mapToInt(m -> m.name().length()).max().orElse(5));
+        String split = "test".equals(report.evaluatedOn()) ? "test" : "val";
         String format = "%-" + nameWidth + "s  %-9s  %-6s  %-10s  %10s  %8s  %8s  %8s  %9s  %10s%n";
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, format, "model", "role", "family", "learns", "params", "test acc", "macro-F1",
-                "agree", "test loss", "ms/example"));
+        sb.append(String.format(Locale.ROOT, format, "model", "role", "family", "learns", "params", split + " acc", "macro-F1",
+                "agree", split + " loss", "ms/example"));
         for (ModelSummary m : report.models()) {
-            ModelEvaluation t = m.test();
+            ModelEvaluation t = m.figures();
             sb.append(String.format(Locale.ROOT, format, m.name(), m.role(), m.family(), m.learnsFrom(),
                     String.format(Locale.ROOT, "%,d", m.params()), pct(t.accuracy()), pct(t.macroF1()),
                     t.agreement() == null ? "-" : pct(t.agreement()), String.format(Locale.ROOT, "%.4f", t.loss()),
                     m.inference() == null ? "-" : String.format(Locale.ROOT, "%.3f", m.inference().latencyMsBatch1())));
         }
+        if (!report.gains().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nwhat distillation bought (student vs its scratch twin: same initial weights and "
+                    + "batches, labels alone)%n"));
+            String g = "%-" + nameWidth + "s  %9s  %9s  %9s  %9s%n";
+            sb.append(String.format(Locale.ROOT, g, "student", split + " acc", "twin", "gain", "val gain"));
+            for (StudentGain s : report.gains()) {
+                boolean onTest = s.gainPp() != null;
+                sb.append(String.format(Locale.ROOT, g, s.student(), pct(onTest ? s.accuracy() : s.validationAccuracy()),
+                        pct(onTest ? s.twinAccuracy() : s.twinValidationAccuracy()), pp(onTest ? s.gainPp() : s.validationGainPp()),
+                        pp(s.validationGainPp())));
+            }
+        }
         return sb.toString();
     }
 
-    static String pct(double v) {
-        return String.format(Locale.ROOT, "%.2f%%", 100 * v);
+    static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * v);
+    }
+
+    /** A gain in percentage points with its sign. */
+    static String pp(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%+.2f pp", v);
     }
 }

@@ -46,7 +46,7 @@ public record RunComparison(List<String> runs, List<String> datasets, boolean da
             for (RunReport r : reports) {
                 ModelSummary m = r.models().stream().filter(x -> x.name().equals(s) && x.role().equals("student")).findFirst().orElse(null);
                 params.add(m == null ? null : m.params());
-                acc.add(m == null ? null : m.test().accuracy());
+                acc.add(m == null ? null : m.figures().accuracy());
             }
             List<Double> delta = new ArrayList<>();
             for (Double a : acc) delta.add(differ || a == null || acc.get(0) == null ? null : a - acc.get(0));

@@ -79,7 +79,7 @@ public final class RunReports {
             ModelEvaluation e = last.models().get(m.name());
             if (e == null) continue;
             models.add(new ModelSummary(m.name(), m.role(), m.family(), m.params(), m.learnsFrom(), null,
-                    teacherParams == 0 ? null : (double) teacherParams / m.params(), null, e, null));
+                    teacherParams == 0 ? null : (double) teacherParams / m.params(), null, null, e, m.twinOf(), null));
         }
         String status = Files.exists(runDir.resolve("report.json")) && last.step() == history.totalSteps()
                 ? RunReport.COMPLETE : RunReport.IN_PROGRESS;
@@ -90,7 +90,7 @@ public final class RunReports {
             // the folder name is a fine title
         }
         return new RunReport(RunReport.SCHEMA_VERSION, name, provenance.dataset(), status, last.step(), history.totalSteps(), 0.0,
-                models, RunReport.curves(history.evaluations()), provenance);
+                models, StudentGain.of(models), RunReport.curves(history.evaluations()), provenance);
     }
 
     static void requireRun(Path runDir) {

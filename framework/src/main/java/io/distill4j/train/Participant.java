@@ -8,7 +8,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 /**
  * One model in the run with everything the loop needs to step it: its training step (and through it the
  * network with its own optimizer state), what it learns from ({@code source}: a publisher's name, or null
- * for labels alone), and whether others learn from its logits.
+ * for labels alone), and whether others learn from its logits. Its {@code identity} is the name its initial
+ * weights and dropout draws derive from: its own name, or for a twin the name of the student it mirrors.
  */
 public final class Participant {
     private final String name;
@@ -17,9 +18,16 @@ public final class Participant {
     private final TrainingStep step;
     private final String source;
     private final boolean publishes;
+    private final String identity;
 
     public Participant(String name, Role role, ModelSpec spec, TrainingStep step, String source, boolean publishes) {
+        this(name, role, spec, step, source, publishes, name);
+    }
+
+    public Participant(String name, Role role, ModelSpec spec, TrainingStep step, String source, boolean publishes,
+                       String identity) {
         this.name = name;
+        this.identity = identity;
         this.role = role;
         this.spec = spec;
         this.step = step;
@@ -29,6 +37,11 @@ public final class Participant {
 
     public String name() {
         return name;
+    }
+
+    /** The name its initial weights and dropout draws derive from (a twin shares its student's). */
+    public String identity() {
+        return identity;
     }
 
     public Role role() {

@@ -8,16 +8,47 @@ import io.distill4j.model.NetworkFactory;
 import io.distill4j.step.TrainingSteps;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the participants of a run from the validated config, in step order (teacher, assistant, students). */
+/**
+ * Builds the participants of a run from the validated config, in step order: teacher, assistant, students, then
+ * (with {@code distill.twins}) one scratch twin per student that learns from a publisher.
+ */
 public final class Participants {
     private Participants() {
     }
 
-    /** Model {@code i} in step order is initialised from {@code seed + SEED_STRIDE * i}. */
-    public static final long SEED_STRIDE = 7919L;
+    /**
+     * The seed of a model's initial weights: a function of the run's seed and the model's name only, never of its
+     * position in the config, so a student starts from the same weights in every recipe that names it the same
+     * (and its twin, which shares its identity, from the very same weights).
+     */
+    public static long initSeed(long seed, String identity) {
+        return mix(seed * 0x9E3779B97F4A7C15L + fnv1a(identity));
+    }
+
+    /** A per-model constant for seeding per-step randomness (dropout), again from the name and not the position. */
+    public static long identityKey(String identity) {
+        return fnv1a(identity) & 0xFFFFFFFL;
+    }
+
+    private static long fnv1a(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** SplitMix64's finaliser: nearby inputs give unrelated seeds. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
 
     /** Fresh networks with the default engine ({@link TrainingSteps#FUSED}). */
     public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory) {
@@ -25,28 +56,34 @@ public final class Participants {
     }
 
     public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory, String engine) {
-        return assemble(models, (spec, head, i) -> factory.build(spec, head, distill.temperature(), distill.alpha(),
-                seed + SEED_STRIDE * i), engine);
+        return assemble(models, distill.twins(), (spec, head, name, identity) -> factory.build(spec, head, distill.temperature(),
+                distill.alpha(), initSeed(seed, identity)), engine);
     }
 
-    /** Supplies the network of model {@code index} (in step order): freshly built, or restored from a checkpoint. */
+    /** Supplies a model's network: freshly built from its identity, or restored from a checkpoint by its name. */
     @FunctionalInterface
     public interface NetworkSource {
-        MultiLayerNetwork network(ModelSpec spec, Head head, int index);
+        MultiLayerNetwork network(ModelSpec spec, Head head, String name, String identity);
     }
 
     /** Participants over the given networks, each stepping with {@code engine} ({@code training.engine}). */
-    public static List<Participant> assemble(ModelsSpec models, NetworkSource networks, String engine) {
-        List<ModelSpec> all = models.all();
+    public static List<Participant> assemble(ModelsSpec models, boolean twins, NetworkSource networks, String engine) {
         List<Participant> out = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            ModelSpec spec = all.get(i);
+        for (ModelSpec spec : models.all()) {
             Role role = spec == models.teacher() ? Role.TEACHER : spec == models.assistant() ? Role.ASSISTANT : Role.STUDENT;
             String source = spec.learnsFromLabelsOnly() ? null : publisherName(models, spec.learnsFrom());
             boolean publishes = isSourceOfAnyone(models, role);
             Head head = source == null ? Head.LABELS : Head.DISTILL;
-            MultiLayerNetwork net = networks.network(spec, head, i);
+            MultiLayerNetwork net = networks.network(spec, head, spec.name(), spec.name());
             out.add(new Participant(spec.name(), role, spec, TrainingSteps.create(net, engine, spec.name()), source, publishes));
+        }
+        if (twins) {
+            for (ModelSpec spec : models.students()) {
+                if (spec.learnsFromLabelsOnly()) continue;
+                String name = ModelsSpec.twinName(spec.name());
+                MultiLayerNetwork net = networks.network(spec, Head.LABELS, name, spec.name());
+                out.add(new Participant(name, Role.TWIN, spec, TrainingSteps.create(net, engine, name), null, false, spec.name()));
+            }
         }
         return out;
     }

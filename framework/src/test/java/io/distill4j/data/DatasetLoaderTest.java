@@ -53,7 +53,7 @@ class DatasetLoaderTest {
             DatasetInfo info = DatasetRegistry.get(name);
             Path root = dir.resolve(name);
             writeDataset(info, root);
-            LoadedDataset d = DatasetLoader.load(name, root, 0, 0);
+            LoadedDataset d = DatasetLoader.load(name, root, 0, 0, 0);
             assertThat(d.info()).isEqualTo(info);
             assertThat(d.train().size()).isEqualTo(4);
             assertThat(d.train().features().shape()).containsExactly(4, 784);
@@ -66,7 +66,7 @@ class DatasetLoaderTest {
                             "train-labels-idx1-ubyte" + (name.equals("mnist") ? "" : ".gz"));
             for (String f : info.files()) assertThat(d.sha256()).containsEntry(f, sha256(root.resolve(f)));
 
-            LoadedDataset limited = DatasetLoader.load(name, root, 3, 1);
+            LoadedDataset limited = DatasetLoader.load(name, root, 3, 1, 0);
             assertThat(limited.train().size()).isEqualTo(3);
             assertThat(limited.test().labels()).containsExactly(5);
         }
@@ -75,7 +75,7 @@ class DatasetLoaderTest {
     @Test
     void missingFolderSaysHowToFetch() {
         Path nowhere = dir.resolve("nowhere");
-        assertThatThrownBy(() -> DatasetLoader.load("mnist", nowhere, 0, 0)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> DatasetLoader.load("mnist", nowhere, 0, 0, 0)).isInstanceOf(DataException.class)
                 .hasMessage("mnist data not found in " + nowhere
                         + " (missing train-images-idx3-ubyte); fetch it with: scripts/fetch-data mnist");
     }
@@ -86,7 +86,7 @@ class DatasetLoaderTest {
         Path root = dir.resolve("fashion-mnist");
         writeDataset(info, root);
         Files.delete(root.resolve(info.testLabels()));
-        assertThatThrownBy(() -> DatasetLoader.load("fashion-mnist", root, 0, 0)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> DatasetLoader.load("fashion-mnist", root, 0, 0, 0)).isInstanceOf(DataException.class)
                 .hasMessage("fashion-mnist data not found in " + root
                         + " (missing t10k-labels-idx1-ubyte.gz); fetch it with: scripts/fetch-data fashion-mnist");
     }
@@ -96,7 +96,7 @@ class DatasetLoaderTest {
         DatasetInfo info = DatasetRegistry.get("mnist");
         writeDataset(info, dir);
         write(dir, info.testImages(), images(2, 32, 32));
-        assertThatThrownBy(() -> DatasetLoader.load("mnist", dir, 0, 0)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> DatasetLoader.load("mnist", dir, 0, 0, 0)).isInstanceOf(DataException.class)
                 .hasMessage(dir.resolve(info.testImages()) + ": images of 1024 pixels; expected 28x28x1 = 784 for mnist");
     }
 
@@ -105,12 +105,12 @@ class DatasetLoaderTest {
         DatasetInfo info = DatasetRegistry.get("mnist");
         writeDataset(info, dir);
         write(dir, info.trainLabels(), labels(1, 2, 3, 10));
-        assertThatThrownBy(() -> DatasetLoader.load("mnist", dir, 0, 0)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> DatasetLoader.load("mnist", dir, 0, 0, 0)).isInstanceOf(DataException.class)
                 .hasMessage(dir.resolve(info.trainLabels()) + ": label 10 at index 3 is out of range; expected 0..9");
     }
 
     @Test
     void unknownDatasetIsAnArgumentError() {
-        assertThatThrownBy(() -> DatasetLoader.load("emnist", dir, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DatasetLoader.load("emnist", dir, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

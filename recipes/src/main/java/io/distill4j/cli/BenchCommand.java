@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
         Backend.start(threads.value());
-        LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()), config.data().trainLimit(), 0);
+        LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()), config.data().trainLimit(), 0, config.data().validation());
         NetworkFactory factory = new NetworkFactory(data.info().numClasses(), data.info().height(), data.info().width(),
                 data.info().channels(), DataType.FLOAT);
         PrintWriter out = spec.commandLine().getOut();
@@ -69,15 +69,22 @@ public final class BenchCommand implements Callable<Integer> {
                 rt.backend(), rt.binary(), rt.ompThreads(), rt.blasThreads(), rt.cpuCores(), config.training().engine(),
                 config.training().parallel(), batch, steps, warmup);
 
-        double online = secondsPerStep(config, config.models(), data, factory);
+        // the headline is the online step without twins, so the ratio against PyTorch stays comparable across versions
+        double online = secondsPerStep(config, config.models(), data, factory, false);
         out.printf(Locale.ROOT, "online step: %.2f ms/step, %.0f samples/s%n", online * 1e3, batch / online);
+        boolean withTwins = !onlineOnly && config.models().students().stream().anyMatch(m -> !m.learnsFromLabelsOnly());
+        if (withTwins) {
+            double twinned = secondsPerStep(config, config.models(), data, factory, true);
+            out.printf(Locale.ROOT, "online step with scratch twins: %.2f ms/step, %.0f samples/s (%.3fx the step without)%n",
+                    twinned * 1e3, batch / twinned, twinned / online);
+        }
         if (!onlineOnly) {
             double sum = 0;
             double teacherSeconds = 0;
             for (ModelSpec m : config.models().all()) {
                 ModelSpec alone = new ModelSpec(m.name(), m.family(), m.hidden(), m.conv(), m.optimizer(), m.dropout(),
                         ModelSpec.LABELS, m.signalSource());
-                double s = secondsPerStep(config, new ModelsSpec(null, null, List.of(alone)), data, factory);
+                double s = secondsPerStep(config, new ModelsSpec(null, null, List.of(alone)), data, factory, false);
                 if (m == config.models().teacher()) teacherSeconds = s;
                 sum += s;
                 out.printf(Locale.ROOT, "alone %-12s %.2f ms/step%n", m.name(), s * 1e3);
@@ -96,10 +103,10 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private double secondsPerStep(RunConfig config, ModelsSpec models, LoadedDataset data, NetworkFactory factory) {
+    private double secondsPerStep(RunConfig config, ModelsSpec models, LoadedDataset data, NetworkFactory factory, boolean twins) {
         // no burn-in: the timed steps must be distillation steps, not labels-only ones
         io.distill4j.config.DistillSpec d = config.distill();
-        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0);
+        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins);
         List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory, config.training().engine());
         OnlineTrainer t = new OnlineTrainer(ps, data.train(), distill, 1000, config.training().batchSize(), config.training().seed(),
                 config.training().parallel());

@@ -23,6 +23,7 @@ import io.distill4j.report.Provenance;
 import io.distill4j.report.ProvenanceCollector;
 import io.distill4j.report.RunReport;
 import io.distill4j.report.RunReports;
+import io.distill4j.report.StudentGain;
 import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
@@ -88,8 +89,8 @@ public final class OnlineDistillationRecipe implements Recipe {
         dir.writeJson(dir.provenanceFile(), provenance);
         if (!changedConfigKeys.isEmpty()) dir.writeText(dir.configFile(), context.config().yaml());
         logRuntime(provenance.runtime(), config);
-        List<Participant> participants = Participants.assemble(config.models(),
-                (spec, head, i) -> restore(checkpoint, spec, head, config), config.training().engine());
+        List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(),
+                (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine());
         logSteps(participants);
         EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
@@ -100,12 +101,12 @@ public final class OnlineDistillationRecipe implements Recipe {
         return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds());
     }
 
-    private static MultiLayerNetwork restore(CheckpointStore.Loaded checkpoint, ModelSpec spec, Head head, RunConfig config) {
-        MultiLayerNetwork net = checkpoint.restore(spec.name());
+    private static MultiLayerNetwork restore(CheckpointStore.Loaded checkpoint, String name, ModelSpec spec, Head head, RunConfig config) {
+        MultiLayerNetwork net = checkpoint.restore(name);
         LossLayer loss = (LossLayer) net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
         boolean distills = loss.getLossFn() instanceof SoftLogitKdLoss;
         if (distills != (head == Head.DISTILL)) {
-            throw new CheckpointException("model '" + spec.name() + "' was checkpointed learning from "
+            throw new CheckpointException("model '" + name + "' was checkpointed learning from "
                     + (distills ? "soft targets" : "labels") + " but the config now says learnsFrom: " + spec.learnsFrom()
                     + "; a checkpointed model cannot change what it learns from");
         }
@@ -121,7 +122,9 @@ public final class OnlineDistillationRecipe implements Recipe {
             LOG.info("{} {} ({}, {} params) learns from {}", p.role().id(), p.name(), p.spec().family(),
                     String.format(Locale.ROOT, "%,d", p.parameterCount()), p.source() == null ? "labels" : p.source());
         }
-        PeriodicEvaluation evaluation = new PeriodicEvaluation(new Evaluator(data.test()), config.training().evalEvery());
+        // periodic evaluation and learning curves use the validation split; the test split is for the final report only
+        PeriodicEvaluation evaluation = new PeriodicEvaluation(data.validation().size() == 0 ? null : new Evaluator(data.validation()),
+                config.training().evalEvery());
         evaluation.restoreHistory(earlierEvaluations);
         CheckpointListener checkpoints = new CheckpointListener(new CheckpointStore(dir.root()), config.checkpoint(),
                 context.config().hash(), context.config().yaml(), config.training().seed(), previousSeconds);
@@ -148,9 +151,9 @@ public final class OnlineDistillationRecipe implements Recipe {
 
     private static LoadedDataset load(RunConfig config) {
         LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()),
-                config.data().trainLimit(), config.data().testLimit());
-        LOG.info("data: {} train / {} test examples of {} from {}", data.train().size(), data.test().size(),
-                config.data().dataset(), config.data().root());
+                config.data().trainLimit(), config.data().testLimit(), config.data().validation());
+        LOG.info("data: {} train / {} validation / {} test examples of {} from {}", data.train().size(), data.validation().size(),
+                data.test().size(), config.data().dataset(), config.data().root());
         return data;
     }
 
@@ -180,6 +183,10 @@ public final class OnlineDistillationRecipe implements Recipe {
     private static RunReport report(RunConfig config, RunDirectory dir, OnlineTrainer trainer, PeriodicEvaluation evaluation,
                                     LoadedDataset data, Provenance provenance, double seconds) {
         EvaluationRecord last = evaluation.last();
+        EvaluationRecord test = PeriodicEvaluation.evaluateAll(new Evaluator(data.test()), trainer.participants(), trainer.step());
+        LOG.info("test split: {}", test.models().entrySet().stream()
+                .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f%%", 100 * e.getValue().accuracy()))
+                .collect(Collectors.joining(", ")));
         InferenceBenchmark bench = new InferenceBenchmark(20, 50);
         Participant teacher = trainer.participants().stream().filter(p -> p.role() == Role.TEACHER).findFirst().orElse(null);
         long teacherBytes = teacher == null ? 0 : exportBytes(dir, teacher);
@@ -189,11 +196,12 @@ public final class OnlineDistillationRecipe implements Recipe {
             models.add(new ModelSummary(p.name(), p.role().id(), p.spec().family(), p.parameterCount(),
                     p.source() == null ? ModelSpec.LABELS : p.source(), bytes,
                     teacher == null ? null : (double) teacher.parameterCount() / p.parameterCount(),
-                    teacher == null ? null : (double) teacherBytes / bytes, last.models().get(p.name()),
+                    teacher == null ? null : (double) teacherBytes / bytes, test.models().get(p.name()),
+                    last == null ? null : last.models().get(p.name()), p.role() == Role.TWIN ? p.identity() : null,
                     bench.measure(p.net(), data.test())));
         }
         return new RunReport(RunReport.SCHEMA_VERSION, config.name(), config.data().dataset(), RunReport.COMPLETE, trainer.step(),
-                trainer.totalSteps(), seconds, models, RunReport.curves(evaluation.history()), provenance);
+                trainer.totalSteps(), seconds, models, StudentGain.of(models), RunReport.curves(evaluation.history()), provenance);
     }
 
     /** Size of the deployable zip: the exported file for students, a measured temporary export for the others. */
@@ -213,7 +221,7 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     private static void logEvaluation(EvaluationRecord r) {
-        LOG.info("eval @ step {}: {}", r.step(), r.models().entrySet().stream()
+        LOG.info("validation @ step {}: {}", r.step(), r.models().entrySet().stream()
                 .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f%%", 100 * e.getValue().accuracy()))
                 .collect(Collectors.joining(", ")));
     }

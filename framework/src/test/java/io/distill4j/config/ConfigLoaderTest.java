@@ -106,6 +106,7 @@ class ConfigLoaderTest {
         "models.students[9].hidden=[3]       | models.students[9].hidden        | index 9 out of range (the list has 3 entries)",
         "training.batchSize=100000           | training.batchSize               | expected a value in [1, 60000]",
         "name=has space                      | name                             | expected letters, digits",
+        "data.validation=-1                  | data.validation                  | expected an integer >= 0, got -1",
     })
     void badValuesNameTheKeyAndWhatWasExpected(String override, String key, String expected) {
         assertThatThrownBy(() -> load(VALID, override))
@@ -113,6 +114,21 @@ class ConfigLoaderTest {
                 .hasMessageContaining(key + ": ")
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void validationAndTwinsAreCheckedAgainstTheRestOfTheConfig() throws IOException {
+        assertThat(load(VALID).config().data().validation()).isEqualTo(DataSpec.DEFAULT_VALIDATION);
+        assertThat(load(VALID).config().distill().twins()).isFalse();
+        assertThat(load(VALID, "distill.twins=true").config().distill().twins()).isTrue();
+        assertThatThrownBy(() -> load(VALID, "data.trainLimit=100", "data.validation=50")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("data.validation: expected at most data.trainLimit - training.batchSize (36)");
+        // a model already named like a twin would collide with it
+        assertThatThrownBy(() -> load(VALID, "distill.twins=true", "models.students[2].name=s1.twin")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("distill.twins: the twin of models.students[0] would be named 's1.twin'");
+        // ... but not when twins are off, or when the student learns from labels (it has no twin)
+        assertThat(load(VALID, "models.students[2].name=s1.twin").config().models().students()).hasSize(3);
+        assertThat(load(VALID, "distill.twins=true", "models.students[1].name=s3.twin").config().distill().twins()).isTrue();
     }
 
     @Test

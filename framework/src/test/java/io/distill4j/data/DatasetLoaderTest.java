@@ -73,6 +73,25 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void theLastTrainingExamplesAreHeldOutForValidation() throws Exception {
+        DatasetInfo info = DatasetRegistry.get("mnist");
+        writeDataset(info, dir);
+        LoadedDataset d = DatasetLoader.load("mnist", dir, 0, 0, 1);
+        assertThat(d.train().labels()).containsExactly(1, 2, 3);
+        assertThat(d.validation().labels()).containsExactly(4);
+        assertThat(d.validation().features().toFloatVector())
+                .containsExactly(DatasetLoader.load("mnist", dir, 0, 0, 0).train().features().getRow(3).toFloatVector());
+        assertThat(d.test().labels()).containsExactly(5, 6);
+        // with a limit, the held-out examples are the last of the kept ones
+        LoadedDataset limited = DatasetLoader.load("mnist", dir, 3, 0, 2);
+        assertThat(limited.train().labels()).containsExactly(1);
+        assertThat(limited.validation().labels()).containsExactly(2, 3);
+        assertThat(DatasetLoader.load("mnist", dir, 0, 0, 0).validation().size()).isZero();
+        assertThatThrownBy(() -> DatasetLoader.load("mnist", dir, 0, 0, 4)).isInstanceOf(DataException.class)
+                .hasMessage(dir.resolve(info.trainImages()) + ": data.validation 4 must be in [0, 4) for its 4 training examples");
+    }
+
+    @Test
     void missingFolderSaysHowToFetch() {
         Path nowhere = dir.resolve("nowhere");
         assertThatThrownBy(() -> DatasetLoader.load("mnist", nowhere, 0, 0, 0)).isInstanceOf(DataException.class)

@@ -32,7 +32,9 @@ class KillResumeTest {
             "--set", "models.teacher.hidden=[256, 256]", "--set", "models.teacher.dropout=0.2",
             "--set", "models.assistant.hidden=[64]", "--set", "models.assistant.dropout=0.1",
             "--set", "distill.period=2", "--set", "distill.burnInSteps=10");
-    static final String[] MODELS = {"teacher", "assistant", "student-128", "student-64", "student-32"};
+    /** Every checkpointed model, the scratch twins included (the smoke config turns distill.twins on). */
+    static final String[] MODELS = {"teacher", "assistant", "student-128", "student-64", "student-32",
+            "student-128.twin", "student-64.twin", "student-32.twin"};
 
     @TempDir
     Path tmp;
@@ -109,6 +111,9 @@ class KillResumeTest {
         for (JsonNode m : a.get("models")) ((com.fasterxml.jackson.databind.node.ObjectNode) m).remove("inference");
         for (JsonNode m : b.get("models")) ((com.fasterxml.jackson.databind.node.ObjectNode) m).remove("inference");
         assertThat(a.get("models")).isEqualTo(b.get("models"));
+        assertThat(a.get("gains")).hasSize(3).isEqualTo(b.get("gains"));
+        // twins are trained, checkpointed and resumed like every model, but not exported as students
+        assertThat(run.resolve("students/student-64.twin.zip")).doesNotExist();
         assertThat(a.get("curves")).isEqualTo(b.get("curves"));
         assertThat(a.get("steps")).isEqualTo(b.get("steps"));
     }

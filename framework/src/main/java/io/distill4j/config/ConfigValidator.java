@@ -171,6 +171,8 @@ final class ConfigValidator {
             throw error(key + ".dropout", "expected a drop probability in [0, 1), got " + s.dropout());
         }
         allowed(s.signalSource(), key + ".signalSource", List.of(ModelSpec.TRAINING_PASS, ModelSpec.EVAL_PASS));
+        if (s.temperature() != null) range(s.temperature(), 1e-3, 100, key + ".temperature");
+        if (s.alpha() != null) range(s.alpha(), 0, 1, key + ".alpha");
         return s;
     }
 

@@ -6,10 +6,13 @@ import java.util.List;
  * One model. {@code family} names a registered model family ({@code mlp}, {@code cnn}); {@code hidden}
  * are dense layer widths; {@code conv} the convolution stages of a CNN. {@code learnsFrom} is
  * {@code teacher}, {@code assistant} or {@code labels}; {@code signalSource} says how a publisher
- * produces its soft targets ({@code training-pass} or {@code eval-pass}).
+ * produces its soft targets ({@code training-pass} or {@code eval-pass}). A learner's {@code temperature} and
+ * {@code alpha} override {@code distill.temperature}/{@code distill.alpha} for it alone (null: the run-wide value), so
+ * students of different sizes can learn with the settings that suit them.
  */
 public record ModelSpec(String name, String family, List<Integer> hidden, List<ConvSpec> conv,
-                        OptimizerSpec optimizer, Double dropout, String learnsFrom, String signalSource) {
+                        OptimizerSpec optimizer, Double dropout, String learnsFrom, String signalSource,
+                        Double temperature, Double alpha) {
     public static final String LABELS = "labels";
     public static final String TRAINING_PASS = "training-pass";
     public static final String EVAL_PASS = "eval-pass";
@@ -28,6 +31,16 @@ public record ModelSpec(String name, String family, List<Integer> hidden, List<C
 
     public ModelSpec withDefaults(String defaultName, String defaultSource) {
         return new ModelSpec(name == null ? defaultName : name, family, hidden, conv, optimizer, dropout,
-                learnsFrom == null ? defaultSource : learnsFrom, signalSource);
+                learnsFrom == null ? defaultSource : learnsFrom, signalSource, temperature, alpha);
+    }
+
+    /** This model's soft-target temperature: its own, or the run-wide one. */
+    public double temperatureOr(DistillSpec distill) {
+        return temperature != null ? temperature : distill.temperature();
+    }
+
+    /** This model's weight of the soft loss: its own, or the run-wide one. */
+    public double alphaOr(DistillSpec distill) {
+        return alpha != null ? alpha : distill.alpha();
     }
 }

@@ -203,7 +203,7 @@ public final class OnlineTrainer {
         // dropout draws from ND4J's (per-thread) RNG, which no checkpoint holds: derive it from (seed, step, model
         // identity), so a twin draws exactly what its student would have drawn alone
         Nd4j.getRandom().setSeed(seed * 31 + step * 1_000_003L + Participants.identityKey(p.identity()));
-        double loss = p.step().fit(ctx.x, ctx.y, targets, distill.alpha());
+        double loss = p.step().fit(ctx.x, ctx.y, targets, p.spec().alphaOr(distill));
         if (!Double.isFinite(loss)) {
             throw new DivergenceException(p.name(), step, loss);
         }

@@ -56,8 +56,8 @@ public final class Participants {
     }
 
     public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory, String engine) {
-        return assemble(models, distill.twins(), (spec, head, name, identity) -> factory.build(spec, head, distill.temperature(),
-                distill.alpha(), initSeed(seed, identity)), engine);
+        return assemble(models, distill.twins(), (spec, head, name, identity) -> factory.build(spec, head, spec.temperatureOr(distill),
+                spec.alphaOr(distill), initSeed(seed, identity)), engine);
     }
 
     /** Supplies a model's network: freshly built from its identity, or restored from a checkpoint by its name. */

@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
             double teacherSeconds = 0;
             for (ModelSpec m : config.models().all()) {
                 ModelSpec alone = new ModelSpec(m.name(), m.family(), m.hidden(), m.conv(), m.optimizer(), m.dropout(),
-                        ModelSpec.LABELS, m.signalSource());
+                        ModelSpec.LABELS, m.signalSource(), m.temperature(), m.alpha());
                 double s = secondsPerStep(config, new ModelsSpec(null, null, List.of(alone)), data, factory, false);
                 if (m == config.models().teacher()) teacherSeconds = s;
                 sum += s;

@@ -110,7 +110,7 @@ public final class OnlineDistillationRecipe implements Recipe {
                     + (distills ? "soft targets" : "labels") + " but the config now says learnsFrom: " + spec.learnsFrom()
                     + "; a checkpointed model cannot change what it learns from");
         }
-        if (distills) ((SoftLogitKdLoss) loss.getLossFn()).setTemperature(config.distill().temperature());
+        if (distills) ((SoftLogitKdLoss) loss.getLossFn()).setTemperature(spec.temperatureOr(config.distill()));
         return net;
     }
 

@@ -51,7 +51,7 @@ class ReportCompareTest {
     @Test
     void finishedRunHasAReportWithEveryFigureAndThePlots() throws IOException {
         JsonNode report = new ObjectMapper().readTree(online.resolve("report.json").toFile());
-        assertThat(report.get("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(report.get("schemaVersion").asInt()).isEqualTo(3);
         assertThat(report.get("status").asText()).isEqualTo("complete");
         String html = Files.readString(online.resolve("report.html"));
         assertThat(html).doesNotContain("http://www.w3.org/Graphics").doesNotContain("<script src").doesNotContain("<link ");
@@ -146,10 +146,10 @@ class ReportCompareTest {
         Path old = tmp.resolve("old");
         Files.createDirectories(old);
         for (String f : new String[]{"config.yaml", "metrics.jsonl", "provenance.json"}) Files.copy(online.resolve(f), old.resolve(f));
-        Files.writeString(old.resolve("report.json"), Files.readString(online.resolve("report.json")).replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 1"));
+        Files.writeString(old.resolve("report.json"), Files.readString(online.resolve("report.json")).replace("\"schemaVersion\" : 3", "\"schemaVersion\" : 1"));
         CliRun oldSchema = CliRun.of("compare", online.toString(), old.toString());
         assertThat(oldSchema.exitCode()).isEqualTo(ExitCodes.REPORT);
-        assertThat(oldSchema.errorLine()).contains("has report schema version 1, this distill4j reads version 2")
+        assertThat(oldSchema.errorLine()).contains("has report schema version 1, this distill4j reads version 3")
                 .contains("distill4j report " + old + " --from-metrics");
         assertThat(CliRun.of("report", old.toString()).exitCode()).isEqualTo(ExitCodes.REPORT);
         CliRun rebuilt = CliRun.of("report", old.toString(), "--from-metrics");

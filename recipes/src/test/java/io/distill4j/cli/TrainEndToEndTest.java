@@ -54,9 +54,19 @@ class TrainEndToEndTest {
         assertThat(metrics.get(0).get("type").asText()).isEqualTo("start");
 
         JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
-        assertThat(report.get("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(report.get("schemaVersion").asInt()).isEqualTo(3);
         JsonNode models = report.get("models");
-        assertThat(models).hasSize(5);
+        assertThat(models).hasSize(8);   // 5 models and the 3 students' scratch twins
+        assertThat(models.get(5).get("role").asText()).isEqualTo("twin");
+        assertThat(models.get(5).get("twinOf").asText()).isEqualTo("student-128");
+        assertThat(models.get(5).get("validation").get("examples").asLong()).isEqualTo(256);
+        assertThat(models.get(5).get("test").get("examples").asLong()).isEqualTo(500);
+        JsonNode gains = report.get("gains");
+        assertThat(gains).hasSize(3);
+        assertThat(gains.get(0).get("gainPp").asDouble()).isCloseTo(100 * (models.get(2).get("test").get("accuracy").asDouble()
+                - models.get(5).get("test").get("accuracy").asDouble()), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(r.out()).contains("what distillation bought").contains("student-128.twin");
+        assertThat(run.resolve("students/student-128.twin.zip")).doesNotExist();
         assertThat(models.get(0).get("role").asText()).isEqualTo("teacher");
         assertThat(models.get(0).get("params").asLong()).isEqualTo(784L * 1200 + 1200 + 1200L * 1200 + 1200 + 1200L * 10 + 10);
         assertThat(models.get(1).get("role").asText()).isEqualTo("assistant");

@@ -22,7 +22,7 @@ import java.io.UncheckedIOException;
             "5:training diverged (NaN/Inf loss)",
             "6:data missing or malformed",
             "7:compute backend unavailable (e.g. no CUDA device/driver)",
-            "8:not a run folder, or no report / a report of another schema version",
+            "8:not a run or study folder (or a corrupt study.json), or no report / a report of another schema version",
             "130:interrupted by SIGINT (Ctrl-C) after writing a checkpoint; continue with resume",
             "143:interrupted by SIGTERM after writing a checkpoint; continue with resume"})
 public final class Distill4j {

@@ -4,6 +4,10 @@ import io.distill4j.checkpoint.RunDirectory;
 import io.distill4j.report.ReportTable;
 import io.distill4j.report.RunReport;
 import io.distill4j.report.RunReports;
+import io.distill4j.study.StudyFolder;
+import io.distill4j.study.StudyRenderer;
+import io.distill4j.study.StudyReport;
+import io.distill4j.study.StudyReports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,10 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code distill4j report RUN_DIR}: (re-)renders report.md and report.html, also for a run still in progress. */
+/**
+ * {@code distill4j report RUN_DIR}: (re-)renders report.md and report.html, also for a run still in progress; for a study
+ * folder, the aggregate over its finished seeds.
+ */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Re-render report.md and report.html of a run; a run without report.json (still training, stopped) "
-                + "is reported from its latest evaluation.")
+                + "is reported from its latest evaluation. Given a study folder: re-write study-report.json/.md from its seed folders.")
 public final class ReportCommand implements Callable<Integer> {
     @CommandLine.Parameters(index = "0", paramLabel = "RUN_DIR")
     Path runDir;
@@ -27,6 +34,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (StudyFolder.isStudy(runDir)) return study();
         boolean finished = !fromMetrics && Files.isRegularFile(runDir.resolve("report.json"));
         RunReport report = finished ? RunReports.read(runDir) : RunReports.fromMetrics(runDir);
         RunDirectory dir = RunDirectory.open(runDir);
@@ -40,6 +48,16 @@ public final class ReportCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.printf("%s: %s, step %d/%d%n%s%nwrote %s and %s%n", report.run(), report.status(), report.steps(), report.totalSteps(),
                 ReportTable.render(report), runDir.resolve("report.md"), runDir.resolve("report.html"));
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private int study() {
+        StudyFolder folder = new StudyFolder(runDir);
+        StudyReport report = StudyReports.fromFolder(folder);
+        StudyReports.write(folder, report);
+        var out = spec.commandLine().getOut();
+        out.printf("%s%nwrote %s and %s%n", StudyRenderer.table(report), folder.reportJson(), folder.reportMarkdown());
         out.flush();
         return ExitCodes.OK;
     }

@@ -8,6 +8,7 @@ import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
+import io.distill4j.study.StudyFolder;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine;
@@ -21,14 +22,18 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code distill4j resume RUN_DIR [--from step-N]}: continue a stopped or killed run exactly, in the same folder. */
+/**
+ * {@code distill4j resume RUN_DIR [--from step-N]}: continue a stopped or killed run exactly, in the same folder; given a
+ * study folder, finish the study (see {@link StudyRunner}).
+ */
 @Command(name = "resume", mixinStandardHelpOptions = true,
-        description = "Continue a stopped or killed run from its newest valid checkpoint, in the same run folder.")
+        description = "Continue a stopped or killed run from its newest valid checkpoint, in the same run folder. "
+                + "Given a study folder (train --seeds): continue its stopped seed, run the seeds not started, write the aggregate.")
 public final class ResumeCommand implements Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(ResumeCommand.class);
     private static final Pattern STEP = Pattern.compile("(?:step-)?(\\d+)");
 
-    @CommandLine.Parameters(index = "0", paramLabel = "RUN_DIR", description = "The run folder to continue.")
+    @CommandLine.Parameters(index = "0", paramLabel = "RUN_DIR", description = "The run (or study) folder to continue.")
     Path runDir;
 
     @CommandLine.Option(names = "--from", paramLabel = "step-N",
@@ -55,13 +60,26 @@ public final class ResumeCommand implements Callable<Integer> {
     public Integer call() {
         threads.check(spec);
         Long maxStep = parseFrom();
+        if (StudyFolder.isStudy(runDir)) {
+            if (maxStep != null || !overrides.isEmpty() || allowConfigChange) {
+                throw new UserInputException(ExitCodes.USAGE, "--from, --set and --allow-config-change apply to one run; "
+                        + "resume its seed folder instead (e.g. " + runDir.resolve("seed-N") + ")");
+            }
+            return StudyRunner.resume(spec, runDir, logging.quiet(), threads.value());
+        }
+        return resumeRun(spec, runDir, maxStep, overrides, allowConfigChange, logging.quiet(), threads.value());
+    }
+
+    /** Resumes one run folder; a study resumes its stopped seed through this too. */
+    static int resumeRun(CommandLine.Model.CommandSpec spec, Path runDir, Long maxStep, List<String> overrides,
+                         boolean allowConfigChange, boolean quiet, Integer threads) {
         RunDirectory dir = RunDirectory.open(runDir);
         if (!Files.isRegularFile(dir.configFile())) {
             throw new CheckpointException(runDir + " is not a run folder (no config.yaml); pass the folder that train created");
         }
         ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
         ResolvedConfig requested = loader.load(dir.configFile(), overrides);
-        Backend.start(threads.value());
+        Backend.start(threads);
         CheckpointStore store = new CheckpointStore(runDir);
         CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, problem -> {
             LOG.warn(problem + "; trying the previous one");
@@ -72,7 +90,7 @@ public final class ResumeCommand implements Callable<Integer> {
             throw new CheckpointException("the config differs from checkpoint " + checkpoint.dir().getFileName() + " in "
                     + changed + "; resume with --allow-config-change to continue with the new values");
         }
-        return RunSession.run(spec, dir, logging.quiet(), requested.config().name(),
+        return RunSession.run(spec, dir, quiet, requested.config().name(),
                 ui -> Recipes.get(requested.config().recipe()).resume(new RunContext(requested, dir, ui,
                         TrainCommand.commandLine(spec)), checkpoint, changed));
     }

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code distill4j train --config F [--set k=v]... [--run-dir D]}: one run, one report. */
+/** {@code distill4j train --config F [--set k=v]... [--run-dir D] [--seeds 1,2,3]}: one run, one report; or a study over seeds. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the teacher, assistant and students of a config at the same time; prints their test accuracies.")
 public final class TrainCommand implements Callable<Integer> {
@@ -30,12 +30,21 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Run folder to create (default: <output.runs>/<name>-<yyyyMMdd-HHmmss>).")
     Path runDir;
 
+    @CommandLine.Option(names = "--seeds", paramLabel = "LIST",
+            description = "Run once per seed (training.seed), e.g. 1,2,3 or 1-5, into one study folder "
+                    + "(default: <output.runs>/<name>-study-<yyyyMMdd-HHmmss>, or --run-dir) with seed-N/ run folders and "
+                    + "study-report.json/.md: mean, sd and 95% CI over the seeds.")
+    String seeds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         threads.check(spec);
+        if (seeds != null) {
+            return StudyRunner.train(spec, configOptions, SeedList.parse(seeds), runDir, logging.quiet(), threads.value());
+        }
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
         Backend.start(threads.value());

@@ -1,0 +1,110 @@
+package io.distill4j.study;
+
+import io.distill4j.report.ModelEvaluation;
+import io.distill4j.report.ModelSummary;
+import io.distill4j.report.ReportException;
+import io.distill4j.report.RunReport;
+import io.distill4j.report.StudentGain;
+import io.distill4j.study.StudyReport.GainStats;
+import io.distill4j.study.StudyReport.ModelStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The aggregate over seeds from hand-made run reports, its renderings, and study.json errors. */
+class StudyReportsTest {
+    @TempDir
+    Path tmp;
+
+    /** A run with a student s and its twin s-scratch at the given test (and validation) accuracies. */
+    static RunReport run(double student, double twin, Double vStudent, Double vTwin) {
+        List<ModelSummary> models = List.of(
+                model("teacher", "teacher", null, 0.98, null),
+                model("s", "student", null, student, vStudent),
+                model("s-scratch", "twin", "s", twin, vTwin));
+        return new RunReport(RunReport.SCHEMA_VERSION, "study-x", "mnist", RunReport.COMPLETE, 8, 8, 1.0, models,
+                StudentGain.of(models), List.of(), null);
+    }
+
+    static ModelSummary model(String name, String role, String twinOf, double acc, Double vAcc) {
+        return new ModelSummary(name, role, "mlp", 100, "labels", null, null, null, eval(acc),
+                vAcc == null ? null : eval(vAcc), twinOf, null);
+    }
+
+    static ModelEvaluation eval(double acc) {
+        return new ModelEvaluation(acc, 0.1, 100, acc, null, new double[0], new long[0][]);
+    }
+
+    @Test
+    void gainsArePairedPerSeedWithMeanSdTIntervalAndWins() {
+        Map<Long, RunReport> bySeed = new LinkedHashMap<>();
+        bySeed.put(1L, run(0.905, 0.900, 0.91, 0.90));   // +0.5 pp, validation +1
+        bySeed.put(2L, run(0.903, 0.900, 0.90, 0.90));   // +0.3 pp, validation 0
+        bySeed.put(3L, run(0.907, 0.900, 0.92, 0.90));   // +0.7 pp, validation +2
+        StudyReport r = StudyReports.aggregate("study-x", List.of(1L, 2L, 3L, 4L), bySeed);
+
+        assertThat(r.completedSeeds()).containsExactly(1L, 2L, 3L);
+        assertThat(r.missingSeeds()).containsExactly(4L);
+        assertThat(r.models()).extracting(ModelStats::name).containsExactly("teacher", "s", "s-scratch");
+        ModelStats s = r.models().get(1);
+        assertThat(s.accuracy().n()).isEqualTo(3);
+        assertThat(s.accuracy().mean()).isCloseTo(0.905, within(1e-12));
+        assertThat(s.accuracy().sd()).isCloseTo(0.002, within(1e-12));
+
+        GainStats g = r.gains().get(0);
+        assertThat(g.student()).isEqualTo("s");
+        assertThat(g.twin()).isEqualTo("s-scratch");
+        assertThat(g.seeds()).containsExactly(1L, 2L, 3L);
+        assertThat(g.gainPp().values()).usingElementComparator(new org.assertj.core.util.DoubleComparator(1e-9)).containsExactly(0.5, 0.3, 0.7);
+        assertThat(g.gainPp().mean()).isCloseTo(0.5, within(1e-9));
+        assertThat(g.gainPp().sd()).isCloseTo(0.2, within(1e-9));
+        assertThat(g.gainPp().halfWidth()).isCloseTo(0.496828, within(1e-5));
+        assertThat(g.wins()).isEqualTo(3);
+        assertThat(g.validationGainPp().mean()).isCloseTo(1.0, within(1e-9));
+        assertThat(g.validationGainPp().sd()).isCloseTo(1.0, within(1e-9));
+
+        String table = StudyRenderer.table(r);
+        assertThat(table).contains("3 of 4 seeds complete [1, 2, 3]; no report for seed(s) [4]")
+                .contains("+0.50 pp").contains("[+0.00, +1.00]").contains("3/3").contains("+0.50 +0.30 +0.70");
+        assertThat(StudyRenderer.markdown(r)).contains("| s | s-scratch | 3 | +0.50 pp | 0.20 | [+0.00, +1.00] | 3/3 |");
+    }
+
+    @Test
+    void oneSeedHasNoSdNorInterval() {
+        StudyReport r = StudyReports.aggregate("x", List.of(7L), Map.of(7L, run(0.89, 0.90, null, null)));
+        GainStats g = r.gains().get(0);
+        assertThat(g.gainPp().mean()).isCloseTo(-1.0, within(1e-9));
+        assertThat(g.gainPp().sd()).isNull();
+        assertThat(g.gainPp().ciLow()).isNull();
+        assertThat(g.wins()).isZero();
+        assertThat(g.validationGainPp().n()).isZero();
+        assertThat(StudyRenderer.table(r)).contains("-1.00 pp").contains("0/1");
+    }
+
+    @Test
+    void missingOrCorruptStudyJsonIsAReportError() throws IOException {
+        Files.createDirectories(tmp.resolve("seed-1"));
+        assertThat(StudyFolder.isStudy(tmp)).isTrue();
+        assertThatThrownBy(() -> new StudyFolder(tmp).definition()).isInstanceOf(ReportException.class)
+                .hasMessageContaining("is not a study folder (no study.json");
+        Files.writeString(tmp.resolve("study.json"), "{\"schemaVersion\": 1, \"seeds\": [1, 2");
+        assertThatThrownBy(() -> new StudyFolder(tmp).definition()).isInstanceOf(ReportException.class)
+                .hasMessageContaining("study.json is not a readable study definition");
+        Files.writeString(tmp.resolve("study.json"), "{\"schemaVersion\": 1, \"seeds\": []}");
+        assertThatThrownBy(() -> new StudyFolder(tmp).definition()).isInstanceOf(ReportException.class)
+                .hasMessageContaining("with a config and seeds");
+        Files.writeString(tmp.resolve("config.yaml"), "name: a run");
+        Files.delete(tmp.resolve("study.json"));
+        assertThat(StudyFolder.isStudy(tmp)).as("a run folder is never a study").isFalse();
+    }
+}

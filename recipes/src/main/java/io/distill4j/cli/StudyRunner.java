@@ -1,0 +1,205 @@
+package io.distill4j.cli;
+
+import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.config.ConfigLoader;
+import io.distill4j.config.ResolvedConfig;
+import io.distill4j.recipes.Recipes;
+import io.distill4j.recipes.RunContext;
+import io.distill4j.report.ReportException;
+import io.distill4j.study.StudyDefinition;
+import io.distill4j.study.StudyFolder;
+import io.distill4j.study.StudyRenderer;
+import io.distill4j.study.StudyReport;
+import io.distill4j.study.StudyReports;
+import io.distill4j.train.RunListener;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A study: the recipe once per seed into {@code seed-N/} run folders of one study folder, then the aggregate over the
+ * seeds. Each seed is an ordinary run made by the same code as train/resume; a failed seed does not stop the others
+ * (unless its failure would fail every seed), an interrupted one stops the study so that resume can finish it.
+ */
+final class StudyRunner {
+    private static final Logger LOG = LogManager.getLogger(StudyRunner.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    /** Failures that every seed would hit alike: no point running the others. */
+    private static final Set<Integer> FAILS_EVERY_SEED = Set.of(ExitCodes.USAGE, ExitCodes.CONFIG, ExitCodes.BACKEND);
+
+    /** Extra listener for one seed's run; tests set it to make a seed fail for real (null in normal use). */
+    static volatile Function<Long, RunListener> seedListenerForTests;
+
+    private final CommandLine.Model.CommandSpec spec;
+    private final StudyFolder folder;
+    private final boolean quiet;
+    private final Integer threads;
+
+    /** One seed's run, fresh or continued; returns its exit code (0, 130, 143) or throws what a run throws. */
+    private interface SeedJob {
+        int run();
+    }
+
+    private StudyRunner(CommandLine.Model.CommandSpec spec, StudyFolder folder, boolean quiet, Integer threads) {
+        this.spec = spec;
+        this.folder = folder;
+        this.quiet = quiet;
+        this.threads = threads;
+    }
+
+    /** {@code train --seeds}: writes study.json first, then runs every seed. */
+    static int train(CommandLine.Model.CommandSpec spec, ConfigOptions options, List<Long> seeds, Path explicitDir, boolean quiet,
+                     Integer threads) {
+        ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
+        ResolvedConfig base = loader.load(options.config, options.overrides);
+        // resolve every seed's config before anything runs: a config mistake is reported at once, not once per seed
+        Map<Long, ResolvedConfig> configs = new LinkedHashMap<>();
+        for (long seed : seeds) configs.put(seed, loader.load(options.config, withSeed(options.overrides, seed)));
+        Backend.start(threads);
+        StudyFolder folder = create(Path.of(base.config().output().runs()), base.config().name(), explicitDir);
+        folder.writeDefinition(new StudyDefinition(StudyDefinition.SCHEMA_VERSION, base.config().name(), options.config.toString(),
+                options.overrides, seeds, OffsetDateTime.now().toString(), TrainCommand.commandLine(spec)));
+        folder.writeText(folder.configFile(), base.yaml());
+        StudyRunner runner = new StudyRunner(spec, folder, quiet, threads);
+        Map<Long, SeedJob> jobs = new LinkedHashMap<>();
+        configs.forEach((seed, config) -> jobs.put(seed, () -> runner.fresh(seed, config)));
+        return runner.runSeeds(jobs, seeds.size());
+    }
+
+    /** {@code resume STUDY_DIR}: continues the stopped seed, runs those never started, then writes the aggregate. */
+    static int resume(CommandLine.Model.CommandSpec spec, Path dir, boolean quiet, Integer threads) {
+        StudyFolder folder = new StudyFolder(dir);
+        StudyDefinition d = folder.definition();
+        if (!Files.isRegularFile(folder.configFile())) {
+            throw new ReportException(dir + " is not a complete study folder (no " + folder.configFile().getFileName() + ")");
+        }
+        ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
+        StudyRunner runner = new StudyRunner(spec, folder, quiet, threads);
+        Map<Long, SeedJob> jobs = new LinkedHashMap<>();
+        for (long seed : d.seeds()) {
+            Path seedDir = folder.seedDir(seed);
+            if (Files.isRegularFile(seedDir.resolve("report.json"))) continue;
+            if (Files.exists(seedDir.resolve("checkpoints/latest"))) {
+                jobs.put(seed, () -> ResumeCommand.resumeRun(spec, seedDir, null, List.of(), false, quiet, threads));
+            } else {
+                ResolvedConfig config = loader.load(folder.configFile(), List.of("training.seed=" + seed));
+                jobs.put(seed, () -> {
+                    if (Files.exists(seedDir)) runner.setAside(seed);
+                    return runner.fresh(seed, config);
+                });
+            }
+        }
+        if (jobs.isEmpty()) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("every seed of %s was complete %s; re-wrote the aggregate%n", dir, d.seeds());
+            out.flush();
+        } else {
+            Backend.start(threads);
+        }
+        return runner.runSeeds(jobs, d.seeds().size());
+    }
+
+    private static List<String> withSeed(List<String> overrides, long seed) {
+        List<String> all = new ArrayList<>(overrides);
+        all.add("training.seed=" + seed);
+        return all;
+    }
+
+    private static StudyFolder create(Path runsFolder, String name, Path explicit) {
+        Path dir = explicit;
+        if (dir == null) {
+            String base = name + "-study-" + LocalDateTime.now().format(STAMP);
+            dir = runsFolder.resolve(base);
+            for (int i = 2; Files.exists(dir); i++) dir = runsFolder.resolve(base + "-" + i);
+        } else if (StudyFolder.isStudy(dir) || Files.exists(dir.resolve("config.yaml"))) {
+            throw new UserInputException(ExitCodes.USAGE, "--run-dir: " + dir + " already holds a study or a run; choose another --run-dir");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create study folder " + dir, e);
+        }
+        return new StudyFolder(dir);
+    }
+
+    private int fresh(long seed, ResolvedConfig config) {
+        RunDirectory dir = RunDirectory.create(null, null, folder.seedDir(seed));
+        List<String> commandLine = TrainCommand.commandLine(spec);
+        return RunSession.run(spec, dir, quiet, config.config().name() + " seed " + seed, ui -> {
+            Function<Long, RunListener> hook = seedListenerForTests;
+            List<RunListener> listeners = new ArrayList<>(ui);
+            if (hook != null && hook.apply(seed) != null) listeners.add(hook.apply(seed));
+            return Recipes.get(config.config().recipe()).train(new RunContext(config, dir, listeners, commandLine));
+        });
+    }
+
+    /** A seed folder that was started but never checkpointed cannot be resumed; keep it for inspection and start anew. */
+    private void setAside(long seed) {
+        Path from = folder.seedDir(seed);
+        Path to = from.resolveSibling(from.getFileName() + ".incomplete");
+        for (int i = 2; Files.exists(to); i++) to = from.resolveSibling(from.getFileName() + ".incomplete-" + i);
+        try {
+            Files.move(from, to);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + from + " aside", e);
+        }
+        spec.commandLine().getOut().printf("seed %d had started without a checkpoint; moved it to %s and starting it again%n", seed, to);
+    }
+
+    private int runSeeds(Map<Long, SeedJob> jobs, int total) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> failures = new ArrayList<>();
+        int firstFailure = ExitCodes.OK;
+        for (Map.Entry<Long, SeedJob> job : jobs.entrySet()) {
+            long seed = job.getKey();
+            out.printf("%n=== seed %d (study %s, %d seeds) ===%n", seed, folder.root(), total);
+            out.flush();
+            int code;
+            String reason = null;
+            try {
+                code = job.getValue().run();
+            } catch (RuntimeException e) {
+                code = ExitCodes.of(e);
+                reason = code == ExitCodes.INTERNAL ? "internal error: " + e : e.getMessage();
+                LOG.error("seed {} failed (exit {})", seed, code, e);
+            }
+            if (code == ExitCodes.INTERRUPTED_INT || code == ExitCodes.INTERRUPTED_TERM) {
+                out.printf("study stopped during seed %d; the seeds after it were not started; continue the study with: "
+                        + "scripts/distill4j resume %s%n", seed, folder.root());
+                out.flush();
+                return code;
+            }
+            if (code != ExitCodes.OK) {
+                failures.add(String.format("distill4j: seed %d failed (exit %d): %s", seed, code, reason));
+                if (firstFailure == ExitCodes.OK) firstFailure = code;
+                if (FAILS_EVERY_SEED.contains(code)) {
+                    failures.add("distill4j: stopped the study: this failure would repeat for every seed");
+                    break;
+                }
+            }
+        }
+        StudyReport report = StudyReports.fromFolder(folder);
+        StudyReports.write(folder, report);
+        out.printf("%n%s%nstudy folder: %s (study-report.json, study-report.md)%n", StudyRenderer.table(report), folder.root());
+        out.flush();
+        failures.forEach(err::println);
+        err.flush();
+        return firstFailure;
+    }
+}

@@ -87,8 +87,8 @@ class TrainEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "mnist/scratch-smoke.yaml, ../data/mnist, 3",
-        "mnist/cnn-online-smoke.yaml, ../data/mnist, 3",
-        "fashion-mnist/online-ta-smoke.yaml, ../data/fashion-mnist, 5"})
+        "mnist/cnn-online-smoke.yaml, ../data/mnist, 5",     // teacher, 2 students, their 2 twins
+        "fashion-mnist/online-ta-smoke.yaml, ../data/fashion-mnist, 8"})
     void otherShippedSmokeConfigsRunEndToEnd(String config, String dataRoot, int models) throws IOException {
         Path run = tmp.resolve("run");
         CliRun r = CliRun.of("train", "-q", "--config", "../configs/" + config, "--set", "data.root=" + dataRoot,

@@ -65,7 +65,7 @@ public final class CheckpointListener implements RunListener {
         for (Participant p : trainer.participants()) models.put(p.name(), p.net());
         TrainerState state = new TrainerState(trainer.step(), trainer.totalSteps(), trainer.cursor().state(), seed, configHash,
                 trainingSeconds());
-        lastPath = store.write(models, state, configYaml, spec.keep());
+        lastPath = store.write(models, trainer.stateFiles(), state, configYaml, spec.keep());
         lastWritten = trainer.step();
         LOG.debug("checkpoint {}", lastPath);
     }

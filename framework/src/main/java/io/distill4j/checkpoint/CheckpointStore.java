@@ -63,6 +63,15 @@ public final class CheckpointStore {
 
     /** Writes a complete checkpoint of {@code models} (name → network, with updater state) and {@code state}; keeps the newest {@code keep}. */
     public Path write(Map<String, MultiLayerNetwork> models, TrainerState state, String configYaml, int keep) {
+        return write(models, Map.of(), state, configYaml, keep);
+    }
+
+    /**
+     * As {@link #write(Map, TrainerState, String, int)}, with further training state as files of their own
+     * ({@code extras}: file name → bytes, e.g. a publisher's signal memory), checksummed in the manifest like the rest.
+     */
+    public Path write(Map<String, MultiLayerNetwork> models, Map<String, byte[]> extras, TrainerState state, String configYaml,
+                      int keep) {
         String name = name(state.step());
         Path target = root.resolve(name);
         Path tmp = root.resolve("." + name + ".tmp");
@@ -75,6 +84,11 @@ public final class CheckpointStore {
                 Path f = tmp.resolve(e.getKey() + ".zip");
                 ModelSerializer.writeModel(e.getValue(), f.toFile(), true);
                 sums.put(f.getFileName().toString(), syncAndHash(f));
+            }
+            for (Map.Entry<String, byte[]> e : extras.entrySet()) {
+                Path f = tmp.resolve(e.getKey());
+                Files.write(f, e.getValue());
+                sums.put(e.getKey(), syncAndHash(f));
             }
             Path configFile = tmp.resolve(CONFIG);
             Files.writeString(configFile, configYaml, StandardCharsets.UTF_8);

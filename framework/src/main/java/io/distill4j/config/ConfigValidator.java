@@ -40,6 +40,9 @@ final class ConfigValidator {
         range(d.alpha(), 0, 1, "distill.alpha");
         atLeast(d.period(), 1, "distill.period");
         atLeast(d.burnInSteps(), 0, "distill.burnInSteps");
+        if (!(d.temporalEnsemble() >= 0 && d.temporalEnsemble() < 1)) {
+            throw error("distill.temporalEnsemble", "expected a decay in [0, 1) (0 = off), got " + d.temporalEnsemble());
+        }
         TrainingSpec t = c.training();
         range(t.epochs(), 1, 10_000, "training.epochs");
         range(t.batchSize(), 1, 60_000, "training.batchSize");

@@ -5,14 +5,18 @@ package io.distill4j.config;
  * publishing period in teacher steps, and the burn-in steps during which every model learns from labels
  * only (an untrained teacher's targets are noise). With {@code twins}, every student that learns from a
  * publisher gets a scratch twin in the same run: same architecture, same initial weights, same batches, labels
- * alone, so the report can say what distillation bought each student.
+ * alone, so the report can say what distillation bought each student. With {@code temporalEnsemble} (a decay in
+ * [0, 1); 0 = off) a publisher sends, per example, the moving average of its training-pass logits over the epochs
+ * instead of the latest ones (see {@code signal.TemporalEnsemble}).
  */
-public record DistillSpec(Double temperature, Double alpha, Integer period, Integer burnInSteps, Boolean twins) {
+public record DistillSpec(Double temperature, Double alpha, Integer period, Integer burnInSteps, Boolean twins,
+                          Double temporalEnsemble) {
     public DistillSpec {
         if (temperature == null) temperature = 4.0;
         if (alpha == null) alpha = 0.7;
         if (period == null) period = 1;
         if (burnInSteps == null) burnInSteps = 0;
         if (twins == null) twins = false;
+        if (temporalEnsemble == null) temporalEnsemble = 0.0;
     }
 }

@@ -8,6 +8,7 @@ import io.distill4j.data.LabeledSplit;
 import io.distill4j.signal.Signal;
 import io.distill4j.signal.SignalChannel;
 import io.distill4j.signal.SignalKind;
+import io.distill4j.signal.TemporalEnsemble;
 import io.distill4j.step.SecondThread;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,6 +49,8 @@ public final class OnlineTrainer {
     private final BatchBuffer batch;
     /** Whether the assistant and students run on the second core beside the teacher's backward pass. */
     private final boolean parallel;
+    /** Per publisher, its logits averaged per example over the epochs (distill.temporalEnsemble > 0), else empty. */
+    private final Map<String, TemporalEnsemble> memories = new LinkedHashMap<>();
     private long step;
     private volatile boolean stopRequested;
 
@@ -69,6 +72,40 @@ public final class OnlineTrainer {
         this.totalSteps = totalSteps;
         this.step = cursor.step();
         this.parallel = parallel && participants.size() > 1;
+        if (distill.temporalEnsemble() > 0) {
+            for (Participant p : this.participants) {
+                if (p.publishes()) memories.put(p.name(), new TemporalEnsemble(train.size(), train.numClasses(), distill.temporalEnsemble()));
+            }
+        }
+    }
+
+    /** File name of a publisher's signal memory inside a checkpoint. */
+    public static String memoryFile(String publisher) {
+        return "signal-memory-" + publisher + ".bin";
+    }
+
+    /** Training state besides the networks and {@code state.json}, as checkpoint files (file name → bytes). */
+    public Map<String, byte[]> stateFiles() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        memories.forEach((name, memory) -> {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream data = new java.io.DataOutputStream(new java.io.BufferedOutputStream(bytes))) {
+                memory.write(data);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);   // in memory: cannot happen
+            }
+            out.put(memoryFile(name), bytes.toByteArray());
+        });
+        return out;
+    }
+
+    /** Restores what {@link #stateFiles()} wrote; {@code read} opens a file of the checkpoint by name. */
+    public void restoreStateFiles(java.util.function.Function<String, java.io.InputStream> read) throws java.io.IOException {
+        for (Map.Entry<String, TemporalEnsemble> e : memories.entrySet()) {
+            try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(read.apply(memoryFile(e.getKey()))))) {
+                e.getValue().read(in);
+            }
+        }
     }
 
     public OnlineTrainer addListener(RunListener listener) {
@@ -131,7 +168,7 @@ public final class OnlineTrainer {
         INDArray y = batch.oneHot();
         boolean burnIn = step <= distill.burnInSteps();
         boolean publishStep = !burnIn && step % distill.period() == 0;
-        StepContext ctx = new StepContext(x, y, burnIn, publishStep);
+        StepContext ctx = new StepContext(idx, x, y, burnIn, publishStep);
         Map<String, Double> losses = new LinkedHashMap<>();
         Participant first = participants.get(0);
         boolean overlap = parallel && first.role() == Role.TEACHER && first.publishes()
@@ -144,13 +181,16 @@ public final class OnlineTrainer {
             AtomicReference<SecondThread.Job> job = new AtomicReference<>();
             Map<String, Double> learned = new LinkedHashMap<>();
             Runnable learners = () -> {
-                if (publishStep) {
-                    ctx.signals.put(first.name(), first.step().trainingLogits());
-                    ctx.stepped.put(first.name(), true);
-                }
                 for (int i = 1; i < participants.size(); i++) stepOne(i, ctx, learned);
             };
-            Runnable startLearners = () -> job.set(SecondThread.start(learners));
+            // runs on the teacher's thread right after its forward pass, so the signal is in place before its fit returns
+            Runnable startLearners = () -> {
+                if (publishStep) {
+                    ctx.signals.put(first.name(), signal(first, ctx, first.step().trainingLogits()));
+                    ctx.stepped.put(first.name(), true);
+                }
+                job.set(SecondThread.start(learners));
+            };
             if (publishStep) first.step().onForward(startLearners);
             else startLearners.run();
             try {
@@ -177,10 +217,12 @@ public final class OnlineTrainer {
         final INDArray y;
         final boolean burnIn;
         final boolean publishStep;
+        final int[] idx;
         final Map<String, INDArray> signals = new ConcurrentHashMap<>();
         final Map<String, Boolean> stepped = new ConcurrentHashMap<>();
 
-        StepContext(INDArray x, INDArray y, boolean burnIn, boolean publishStep) {
+        StepContext(int[] idx, INDArray x, INDArray y, boolean burnIn, boolean publishStep) {
+            this.idx = idx;
             this.x = x;
             this.y = y;
             this.burnIn = burnIn;
@@ -209,10 +251,20 @@ public final class OnlineTrainer {
         }
         losses.put(p.name(), loss);
         if (p.publishes() && ctx.publishStep) {
-            INDArray values = signalValues(p, ctx.x);
-            ctx.signals.putIfAbsent(p.name(), values);
+            // (a teacher overlapped with its learners has published from its forward pass already)
+            INDArray values = ctx.signals.computeIfAbsent(p.name(), n -> signal(p, ctx, signalValues(p, ctx.x)));
             channel.publish(new Signal(p.name(), SignalKind.LOGITS, step, values));
+        } else if (memories.containsKey(p.name()) && !ModelSpec.EVAL_PASS.equals(p.spec().signalSource())) {
+            // burn-in and off-period steps still fold the training pass into the memory: the first visits of an example,
+            // before the publisher has fitted it, are the least memorised predictions it will ever make
+            memories.get(p.name()).update(ctx.idx, p.step().trainingLogits());
         }
+    }
+
+    /** What {@code p} publishes for this batch: its logits, or their per-example average over the epochs. */
+    private INDArray signal(Participant p, StepContext ctx, INDArray logits) {
+        TemporalEnsemble memory = memories.get(p.name());
+        return memory == null ? logits : memory.update(ctx.idx, logits);
     }
 
     private static void joinQuietly(SecondThread.Job job) {

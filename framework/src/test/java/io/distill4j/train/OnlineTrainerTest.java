@@ -54,7 +54,7 @@ class OnlineTrainerTest {
 
     @Test
     void teacherIsBitwiseTheSameWithAndWithoutStudents() {
-        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 3, false);
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 3, false, 0.0);
         OnlineTrainer withStudents = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
         ModelsSpec alone = new ModelsSpec(ladder(ModelSpec.TRAINING_PASS).teacher(), null,
                 List.of(mlp("only", "labels", 0.0, ModelSpec.TRAINING_PASS, 4)));
@@ -72,7 +72,7 @@ class OnlineTrainerTest {
 
     @Test
     void twoRunsWithTheSameSeedAreBitwiseIdentical() {
-        DistillSpec distill = new DistillSpec(4.0, 0.7, 2, 5, false);
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 2, 5, false, 0.0);
         OnlineTrainer a = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
         OnlineTrainer b = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
         a.run();
@@ -117,18 +117,18 @@ class OnlineTrainerTest {
     @ValueSource(strings = {TrainingSteps.FUSED, TrainingSteps.DL4J})
     void trainingPassSignalCostsExactlyOneTeacherForwardPerStep(String engine) {
         // teacher and assistant publish every step: 24 signals, and still one teacher forward pass per step
-        assertThat(teacherForwards(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(4.0, 0.7, 1, 0, false), engine)).isEqualTo(12);
+        assertThat(teacherForwards(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(4.0, 0.7, 1, 0, false, 0.0), engine)).isEqualTo(12);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {TrainingSteps.FUSED, TrainingSteps.DL4J})
     void evalPassSignalCostsOneExtraForwardPerPublishedStep(String engine) {
-        assertThat(teacherForwards(ladder(ModelSpec.EVAL_PASS), new DistillSpec(4.0, 0.7, 3, 0, false), engine)).isEqualTo(12 + 4);
+        assertThat(teacherForwards(ladder(ModelSpec.EVAL_PASS), new DistillSpec(4.0, 0.7, 3, 0, false, 0.0), engine)).isEqualTo(12 + 4);
     }
 
     @Test
     void burnInTrainsEveryoneOnLabelsThenDistillersStepOnlyWhenTheirSourcePublishes() {
-        OnlineTrainer t = trainer(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(4.0, 0.7, 3, 4, false));
+        OnlineTrainer t = trainer(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(4.0, 0.7, 3, 4, false, 0.0));
         List<StepRecord> records = new ArrayList<>();
         for (int i = 0; i < 9; i++) records.add(t.advance());
         for (StepRecord r : records.subList(0, 4)) {
@@ -144,8 +144,8 @@ class OnlineTrainerTest {
 
     @Test
     void studentsLearnFromTheSignal() {
-        OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(2.0, 0.7, 1, 20, false),
-                SEED, FACTORY), TRAIN, new DistillSpec(2.0, 0.7, 1, 20, false), 10, 32, SEED, true);
+        OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), new DistillSpec(2.0, 0.7, 1, 20, false, 0.0),
+                SEED, FACTORY), TRAIN, new DistillSpec(2.0, 0.7, 1, 20, false, 0.0), 10, 32, SEED, true);
         t.run();
         Evaluator eval = new Evaluator(SyntheticData.split(600, 99));
         for (Participant p : t.participants()) {
@@ -157,7 +157,7 @@ class OnlineTrainerTest {
     void nanLossStopsTheRunNamingModelAndStep() {
         LabeledSplit poisoned = SyntheticData.split(64, 3);
         poisoned.features().putScalar(new long[]{5, 3}, Float.NaN);
-        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false);
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false, 0.0);
         OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY),
                 poisoned, distill, 1, 64, SEED, true);
         assertThatThrownBy(t::run).isInstanceOf(DivergenceException.class)
@@ -169,7 +169,7 @@ class OnlineTrainerTest {
         // no dropout: the training pass and an inference pass with the pre-update weights agree exactly
         ModelsSpec models = new ModelsSpec(mlp("teacher", "labels", 0.0, ModelSpec.TRAINING_PASS, 16), null,
                 List.of(mlp("s", "teacher", 0.0, ModelSpec.TRAINING_PASS, 4)));
-        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false);
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false, 0.0);
         OnlineTrainer t = trainer(models, distill);
         MultiLayerNetwork teacher = t.participants().get(0).net();
         io.distill4j.data.EpochCursor probe = io.distill4j.data.EpochCursor.restore(t.cursor().state());
@@ -188,7 +188,7 @@ class OnlineTrainerTest {
     @Test
     void learnersOnASecondThreadGiveBitwiseTheSequentialResult() {
         for (int period : new int[]{1, 3}) {
-            DistillSpec distill = new DistillSpec(4.0, 0.7, period, 5, false);
+            DistillSpec distill = new DistillSpec(4.0, 0.7, period, 5, false, 0.0);
             OnlineTrainer parallel = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
             OnlineTrainer sequential = sequential(ladder(ModelSpec.TRAINING_PASS), distill);
             List<StepRecord> a = new ArrayList<>();
@@ -208,7 +208,7 @@ class OnlineTrainerTest {
     /** The fused engine runs the same online loop as DL4J's fit, up to float rounding: same losses, same parameters. */
     @Test
     void fusedAndDl4jEnginesAgreeOverAWholeLadder() {
-        DistillSpec distill = new DistillSpec(4.0, 0.7, 2, 4, false);
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 2, 4, false, 0.0);
         ModelsSpec models = new ModelsSpec(mlp("teacher", "labels", 0.0, ModelSpec.TRAINING_PASS, 32, 32),
                 mlp("assistant", "teacher", 0.0, ModelSpec.TRAINING_PASS, 16),
                 List.of(mlp("s1", "assistant", 0.0, ModelSpec.TRAINING_PASS, 8), mlp("s3", "labels", 0.0, ModelSpec.TRAINING_PASS, 4)));
@@ -232,7 +232,7 @@ class OnlineTrainerTest {
     @Test
     void aFailingLearnerThreadIsReportedNotHung() {
         LabeledSplit poisoned = SyntheticData.split(64, 3);
-        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false);
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false, 0.0);
         OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY),
                 poisoned, distill, 1, 32, SEED, true);
         t.participants().get(2).net().params().putScalar(0, Float.NaN);   // s1 runs on the learner thread

@@ -48,7 +48,7 @@ class TwinsTest {
 
     @Test
     void everyDistilledStudentGetsOneTwinAfterTheStudents() {
-        List<Participant> ps = Participants.build(ladder(), new DistillSpec(2.0, 0.5, 1, 0, true), SEED, FACTORY);
+        List<Participant> ps = Participants.build(ladder(), new DistillSpec(2.0, 0.5, 1, 0, true, 0.0), SEED, FACTORY);
         assertThat(ps).extracting(Participant::name)
                 .containsExactly("teacher", "assistant", "s-8", "s-4", "s-8.twin", "s-4.twin");
         Participant twin = named(ps, "s-8.twin");
@@ -58,20 +58,20 @@ class TwinsTest {
         assertThat(twin.identity()).isEqualTo("s-8");
         // a student that already learns from labels needs no twin
         ModelsSpec mixed = new ModelsSpec(ladder().teacher(), null, List.of(mlp("s-4", "labels", 0.0, ModelSpec.TRAINING_PASS, 4)));
-        assertThat(Participants.build(mixed, new DistillSpec(2.0, 0.5, 1, 0, true), SEED, FACTORY))
+        assertThat(Participants.build(mixed, new DistillSpec(2.0, 0.5, 1, 0, true, 0.0), SEED, FACTORY))
                 .extracting(Participant::name).containsExactly("teacher", "s-4");
-        assertThat(Participants.build(ladder(), new DistillSpec(2.0, 0.5, 1, 0, false), SEED, FACTORY)).hasSize(4);
+        assertThat(Participants.build(ladder(), new DistillSpec(2.0, 0.5, 1, 0, false, 0.0), SEED, FACTORY)).hasSize(4);
     }
 
     @Test
     void initialWeightsDependOnNameAndSeedNotOnPosition() {
-        List<Participant> online = Participants.build(ladder(), new DistillSpec(2.0, 0.5, 1, 0, true), SEED, FACTORY);
-        List<Participant> alone = Participants.build(scratch(), new DistillSpec(2.0, 0.5, 1, 0, false), SEED, FACTORY);
+        List<Participant> online = Participants.build(ladder(), new DistillSpec(2.0, 0.5, 1, 0, true, 0.0), SEED, FACTORY);
+        List<Participant> alone = Participants.build(scratch(), new DistillSpec(2.0, 0.5, 1, 0, false, 0.0), SEED, FACTORY);
         for (String s : List.of("s-8", "s-4")) {
             assertThat(Arrays.equals(params(named(online, s)), params(named(alone, s)))).as(s + " vs scratch config").isTrue();
             assertThat(Arrays.equals(params(named(online, s)), params(named(online, s + ".twin")))).as(s + " vs its twin").isTrue();
         }
-        List<Participant> otherSeed = Participants.build(scratch(), new DistillSpec(2.0, 0.5, 1, 0, false), SEED + 1, FACTORY);
+        List<Participant> otherSeed = Participants.build(scratch(), new DistillSpec(2.0, 0.5, 1, 0, false, 0.0), SEED + 1, FACTORY);
         assertThat(Arrays.equals(params(named(alone, "s-8")), params(named(otherSeed, "s-8")))).isFalse();
         assertThat(Participants.initSeed(SEED, "a")).isNotEqualTo(Participants.initSeed(SEED, "b"))
                 .isNotEqualTo(Participants.initSeed(SEED + 1, "a"));
@@ -80,10 +80,10 @@ class TwinsTest {
     @ParameterizedTest(name = "engine {0}, parallel {1}")
     @CsvSource({"fused,false", "fused,true", "dl4j,false"})
     void aTrainedTwinIsBitwiseTheStudentTrainedAloneOnLabels(String engine, boolean parallel) {
-        DistillSpec distill = new DistillSpec(2.0, 0.5, 1, 3, true);
+        DistillSpec distill = new DistillSpec(2.0, 0.5, 1, 3, true, 0.0);
         OnlineTrainer online = new OnlineTrainer(Participants.build(ladder(), distill, SEED, FACTORY, engine), TRAIN, distill,
                 2, 32, SEED, parallel);
-        DistillSpec none = new DistillSpec(2.0, 0.5, 1, 3, false);
+        DistillSpec none = new DistillSpec(2.0, 0.5, 1, 3, false, 0.0);
         OnlineTrainer alone = new OnlineTrainer(Participants.build(scratch(), none, SEED, FACTORY, engine), TRAIN, none,
                 2, 32, SEED, parallel);
         online.run();
@@ -98,8 +98,8 @@ class TwinsTest {
 
     @Test
     void twinsDoNotChangeAnyOtherModel() {
-        DistillSpec with = new DistillSpec(2.0, 0.5, 1, 3, true);
-        DistillSpec without = new DistillSpec(2.0, 0.5, 1, 3, false);
+        DistillSpec with = new DistillSpec(2.0, 0.5, 1, 3, true, 0.0);
+        DistillSpec without = new DistillSpec(2.0, 0.5, 1, 3, false, 0.0);
         OnlineTrainer a = new OnlineTrainer(Participants.build(ladder(), with, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, with,
                 1, 32, SEED, false);
         OnlineTrainer b = new OnlineTrainer(Participants.build(ladder(), without, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, without,

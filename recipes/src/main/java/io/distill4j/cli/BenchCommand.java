@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
     private double secondsPerStep(RunConfig config, ModelsSpec models, LoadedDataset data, NetworkFactory factory, boolean twins) {
         // no burn-in: the timed steps must be distillation steps, not labels-only ones
         io.distill4j.config.DistillSpec d = config.distill();
-        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins);
+        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins, d.temporalEnsemble());
         List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory, config.training().engine());
         OnlineTrainer t = new OnlineTrainer(ps, data.train(), distill, 1000, config.training().batchSize(), config.training().seed(),
                 config.training().parallel());

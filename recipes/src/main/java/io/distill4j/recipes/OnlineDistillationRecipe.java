@@ -96,9 +96,27 @@ public final class OnlineDistillationRecipe implements Recipe {
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,
                 config.training().seed(), totalSteps, config.training().parallel());
+        restoreStateFiles(trainer, checkpoint);
         List<EvaluationRecord> earlier = MetricsLog.truncateAfter(dir.metricsFile(), checkpoint.state().step());
         LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
         return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds());
+    }
+
+    /** The publishers' signal memories (distill.temporalEnsemble): training state like the networks. */
+    private static void restoreStateFiles(OnlineTrainer trainer, CheckpointStore.Loaded checkpoint) {
+        try {
+            trainer.restoreStateFiles(name -> {
+                try {
+                    return java.nio.file.Files.newInputStream(checkpoint.dir().resolve(name));
+                } catch (IOException e) {
+                    throw new CheckpointException("checkpoint " + checkpoint.dir().getFileName() + " has no " + name
+                            + " (distill.temporalEnsemble needs the signal memory it was written with)", e);
+                }
+            });
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read the signal memory of checkpoint " + checkpoint.dir().getFileName()
+                    + " (" + e.getMessage() + ")", e);
+        }
     }
 
     private static MultiLayerNetwork restore(CheckpointStore.Loaded checkpoint, String name, ModelSpec spec, Head head, RunConfig config) {

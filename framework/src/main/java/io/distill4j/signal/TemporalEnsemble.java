@@ -1,0 +1,81 @@
+package io.distill4j.signal;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * A publisher's logits averaged, per training example, over the epochs of the run (temporal ensembling, Laine &amp;
+ * Aila 2017): each time the publisher's training forward pass sees example {@code i}, the memory becomes
+ * {@code decay * memory[i] + (1 - decay) * logits} (the first visit stores the logits as they are), and learners get
+ * the memory instead of the latest logits.
+ *
+ * <p>Why: an online teacher's training-pass logits on an example it has already fitted many times are nearly the
+ * label (it has memorised them), so they carry little besides the label; the memory keeps what it predicted before it
+ * memorised the example (on its first visit, the example had never been trained on), an ensemble of the teacher's past
+ * selves at no extra forward pass. The memory is training state: checkpoints hold it, so resume stays exact.
+ */
+public final class TemporalEnsemble {
+    private final double decay;
+    private final int classes;
+    private final float[] memory;
+    private final boolean[] seen;
+
+    public TemporalEnsemble(int examples, int classes, double decay) {
+        if (!(decay >= 0 && decay < 1)) throw new IllegalArgumentException("decay must be in [0, 1), got " + decay);
+        this.decay = decay;
+        this.classes = classes;
+        this.memory = new float[Math.multiplyExact(examples, classes)];
+        this.seen = new boolean[examples];
+    }
+
+    /**
+     * Folds the logits of a training forward pass over examples {@code idx} (row r is example idx[r]) into the memory
+     * and returns the memory's rows for them, as a new array detached from the publisher.
+     */
+    public INDArray update(int[] idx, INDArray logits) {
+        float[] rows = logits.dup('c').data().asFloat();
+        if (rows.length != idx.length * classes) {
+            throw new IllegalArgumentException("expected [" + idx.length + ", " + classes + "] logits, got "
+                    + Arrays.toString(logits.shape()));
+        }
+        float keep = (float) decay;
+        float take = (float) (1 - decay);
+        for (int r = 0; r < idx.length; r++) {
+            int m = idx[r] * classes;
+            int o = r * classes;
+            if (!seen[idx[r]]) {
+                System.arraycopy(rows, o, memory, m, classes);
+                seen[idx[r]] = true;
+            } else {
+                for (int c = 0; c < classes; c++) memory[m + c] = keep * memory[m + c] + take * rows[o + c];
+            }
+            System.arraycopy(memory, m, rows, o, classes);
+        }
+        return Nd4j.create(rows, new long[]{idx.length, classes}, DataType.FLOAT);
+    }
+
+    /** Writes the memory (for a checkpoint). */
+    public void write(DataOutputStream out) throws IOException {
+        out.writeInt(seen.length);
+        out.writeInt(classes);
+        for (boolean s : seen) out.writeBoolean(s);
+        for (float v : memory) out.writeFloat(v);
+    }
+
+    /** Restores a memory written by {@link #write}; the sizes must match this run's. */
+    public void read(DataInputStream in) throws IOException {
+        int examples = in.readInt();
+        int cls = in.readInt();
+        if (examples != seen.length || cls != classes) {
+            throw new IOException("signal memory of " + examples + "x" + cls + " does not fit this run's " + seen.length + "x" + classes);
+        }
+        for (int i = 0; i < seen.length; i++) seen[i] = in.readBoolean();
+        for (int i = 0; i < memory.length; i++) memory[i] = in.readFloat();
+    }
+}

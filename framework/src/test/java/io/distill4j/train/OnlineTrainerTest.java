@@ -186,9 +186,44 @@ class OnlineTrainerTest {
     }
 
     @Test
+    void temporalEnsembleSendsEachExamplesAveragedLogitsFromTheTrainingPasses() {
+        ModelsSpec models = new ModelsSpec(mlp("teacher", "labels", 0.0, ModelSpec.TRAINING_PASS, 16), null,
+                List.of(mlp("s", "teacher", 0.0, ModelSpec.TRAINING_PASS, 4)));
+        double decay = 0.6;
+        // burn-in covers the first epoch (20 steps of 32): the memory is filled by the teacher's labels-only steps
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 20, false, decay);
+        OnlineTrainer t = sequential(models, distill);
+        java.util.Map<Integer, float[]> memory = new java.util.HashMap<>();
+        io.distill4j.data.EpochCursor probe = io.distill4j.data.EpochCursor.restore(t.cursor().state());
+        for (int i = 0; i < 24; i++) {
+            int[] idx = probe.next();
+            t.advance();
+            float[][] latest = t.participants().get(0).step().trainingLogits().toFloatMatrix();
+            for (int r = 0; r < idx.length; r++) {
+                float[] old = memory.get(idx[r]);
+                float[] now = latest[r].clone();
+                if (old != null) for (int c = 0; c < now.length; c++) now[c] = (float) decay * old[c] + (float) (1 - decay) * now[c];
+                memory.put(idx[r], now);
+            }
+            if (i < 20) {
+                assertThat(t.channel().latest("teacher")).as("nothing is published in burn-in").isEmpty();
+                continue;
+            }
+            float[][] published = t.channel().latest("teacher").orElseThrow().values().toFloatMatrix();
+            for (int r = 0; r < idx.length; r++) {
+                assertThat(published[r]).as("step " + (i + 1) + " row " + r).containsExactly(memory.get(idx[r]),
+                        org.assertj.core.api.Assertions.within(1e-5f));
+                assertThat(Arrays.equals(published[r], latest[r])).as("second visit: not the latest logits").isFalse();
+            }
+        }
+        assertThat(t.stateFiles()).containsOnlyKeys(OnlineTrainer.memoryFile("teacher"));
+    }
+
+    @Test
     void learnersOnASecondThreadGiveBitwiseTheSequentialResult() {
         for (int period : new int[]{1, 3}) {
-            DistillSpec distill = new DistillSpec(4.0, 0.7, period, 5, false, 0.0);
+          for (double ensemble : new double[]{0.0, 0.7}) {
+            DistillSpec distill = new DistillSpec(4.0, 0.7, period, 5, false, ensemble);
             OnlineTrainer parallel = trainer(ladder(ModelSpec.TRAINING_PASS), distill);
             OnlineTrainer sequential = sequential(ladder(ModelSpec.TRAINING_PASS), distill);
             List<StepRecord> a = new ArrayList<>();
@@ -200,8 +235,9 @@ class OnlineTrainerTest {
             assertThat(a).extracting(StepRecord::losses).isEqualTo(b.stream().map(StepRecord::losses).toList());
             for (int i = 0; i < parallel.participants().size(); i++) {
                 assertThat(Arrays.equals(params(parallel.participants().get(i).net()), params(sequential.participants().get(i).net())))
-                        .as("period " + period + " " + parallel.participants().get(i).name()).isTrue();
+                        .as("period " + period + " ensemble " + ensemble + " " + parallel.participants().get(i).name()).isTrue();
             }
+          }
         }
     }
 

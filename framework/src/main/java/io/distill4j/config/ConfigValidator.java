@@ -170,6 +170,7 @@ final class ConfigValidator {
         }
         oneOf(s.optimizer().name(), key + ".optimizer.name", vocabulary.optimizers());
         range(s.optimizer().learningRate(), 1e-9, 10, key + ".optimizer.learningRate");
+        allowed(s.optimizer().schedule(), key + ".optimizer.schedule", OptimizerSpec.SCHEDULES);
         if (s.dropout() < 0 || s.dropout() >= 1) {
             throw error(key + ".dropout", "expected a drop probability in [0, 1), got " + s.dropout());
         }

@@ -20,7 +20,7 @@ public record ModelSpec(String name, String family, List<Integer> hidden, List<C
     public ModelSpec {
         if (hidden == null) hidden = List.of();
         if (conv == null) conv = List.of();
-        if (optimizer == null) optimizer = new OptimizerSpec(null, null);
+        if (optimizer == null) optimizer = new OptimizerSpec(null, null, null);
         if (dropout == null) dropout = 0.0;
         if (signalSource == null) signalSource = TRAINING_PASS;
     }

@@ -27,8 +27,15 @@ public final class NetworkFactory {
     private final int width;
     private final int channels;
     private final DataType dataType;
+    /** The run's steps, over which a {@code linear} learning-rate schedule decays. */
+    private final long totalSteps;
 
     public NetworkFactory(int numClasses, int height, int width, int channels, DataType dataType) {
+        this(numClasses, height, width, channels, dataType, Integer.MAX_VALUE);
+    }
+
+    public NetworkFactory(int numClasses, int height, int width, int channels, DataType dataType, long totalSteps) {
+        this.totalSteps = totalSteps;
         this.numClasses = numClasses;
         this.height = height;
         this.width = width;
@@ -42,7 +49,7 @@ public final class NetworkFactory {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dataType)
-                .updater(Optimizers.create(spec.optimizer()))
+                .updater(Optimizers.create(spec.optimizer(), totalSteps))
                 .weightInit(WeightInit.XAVIER)
                 .list();
         for (Layer layer : family.body(spec, retain)) {

@@ -26,9 +26,15 @@ public final class Optimizers {
         return BY_NAME.keySet();
     }
 
-    public static IUpdater create(OptimizerSpec spec) {
+    /** The optimizer of {@code spec}; a {@code linear} schedule decays the rate to zero over {@code totalSteps} updates. */
+    public static IUpdater create(OptimizerSpec spec, long totalSteps) {
         DoubleFunction<IUpdater> f = BY_NAME.get(spec.name());
         if (f == null) throw new IllegalArgumentException("unknown optimizer '" + spec.name() + "', known: " + names());
-        return f.apply(spec.learningRate());
+        IUpdater updater = f.apply(spec.learningRate());
+        if (OptimizerSpec.LINEAR.equals(spec.schedule())) {
+            // lr * (1 - iteration / steps), set as the updater's schedule: DL4J's fit, the fused step and checkpoints all see it
+            updater.setLrAndSchedule(spec.learningRate(), new LinearDecaySchedule(spec.learningRate(), Math.max(1, totalSteps)));
+        }
+        return updater;
     }
 }

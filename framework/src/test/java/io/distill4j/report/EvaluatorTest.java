@@ -28,7 +28,7 @@ class EvaluatorTest {
         Nd4j.getRandom().setSeed(4);
         LabeledSplit split = new LabeledSplit(Nd4j.rand(DataType.FLOAT, n, 16), labels, 3);
         MultiLayerNetwork net = new NetworkFactory(3, 4, 4, 1, DataType.FLOAT).build(new ModelSpec("m", "mlp", List.of(8),
-                List.of(), new OptimizerSpec("adam", 0.01), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null), Head.LABELS, 2, 0.5, 9);
+                List.of(), new OptimizerSpec("adam", 0.01, null), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null), Head.LABELS, 2, 0.5, 9);
         Evaluator.Predictions p = new Evaluator(split).predict(net);
         INDArray logits = Logits.inference(net, split.features()).castTo(DataType.DOUBLE);
         double loss = 0;

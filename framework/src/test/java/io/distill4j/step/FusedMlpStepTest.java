@@ -36,7 +36,7 @@ class FusedMlpStepTest {
     private static final double ALPHA = 0.6;
 
     static MultiLayerNetwork mlp(NetworkFactory factory, Head head, String optimizer, double dropout, Integer... hidden) {
-        ModelSpec spec = new ModelSpec("m", "mlp", List.of(hidden), List.of(), new OptimizerSpec(optimizer, 0.01), dropout,
+        ModelSpec spec = new ModelSpec("m", "mlp", List.of(hidden), List.of(), new OptimizerSpec(optimizer, 0.01, null), dropout,
                 head == Head.LABELS ? ModelSpec.LABELS : "teacher", ModelSpec.TRAINING_PASS, null, null);
         return factory.build(spec, head, T, ALPHA, 5);
     }
@@ -209,11 +209,11 @@ class FusedMlpStepTest {
     @Test
     void onlyPlainFloatMlpsTakeTheFusedStep() {
         MultiLayerNetwork cnn = MNIST.build(new ModelSpec("c", "cnn", List.of(16), List.of(new ConvSpec(4, 5, 2)),
-                new OptimizerSpec("adam", 0.01), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null), Head.LABELS, T, ALPHA, 1);
+                new OptimizerSpec("adam", 0.01, null), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null), Head.LABELS, T, ALPHA, 1);
         assertThat(FusedMlpSupport.unsupported(cnn)).isPresent();
         assertThat(TrainingSteps.create(cnn, TrainingSteps.FUSED, "c").kind()).isEqualTo(TrainingSteps.DL4J);
         MultiLayerNetwork doubles = new NetworkFactory(CLASSES, 4, 4, 1, DataType.DOUBLE).build(new ModelSpec("d", "mlp",
-                List.of(4), List.of(), new OptimizerSpec("adam", 0.01), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null),
+                List.of(4), List.of(), new OptimizerSpec("adam", 0.01, null), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null),
                 Head.LABELS, T, ALPHA, 1);
         assertThat(FusedMlpSupport.unsupported(doubles)).contains("parameters are DOUBLE, not FLOAT");
         MultiLayerNetwork mlp = mlp(SMALL, Head.LABELS, "adam", 0.0, 4);

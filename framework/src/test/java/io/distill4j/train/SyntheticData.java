@@ -40,7 +40,7 @@ final class SyntheticData {
     }
 
     static ModelSpec mlp(String name, String learnsFrom, double dropout, String signalSource, Integer... hidden) {
-        return new ModelSpec(name, "mlp", List.of(hidden), List.of(), new OptimizerSpec("adam", 0.01), dropout,
+        return new ModelSpec(name, "mlp", List.of(hidden), List.of(), new OptimizerSpec("adam", 0.01, null), dropout,
                 learnsFrom, signalSource, null, null);
     }
 }

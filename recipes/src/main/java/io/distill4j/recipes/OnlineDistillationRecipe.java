@@ -72,7 +72,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         dir.writeJson(dir.provenanceFile(), provenance);
         logRuntime(provenance.runtime(), config);
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
-                factory(data), config.training().engine());
+                factory(data, config), config.training().engine());
         logSteps(participants);
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
                 config.training().batchSize(), config.training().seed(), config.training().parallel());
@@ -175,9 +175,10 @@ public final class OnlineDistillationRecipe implements Recipe {
         return data;
     }
 
-    private static NetworkFactory factory(LoadedDataset data) {
+    private static NetworkFactory factory(LoadedDataset data, RunConfig config) {
+        long totalSteps = (long) config.training().epochs() * (data.train().size() / config.training().batchSize());
         return new NetworkFactory(data.info().numClasses(), data.info().height(), data.info().width(), data.info().channels(),
-                DataType.FLOAT);
+                DataType.FLOAT, totalSteps);
     }
 
     private static void logRuntime(NativeRuntime runtime, RunConfig config) {

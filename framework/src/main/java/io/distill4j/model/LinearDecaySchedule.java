@@ -1,0 +1,39 @@
+package io.distill4j.model;
+
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.linalg.schedule.ISchedule;
+
+/**
+ * A learning rate falling linearly from {@code initialValue} at the first update to zero after {@code steps} updates
+ * (and staying at zero). DL4J's {@code PolySchedule} computes {@code initial * (1 + i / max)^power}, which grows
+ * with power 1 (tested), so the decay is written out here; DL4J serialises it with the network (with its shaded Jackson, hence those annotations), so checkpoints and
+ * the fused step's optimizer see the same rate.
+ */
+public final class LinearDecaySchedule implements ISchedule {
+    private final double initialValue;
+    private final long steps;
+
+    public LinearDecaySchedule(@JsonProperty("initialValue") double initialValue, @JsonProperty("steps") long steps) {
+        if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        this.initialValue = initialValue;
+        this.steps = steps;
+    }
+
+    @Override
+    public double valueAt(int iteration, int epoch) {
+        return initialValue * Math.max(0.0, 1.0 - (double) iteration / steps);
+    }
+
+    @Override
+    public ISchedule clone() {
+        return new LinearDecaySchedule(initialValue, steps);
+    }
+
+    public double getInitialValue() {
+        return initialValue;
+    }
+
+    public long getSteps() {
+        return steps;
+    }
+}

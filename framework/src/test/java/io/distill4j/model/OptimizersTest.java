@@ -1,0 +1,45 @@
+package io.distill4j.model;
+
+import io.distill4j.config.ModelSpec;
+import io.distill4j.config.OptimizerSpec;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class OptimizersTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void linearScheduleDecaysTheRateToZeroOverTheRunAndConstantKeepsIt() {
+        for (String name : Optimizers.names()) {
+            IUpdater linear = Optimizers.create(new OptimizerSpec(name, 0.01, OptimizerSpec.LINEAR), 100);
+            assertThat(linear.getLearningRate(0, 0)).as(name).isCloseTo(0.01, within(1e-12));
+            assertThat(linear.getLearningRate(50, 3)).as(name).isCloseTo(0.005, within(1e-12));
+            assertThat(linear.getLearningRate(99, 9)).as(name).isCloseTo(0.0001, within(1e-12));
+            IUpdater constant = Optimizers.create(new OptimizerSpec(name, 0.01, OptimizerSpec.CONSTANT), 100);
+            assertThat(constant.getLearningRate(99, 9)).as(name).isCloseTo(0.01, within(1e-12));
+        }
+    }
+
+    @Test
+    void theScheduleTravelsWithTheNetworkThroughACheckpoint() throws Exception {
+        ModelSpec spec = new ModelSpec("m", "mlp", List.of(4), List.of(), new OptimizerSpec("adam", 0.01, OptimizerSpec.LINEAR), 0.0,
+                ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null);
+        MultiLayerNetwork net = new NetworkFactory(3, 2, 2, 1, DataType.FLOAT, 40).build(spec, Head.LABELS, 1, 0, 1);
+        Path f = dir.resolve("m.zip");
+        ModelSerializer.writeModel(net, f.toFile(), true);
+        MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(f.toFile(), true);
+        IUpdater restored = ((org.deeplearning4j.nn.conf.layers.BaseLayer) back.getLayer(0).conf().getLayer()).getIUpdater();
+        assertThat(restored.getLearningRate(10, 0)).isCloseTo(0.0075, within(1e-12));
+    }
+}

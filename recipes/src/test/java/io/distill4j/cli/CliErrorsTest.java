@@ -41,7 +41,7 @@ class CliErrorsTest {
         Files.writeString(unknown, base.replace("period: 1", "period: 1\n  warmup: 3"));
         CliRun r = CliRun.of("train", "--config", unknown.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCodes.CONFIG);
-        assertThat(r.errorLine()).contains("unknown.yaml: distill.warmup: unknown key (expected one of [alpha, burnInSteps, period, temperature, twins])");
+        assertThat(r.errorLine()).contains("unknown.yaml: distill.warmup: unknown key (expected one of [alpha, burnInSteps, period, temperature, temporalEnsemble, twins])");
 
         Path wrongType = tmp.resolve("type.yaml");
         Files.writeString(wrongType, base.replace("batchSize: 128", "batchSize: big"));

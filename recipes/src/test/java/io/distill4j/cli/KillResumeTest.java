@@ -74,7 +74,14 @@ class KillResumeTest {
         Process p = start(tmp.resolve("killed-0.log"), train(run));
         for (int cycle = 1; ; cycle++) {
             if (kills < cycles) {
-                long waitMs = 1200 + random.nextInt(3000);
+                if (cycle == 1) {
+                    // on a loaded machine start-up alone can outlast the random wait: let the first kill land after
+                    // the first checkpoint, so the test always exercises at least one resume
+                    Path latest = run.resolve("checkpoints/latest");
+                    long deadline = System.currentTimeMillis() + 300_000;
+                    while (!Files.exists(latest) && p.isAlive() && System.currentTimeMillis() < deadline) Thread.sleep(20);
+                }
+                long waitMs = (cycle == 1 ? 0 : 1200) + random.nextInt(3000);
                 if (!p.waitFor(waitMs, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly().waitFor();   // SIGKILL: no handler, no cleanup
                     kills++;

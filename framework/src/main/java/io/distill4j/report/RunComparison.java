@@ -214,8 +214,13 @@ public record RunComparison(List<String> runs, List<String> datasets, boolean da
     }
 
     private String json() {
+        return toJson(this);
+    }
+
+    /** Indented JSON of a comparison record (the {@code --format json} output of compare). */
+    public static String toJson(Object comparison) {
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this) + "\n";
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(comparison) + "\n";
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,7 +1,5 @@
 package io.distill4j.study;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.distill4j.report.ReportException;
 import io.distill4j.report.RunComparison;
 import io.distill4j.report.RunReport;
@@ -9,7 +7,6 @@ import io.distill4j.report.RunReports;
 import io.distill4j.study.StudyReport.GainStats;
 import io.distill4j.study.StudyReport.ModelStats;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -137,11 +134,7 @@ public record StudyComparison(List<String> studies, List<String> datasets, boole
     }
 
     private String json() {
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(this) + "\n";
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return RunComparison.toJson(this);
     }
 
     private String html() {

@@ -125,17 +125,22 @@ class KillResumeTest {
         assertThat(a.get("steps")).isEqualTo(b.get("steps"));
     }
 
+    /** Waits (up to 2 minutes) until {@code metrics} holds {@code n} lines with a step. */
+    static void awaitStepLines(Path metrics, int n) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline
+                && (!Files.exists(metrics) || Files.readAllLines(metrics).stream().filter(l -> l.contains("\"step\"")).count() < n)) {
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void sigtermWritesACheckpointAndExitsWithTheInterruptedCode() throws Exception {
         Path run = tmp.resolve("term");
         Path log = tmp.resolve("term.log");
         Process p = start(log, train(run));
         Path metrics = run.resolve("metrics.jsonl");
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline
-                && (!Files.exists(metrics) || Files.readAllLines(metrics).stream().filter(l -> l.contains("\"step\"")).count() < 3)) {
-            Thread.sleep(50);
-        }
+        awaitStepLines(metrics, 3);
         p.destroy();   // SIGTERM
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(log);

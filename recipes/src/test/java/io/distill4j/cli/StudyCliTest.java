@@ -178,11 +178,7 @@ class StudyCliTest {
         args.addAll(KillResumeTest.CONFIG);
         Process p = KillResumeTest.start(log, args.toArray(String[]::new));
         Path metrics = dir.resolve("seed-1/metrics.jsonl");
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline
-                && (!Files.exists(metrics) || Files.readAllLines(metrics).stream().filter(l -> l.contains("\"step\"")).count() < 3)) {
-            Thread.sleep(50);
-        }
+        KillResumeTest.awaitStepLines(metrics, 3);
         p.destroy();   // SIGTERM
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(log);

@@ -1,6 +1,7 @@
 package io.distill4j.signal;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -39,7 +40,7 @@ public final class TemporalEnsemble {
      * and returns the memory's rows for them, as a new array detached from the publisher.
      */
     public INDArray update(int[] idx, INDArray logits) {
-        float[] rows = logits.dup('c').data().asFloat();
+        float[] rows = flat(logits);
         if (rows.length != idx.length * classes) {
             throw new IllegalArgumentException("expected [" + idx.length + ", " + classes + "] logits, got "
                     + Arrays.toString(logits.shape()));
@@ -57,7 +58,19 @@ public final class TemporalEnsemble {
             }
             System.arraycopy(memory, m, rows, o, classes);
         }
-        return Nd4j.create(rows, new long[]{idx.length, classes}, DataType.FLOAT);
+        // called from inside DL4J's fit (the publisher's forward-pass hook), where a workspace is open: an array created
+        // there dies with the workspace while learners on the other thread still read it (seen as a "leaked workspace
+        // pointer" in a CNN run), so the signal is allocated outside every workspace
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Nd4j.create(rows, new long[]{idx.length, classes}, DataType.FLOAT);
+        }
+    }
+
+    private static float[] flat(INDArray logits) {
+        float[][] m = logits.toFloatMatrix();   // a heap copy: nothing of the publisher's (workspace) array is kept
+        float[] out = new float[m.length * m[0].length];
+        for (int r = 0; r < m.length; r++) System.arraycopy(m[r], 0, out, r * m[r].length, m[r].length);
+        return out;
     }
 
     /** Writes the memory (for a checkpoint). */

@@ -66,11 +66,15 @@ public final class TemporalEnsemble {
         }
     }
 
+    /** A heap copy of the rows: nothing of the publisher's (possibly workspace) array is kept. */
     private static float[] flat(INDArray logits) {
-        float[][] m = logits.toFloatMatrix();   // a heap copy: nothing of the publisher's (workspace) array is kept
-        float[] out = new float[m.length * m[0].length];
-        for (int r = 0; r < m.length; r++) System.arraycopy(m[r], 0, out, r * m[r].length, m[r].length);
-        return out;
+        // element access (toFloatMatrix) costs a native call per value: 4.5 ms per 128x10 batch, measured by the bench
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray copy = logits.dup('c');
+            float[] rows = copy.data().asFloat();
+            copy.close();
+            return rows;
+        }
     }
 
     /** Writes the memory (for a checkpoint). */

@@ -31,9 +31,7 @@ public final class RunDirectory {
     public static RunDirectory create(Path runsFolder, String name, Path explicit) {
         Path dir = explicit;
         if (dir == null) {
-            String base = name + "-" + LocalDateTime.now().format(STAMP);
-            dir = runsFolder.resolve(base);
-            for (int i = 2; Files.exists(dir); i++) dir = runsFolder.resolve(base + "-" + i);
+            dir = unusedFolder(runsFolder, name);
         } else if (Files.exists(dir.resolve("config.yaml"))) {
             throw new IllegalArgumentException(dir + " already holds a run (config.yaml exists); choose another --run-dir");
         }
@@ -44,6 +42,14 @@ public final class RunDirectory {
             throw new UncheckedIOException("cannot create run folder " + dir, e);
         }
         return new RunDirectory(dir);
+    }
+
+    /** {@code <runsFolder>/<prefix>-<yyyyMMdd-HHmmss>}, with a numeric suffix if that exists already (not created). */
+    public static Path unusedFolder(Path runsFolder, String prefix) {
+        String base = prefix + "-" + LocalDateTime.now().format(STAMP);
+        Path dir = runsFolder.resolve(base);
+        for (int i = 2; Files.exists(dir); i++) dir = runsFolder.resolve(base + "-" + i);
+        return dir;
     }
 
     public static RunDirectory open(Path dir) {

@@ -21,9 +21,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +36,6 @@ import java.util.function.Function;
  */
 final class StudyRunner {
     private static final Logger LOG = LogManager.getLogger(StudyRunner.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     /** Failures that every seed would hit alike: no point running the others. */
     private static final Set<Integer> FAILS_EVERY_SEED = Set.of(ExitCodes.USAGE, ExitCodes.CONFIG, ExitCodes.BACKEND);
 
@@ -123,9 +120,7 @@ final class StudyRunner {
     private static StudyFolder create(Path runsFolder, String name, Path explicit) {
         Path dir = explicit;
         if (dir == null) {
-            String base = name + "-study-" + LocalDateTime.now().format(STAMP);
-            dir = runsFolder.resolve(base);
-            for (int i = 2; Files.exists(dir); i++) dir = runsFolder.resolve(base + "-" + i);
+            dir = RunDirectory.unusedFolder(runsFolder, name + "-study");
         } else if (StudyFolder.isStudy(dir) || Files.exists(dir.resolve("config.yaml"))) {
             throw new UserInputException(ExitCodes.USAGE, "--run-dir: " + dir + " already holds a study or a run; choose another --run-dir");
         }

@@ -28,10 +28,9 @@ public final class ReportRenderer {
                     + "weights and the same batches, trained on labels alone in the same run.\n\n");
             sb.append("| student | ").append(r.evaluatedOn()).append(" acc | twin | gain | validation gain |\n|---|---:|---:|---:|---:|\n");
             for (StudentGain g : r.gains()) {
-                boolean onTest = g.gainPp() != null;
-                sb.append("| ").append(g.student()).append(" | ").append(ReportTable.pct(onTest ? g.accuracy() : g.validationAccuracy()))
-                        .append(" | ").append(ReportTable.pct(onTest ? g.twinAccuracy() : g.twinValidationAccuracy())).append(" | ")
-                        .append(ReportTable.pp(onTest ? g.gainPp() : g.validationGainPp())).append(" | ")
+                sb.append("| ").append(g.student()).append(" | ").append(ReportTable.pct(g.shownAccuracy()))
+                        .append(" | ").append(ReportTable.pct(g.shownTwinAccuracy())).append(" | ")
+                        .append(ReportTable.pp(g.shownGainPp())).append(" | ")
                         .append(ReportTable.pp(g.validationGainPp())).append(" |\n");
             }
         }
@@ -81,11 +80,10 @@ public final class ReportRenderer {
                     + "architecture, initial weights and batches, trained on labels alone in the same run.</p>\n<table id=\"gains\">"
                     + "<tr><th>student</th><th>").append(esc(r.evaluatedOn())).append(" acc</th><th>twin</th><th>gain</th><th>validation gain</th></tr>\n");
             for (StudentGain g : r.gains()) {
-                boolean onTest = g.gainPp() != null;
                 sb.append("<tr><td>").append(esc(g.student())).append("</td><td>")
-                        .append(ReportTable.pct(onTest ? g.accuracy() : g.validationAccuracy())).append("</td><td>")
-                        .append(ReportTable.pct(onTest ? g.twinAccuracy() : g.twinValidationAccuracy())).append("</td><td>")
-                        .append(ReportTable.pp(onTest ? g.gainPp() : g.validationGainPp())).append("</td><td>")
+                        .append(ReportTable.pct(g.shownAccuracy())).append("</td><td>")
+                        .append(ReportTable.pct(g.shownTwinAccuracy())).append("</td><td>")
+                        .append(ReportTable.pp(g.shownGainPp())).append("</td><td>")
                         .append(ReportTable.pp(g.validationGainPp())).append("</td></tr>\n");
             }
             sb.append("</table>\n");

@@ -27,10 +27,8 @@ public final class ReportTable {
             String g = "%-" + nameWidth + "s  %9s  %9s  %9s  %9s%n";
             sb.append(String.format(Locale.ROOT, g, "student", split + " acc", "twin", "gain", "val gain"));
             for (StudentGain s : report.gains()) {
-                boolean onTest = s.gainPp() != null;
-                sb.append(String.format(Locale.ROOT, g, s.student(), pct(onTest ? s.accuracy() : s.validationAccuracy()),
-                        pct(onTest ? s.twinAccuracy() : s.twinValidationAccuracy()), pp(onTest ? s.gainPp() : s.validationGainPp()),
-                        pp(s.validationGainPp())));
+                sb.append(String.format(Locale.ROOT, g, s.student(), pct(s.shownAccuracy()), pct(s.shownTwinAccuracy()),
+                        pp(s.shownGainPp()), pp(s.validationGainPp())));
             }
         }
         return sb.toString();

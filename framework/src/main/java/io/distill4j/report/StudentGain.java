@@ -1,5 +1,7 @@
 package io.distill4j.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,6 +27,24 @@ public record StudentGain(String student, String twin, Double accuracy, Double t
             out.add(new StudentGain(student.name(), twin.name(), acc, twinAcc, pp(acc, twinAcc), vAcc, vTwin, pp(vAcc, vTwin)));
         }
         return out;
+    }
+
+    /** The student's accuracy to show: on the test split once the run is complete, on the validation split before. */
+    @JsonIgnore
+    public Double shownAccuracy() {
+        return gainPp != null ? accuracy : validationAccuracy;
+    }
+
+    /** The twin's accuracy on the same split as {@link #shownAccuracy()}. */
+    @JsonIgnore
+    public Double shownTwinAccuracy() {
+        return gainPp != null ? twinAccuracy : twinValidationAccuracy;
+    }
+
+    /** The gain on the same split as {@link #shownAccuracy()}. */
+    @JsonIgnore
+    public Double shownGainPp() {
+        return gainPp != null ? gainPp : validationGainPp;
     }
 
     private static Double pp(Double a, Double b) {

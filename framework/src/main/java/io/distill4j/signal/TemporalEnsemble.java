@@ -5,9 +5,14 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -77,16 +82,23 @@ public final class TemporalEnsemble {
         }
     }
 
-    /** Writes the memory (for a checkpoint). */
-    public void write(DataOutputStream out) throws IOException {
-        out.writeInt(seen.length);
-        out.writeInt(classes);
-        for (boolean s : seen) out.writeBoolean(s);
-        for (float v : memory) out.writeFloat(v);
+    /** The memory as bytes, for a checkpoint file. */
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(bytes))) {
+            out.writeInt(seen.length);
+            out.writeInt(classes);
+            for (boolean s : seen) out.writeBoolean(s);
+            for (float v : memory) out.writeFloat(v);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // in memory: cannot happen
+        }
+        return bytes.toByteArray();
     }
 
-    /** Restores a memory written by {@link #write}; the sizes must match this run's. */
-    public void read(DataInputStream in) throws IOException {
+    /** Restores a memory written by {@link #toBytes}; the sizes must match this run's. */
+    public void read(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(stream));
         int examples = in.readInt();
         int cls = in.readInt();
         if (examples != seen.length || cls != classes) {

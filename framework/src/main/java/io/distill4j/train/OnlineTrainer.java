@@ -87,22 +87,14 @@ public final class OnlineTrainer {
     /** Training state besides the networks and {@code state.json}, as checkpoint files (file name → bytes). */
     public Map<String, byte[]> stateFiles() {
         Map<String, byte[]> out = new LinkedHashMap<>();
-        memories.forEach((name, memory) -> {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try (java.io.DataOutputStream data = new java.io.DataOutputStream(new java.io.BufferedOutputStream(bytes))) {
-                memory.write(data);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);   // in memory: cannot happen
-            }
-            out.put(memoryFile(name), bytes.toByteArray());
-        });
+        memories.forEach((name, memory) -> out.put(memoryFile(name), memory.toBytes()));
         return out;
     }
 
     /** Restores what {@link #stateFiles()} wrote; {@code read} opens a file of the checkpoint by name. */
     public void restoreStateFiles(java.util.function.Function<String, java.io.InputStream> read) throws java.io.IOException {
         for (Map.Entry<String, TemporalEnsemble> e : memories.entrySet()) {
-            try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(read.apply(memoryFile(e.getKey()))))) {
+            try (java.io.InputStream in = read.apply(memoryFile(e.getKey()))) {
                 e.getValue().read(in);
             }
         }

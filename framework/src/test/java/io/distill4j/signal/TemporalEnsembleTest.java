@@ -6,9 +6,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,14 +47,13 @@ class TemporalEnsembleTest {
     void writtenMemoryReadsBackIntoTheSameState() throws IOException {
         TemporalEnsemble a = new TemporalEnsemble(3, 2, 0.5);
         a.update(new int[]{0, 2}, rows(new float[][]{{1, 2}, {3, 4}}));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        a.write(new DataOutputStream(bytes));
+        byte[] bytes = a.toBytes();
         TemporalEnsemble b = new TemporalEnsemble(3, 2, 0.5);
-        b.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        b.read(new ByteArrayInputStream(bytes));
         INDArray next = rows(new float[][]{{0, 0}, {2, 2}, {7, 7}});
         assertThat(b.update(new int[]{0, 1, 2}, next).toFloatMatrix()).isDeepEqualTo(a.update(new int[]{0, 1, 2}, next).toFloatMatrix());
         TemporalEnsemble other = new TemporalEnsemble(4, 2, 0.5);
-        assertThatThrownBy(() -> other.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
+        assertThatThrownBy(() -> other.read(new ByteArrayInputStream(bytes)))
                 .isInstanceOf(IOException.class).hasMessageContaining("does not fit");
     }
 }

@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
             "6:data missing or malformed",
             "7:compute backend unavailable (e.g. no CUDA device/driver)",
             "8:not a run or study folder (or a corrupt study.json), or no report / a report of another schema version",
+            "9:a file could not be read or written (the message names the path and the OS's reason: permissions, full disk ...)",
             "130:interrupted by SIGINT (Ctrl-C) after writing a checkpoint; continue with resume",
             "143:interrupted by SIGTERM after writing a checkpoint; continue with resume"})
 public final class Distill4j {

@@ -4,6 +4,7 @@ import io.distill4j.checkpoint.CheckpointException;
 import io.distill4j.config.ConfigException;
 import io.distill4j.data.DataException;
 import io.distill4j.report.ReportException;
+import io.distill4j.runtime.StorageException;
 import io.distill4j.train.DivergenceException;
 import picocli.CommandLine;
 
@@ -18,6 +19,7 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
     public static final int DATA = 6;
     public static final int BACKEND = 7;
     public static final int REPORT = 8;
+    public static final int STORAGE = 9;
     /** 128 + signal number, as shells report a process stopped by SIGINT / SIGTERM. */
     public static final int INTERRUPTED_INT = 130;
     public static final int INTERRUPTED_TERM = 143;
@@ -34,6 +36,7 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
         if (t instanceof CheckpointException) return CHECKPOINT;
         if (t instanceof ReportException) return REPORT;
         if (t instanceof BackendUnavailableException) return BACKEND;
+        if (t instanceof StorageException) return STORAGE;
         if (t instanceof UserInputException u) return u.exitCode();
         if (t instanceof CommandLine.ParameterException) return USAGE;
         return INTERNAL;

@@ -3,11 +3,15 @@ package io.distill4j.checkpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.distill4j.runtime.AtomicFiles;
+import io.distill4j.runtime.StorageException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,33 +19,77 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The layout of one run folder ({@code runs/<name>-<yyyyMMdd-HHmmss>/}). Files are written to a temporary
- * name and moved into place, so a reader never sees half a report.
+ * The layout of one run folder ({@code runs/<name>-<yyyyMMdd-HHmmss>/}) and its ownership: a process writes into a run
+ * folder only while it holds the folder's {@link RunLock}. Files are written to a temporary name and moved into place,
+ * so a reader never sees half a report.
  */
-public final class RunDirectory {
+public final class RunDirectory implements AutoCloseable {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Path root;
+    private RunLock lock;
 
     private RunDirectory(Path root) {
         this.root = root;
     }
 
-    /** Creates {@code runs/<name>-<timestamp>} (with a numeric suffix if that exists already), or the explicit folder. */
+    /**
+     * Creates and locks {@code runs/<name>-<timestamp>} (with a numeric suffix if that exists already), or the explicit
+     * folder, which must not exist or be empty: a user's files in it are never overwritten. Throws
+     * {@link IllegalArgumentException} for an unusable {@code explicit} folder (a usage error), {@link RunLockedException}
+     * if another process took the folder first, {@link StorageException} if the file system refuses.
+     */
     public static RunDirectory create(Path runsFolder, String name, Path explicit) {
         Path dir = explicit;
         if (dir == null) {
             dir = unusedFolder(runsFolder, name);
-        } else if (Files.exists(dir.resolve("config.yaml"))) {
-            throw new IllegalArgumentException(dir + " already holds a run (config.yaml exists); choose another --run-dir");
+        } else {
+            refuseUnusable(dir);
         }
         try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw StorageException.of("create the run folder", dir, e);
+        }
+        RunDirectory run = new RunDirectory(dir);
+        run.lock = RunLock.acquire(dir);
+        try {
+            // checked again under the lock: another process may have created the same folder a moment ago
+            if (explicit != null) refuseUnusable(dir);
             Files.createDirectories(dir.resolve("logs"));
             Files.createDirectories(dir.resolve("students"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create run folder " + dir, e);
+            run.close();
+            throw StorageException.of("create the run folder", dir, e);
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
         }
-        return new RunDirectory(dir);
+        return run;
+    }
+
+    private static void refuseUnusable(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " is a file, not a folder; choose another --run-dir");
+        }
+        if (Files.isRegularFile(dir.resolve("config.yaml"))) {
+            throw new IllegalArgumentException(dir + " already holds a run (config.yaml exists); choose another --run-dir, "
+                    + "or continue it with: distill4j resume " + dir);
+        }
+        List<String> other = contentOtherThanTheLock(dir);
+        if (!other.isEmpty()) {
+            throw new IllegalArgumentException(dir + " is not empty (holds " + String.join(", ", other.subList(0, Math.min(3, other.size())))
+                    + (other.size() > 3 ? " ..." : "") + "); a run folder must be new or empty, choose another --run-dir");
+        }
+    }
+
+    private static List<String> contentOtherThanTheLock(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> !RunLock.isLockFile(f)).map(f -> f.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw StorageException.of("list", dir, e);
+        }
     }
 
     /** {@code <runsFolder>/<prefix>-<yyyyMMdd-HHmmss>}, with a numeric suffix if that exists already (not created). */
@@ -52,8 +100,47 @@ public final class RunDirectory {
         return dir;
     }
 
+    /** An existing run folder, for reading (report, compare); {@link #lock()} it before writing. */
     public static RunDirectory open(Path dir) {
         return new RunDirectory(dir);
+    }
+
+    /** Takes the folder's {@link RunLock} (throws {@link RunLockedException} if another process holds it). */
+    public RunDirectory lock() {
+        if (lock == null) lock = RunLock.acquire(root);
+        return this;
+    }
+
+    /** Releases the lock, if held. */
+    @Override
+    public void close() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
+    /**
+     * Whether the folder holds nothing but logs (and its lock and empty sub-folders): a run that failed before it
+     * wrote anything, so the folder is noise that would only puzzle {@code report} and {@code compare}.
+     */
+    public boolean holdsNothingButLogs() {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .allMatch(f -> RunLock.isLockFile(f) && f.getParent().equals(root) || f.startsWith(root.resolve("logs")));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Deletes the whole folder (only ever called on a folder for which {@link #holdsNothingButLogs()} held). */
+    public void delete() {
+        close();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        } catch (IOException e) {
+            throw StorageException.of("remove", root, e);
+        }
     }
 
     public Path root() {

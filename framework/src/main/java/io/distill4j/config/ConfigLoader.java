@@ -83,13 +83,16 @@ public final class ConfigLoader {
             throw new ConfigException(source, "", "expected a YAML mapping with keys name, data, models, distill, training, output");
         }
         ObjectNode root = (ObjectNode) tree;
+        Path projectRoot = ConfigPaths.projectRoot(file);
+        ConfigPaths.makeAbsolute(root, projectRoot);
         Overrides.apply(root, overrides, yaml);
-        return resolve(source, root);
+        ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());  // paths given with --set: the current directory
+        return resolve(source, root, projectRoot);
     }
 
     /** Binds and validates an already-parsed tree (used for resume, where the config comes from the run folder). */
-    public ResolvedConfig resolve(String source, ObjectNode root) {
-        RunConfig raw = bind(source, root);
+    public ResolvedConfig resolve(String source, ObjectNode root, Path projectRoot) {
+        RunConfig raw = ConfigPaths.withAbsoluteDefaults(bind(source, root), projectRoot);
         RunConfig config = new ConfigValidator(source, vocabulary).validate(raw);
         return new ResolvedConfig(config, toYaml(config), hash(config));
     }

@@ -58,7 +58,7 @@ class ConfigLoaderTest {
         assertThat(c.models().students().get(0).optimizer().name()).isEqualTo("adam");
         assertThat(c.distill().period()).isEqualTo(2);
         assertThat(c.training().seed()).isEqualTo(7L);
-        assertThat(c.output().runs()).isEqualTo("runs");
+        assertThat(c.output().runs()).as("relative to the config file's folder (no configs/ above it)").isEqualTo(dir.resolve("runs").toString());
     }
 
     @Test

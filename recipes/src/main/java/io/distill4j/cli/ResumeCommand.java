@@ -1,19 +1,24 @@
 package io.distill4j.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.checkpoint.CheckpointException;
 import io.distill4j.checkpoint.CheckpointStore;
 import io.distill4j.checkpoint.RunDirectory;
 import io.distill4j.config.ConfigException;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
+import io.distill4j.config.ResumePolicy;
+import io.distill4j.data.EpochCursor;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
+import io.distill4j.report.RunReport;
 import io.distill4j.study.StudyFolder;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,42 +80,98 @@ public final class ResumeCommand implements Callable<Integer> {
                          boolean allowConfigChange, boolean quiet, Integer threads) {
         RunDirectory dir = RunDirectory.open(runDir);
         if (!Files.isRegularFile(dir.configFile())) {
-            throw new CheckpointException(runDir + " is not a run folder (no config.yaml); pass the folder that train created");
+            throw new UserInputException(ExitCodes.REPORT, runDir + " is not a run folder (no config.yaml); pass the folder that train created");
         }
-        ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
-        ResolvedConfig requested = loader.load(dir.configFile(), overrides);
-        Backend.start(threads);
-        CheckpointStore store = new CheckpointStore(runDir);
-        CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, problem -> {
-            LOG.warn(problem + "; trying the previous one");
-            spec.commandLine().getErr().println("distill4j: " + problem + "; trying the previous one");
+        if (overrides.isEmpty() && maxStep == null && isComplete(dir)) return sayComplete(spec, runDir);
+        dir.lock();
+        // validate, then commit: nothing in the run folder changes until every check below has passed
+        return RunSession.run(spec, dir, quiet, null, () -> {
+            ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
+            ResolvedConfig requested = loader.load(dir.configFile(), overrides);
+            Backend.start(threads);
+            CheckpointStore store = new CheckpointStore(runDir);
+            refuseFromBeforeEveryCheckpoint(store, maxStep);
+            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, problem -> {
+                LOG.warn(problem + "; trying the previous one");
+                spec.commandLine().getErr().println("distill4j: " + problem + "; trying the previous one");
+            });
+            ResolvedConfig atCheckpoint = configAt(loader, checkpoint);
+            List<String> changed = atCheckpoint.hash().equals(requested.hash()) ? List.of()
+                    : loader.changedKeys(atCheckpoint.config(), requested.config());
+            List<String> refused = ResumePolicy.refusals(atCheckpoint.config(), changed);
+            if (!refused.isEmpty()) {
+                throw new CheckpointException("cannot change " + String.join(", ", refused) + " when resuming checkpoint "
+                        + checkpoint.dir().getFileName() + "; a resume may change only " + ResumePolicy.changeable()
+                        + " (start a new run for the rest)");
+            }
+            if (!changed.isEmpty() && !allowConfigChange) {
+                throw new CheckpointException("the config differs from checkpoint " + checkpoint.dir().getFileName() + " in "
+                        + changed + "; resume with --allow-config-change to continue with the new values");
+            }
+            if (isComplete(dir) && checkpoint.state().step() >= totalSteps(requested, checkpoint)) {
+                sayComplete(spec, runDir);
+                return null;  // nothing to do: the session writes nothing
+            }
+            return Recipes.get(requested.config().recipe()).prepareResume(new RunContext(requested, dir,
+                    TrainCommand.commandLine(spec)), checkpoint, changed);
         });
-        List<String> changed = changedKeys(loader, checkpoint, requested);
-        if (!changed.isEmpty() && !allowConfigChange) {
-            throw new CheckpointException("the config differs from checkpoint " + checkpoint.dir().getFileName() + " in "
-                    + changed + "; resume with --allow-config-change to continue with the new values");
+    }
+
+    /** A finished run: its report says complete. Resuming it would only redo its end and rewrite its timings. */
+    private static boolean isComplete(RunDirectory dir) {
+        if (!Files.isRegularFile(dir.reportFile())) return false;
+        try {
+            return RunReport.COMPLETE.equals(new ObjectMapper().readTree(dir.reportFile().toFile()).path("status").asText());
+        } catch (IOException e) {
+            return false;  // an unreadable report: resume rewrites it from the last checkpoint
         }
-        return RunSession.run(spec, dir, quiet, requested.config().name(),
-                ui -> Recipes.get(requested.config().recipe()).resume(new RunContext(requested, dir, ui,
-                        TrainCommand.commandLine(spec)), checkpoint, changed));
+    }
+
+    private static int sayComplete(CommandLine.Model.CommandSpec spec, Path runDir) {
+        spec.commandLine().getOut().printf("%s is complete (its report is written); nothing to resume. See it with: "
+                + "distill4j report %s (to train it longer: resume --set training.epochs=N --allow-config-change)%n", runDir, runDir);
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+
+    private static long totalSteps(ResolvedConfig config, CheckpointStore.Loaded checkpoint) {
+        return (long) config.config().training().epochs() * EpochCursor.restore(checkpoint.state().cursor()).stepsPerEpoch();
+    }
+
+    /** {@code --from} before the oldest kept checkpoint: say which ones there are, rather than "all failed verification". */
+    private static void refuseFromBeforeEveryCheckpoint(CheckpointStore store, Long maxStep) {
+        if (maxStep == null) return;
+        List<Path> kept = store.list();
+        if (kept.isEmpty()) return;
+        boolean any = kept.stream().anyMatch(p -> stepOf(p) <= maxStep);
+        if (!any) {
+            throw new UserInputException(ExitCodes.CHECKPOINT, "--from step-" + maxStep + ": no checkpoint at or before that step is kept "
+                    + "(kept: " + kept.stream().map(p -> p.getFileName().toString()).sorted().toList() + ")");
+        }
+    }
+
+    private static long stepOf(Path checkpoint) {
+        Matcher m = STEP.matcher(checkpoint.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : Long.MAX_VALUE;
     }
 
     private Long parseFrom() {
         if (from == null) return null;
         Matcher m = STEP.matcher(from);
         if (!m.matches()) throw new CommandLine.ParameterException(spec.commandLine(), "--from: expected step-N or N, got '" + from + "'");
-        return Long.parseLong(m.group(1));
+        try {
+            return Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--from: step number " + m.group(1) + " is too large");
+        }
     }
 
-    private static List<String> changedKeys(ConfigLoader loader, CheckpointStore.Loaded checkpoint, ResolvedConfig requested) {
-        ResolvedConfig atCheckpoint;
+    private static ResolvedConfig configAt(ConfigLoader loader, CheckpointStore.Loaded checkpoint) {
         try {
-            atCheckpoint = loader.load(checkpoint.configFile(), List.of());
+            return loader.load(checkpoint.configFile(), List.of());
         } catch (ConfigException e) {
             throw new CheckpointException("checkpoint " + checkpoint.dir().getFileName() + " holds a config this version cannot read ("
                     + e.getMessage() + ")");
         }
-        if (atCheckpoint.hash().equals(requested.hash())) return List.of();
-        return loader.changedKeys(atCheckpoint.config(), requested.config());
     }
 }

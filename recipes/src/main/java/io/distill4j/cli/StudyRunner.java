@@ -1,11 +1,14 @@
 package io.distill4j.cli;
 
 import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.checkpoint.RunLock;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
+import io.distill4j.recipes.PreparedRun;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
 import io.distill4j.report.ReportException;
+import io.distill4j.runtime.StorageException;
 import io.distill4j.study.StudyDefinition;
 import io.distill4j.study.StudyFolder;
 import io.distill4j.study.StudyRenderer;
@@ -18,7 +21,6 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -69,13 +71,32 @@ final class StudyRunner {
         for (long seed : seeds) configs.put(seed, loader.load(options.config, withSeed(options.overrides, seed)));
         Backend.start(threads);
         StudyFolder folder = create(Path.of(base.config().output().runs()), base.config().name(), explicitDir);
-        folder.writeDefinition(new StudyDefinition(StudyDefinition.SCHEMA_VERSION, base.config().name(), options.config.toString(),
-                options.overrides, seeds, OffsetDateTime.now().toString(), TrainCommand.commandLine(spec)));
-        folder.writeText(folder.configFile(), base.yaml());
-        StudyRunner runner = new StudyRunner(spec, folder, quiet, threads);
-        Map<Long, SeedJob> jobs = new LinkedHashMap<>();
-        configs.forEach((seed, config) -> jobs.put(seed, () -> runner.fresh(seed, config)));
-        return runner.runSeeds(jobs, seeds.size());
+        try (RunLock lock = lockNew(folder.root(), explicitDir != null)) {
+            folder.writeDefinition(new StudyDefinition(StudyDefinition.SCHEMA_VERSION, base.config().name(), options.config.toString(),
+                    options.overrides, seeds, OffsetDateTime.now().toString(), TrainCommand.commandLine(spec)));
+            folder.writeText(folder.configFile(), base.yaml());
+            StudyRunner runner = new StudyRunner(spec, folder, quiet, threads);
+            Map<Long, SeedJob> jobs = new LinkedHashMap<>();
+            configs.forEach((seed, config) -> jobs.put(seed, () -> runner.fresh(seed, config)));
+            return runner.runSeeds(jobs, seeds.size());
+        }
+    }
+
+    /** The study folder's lock; a folder another process filled a moment ago is refused like any non-empty --run-dir. */
+    private static RunLock lockNew(Path dir, boolean explicit) {
+        RunLock lock = RunLock.acquire(dir);
+        if (explicit) {
+            try (var files = Files.list(dir)) {
+                if (files.anyMatch(f -> !RunLock.isLockFile(f))) {
+                    lock.close();
+                    throw new UserInputException(ExitCodes.USAGE, "--run-dir: " + dir + " was filled by another process; choose another --run-dir");
+                }
+            } catch (IOException e) {
+                lock.close();
+                throw StorageException.of("list", dir, e);
+            }
+        }
+        return lock;
     }
 
     /** {@code resume STUDY_DIR}: continues the stopped seed, runs those never started, then writes the aggregate. */
@@ -85,6 +106,13 @@ final class StudyRunner {
         if (!Files.isRegularFile(folder.configFile())) {
             throw new ReportException(dir + " is not a complete study folder (no " + folder.configFile().getFileName() + ")");
         }
+        try (RunLock lock = RunLock.acquire(dir)) {
+            return resume(spec, folder, d, quiet, threads);
+        }
+    }
+
+    private static int resume(CommandLine.Model.CommandSpec spec, StudyFolder folder, StudyDefinition d, boolean quiet, Integer threads) {
+        Path dir = folder.root();
         ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
         StudyRunner runner = new StudyRunner(spec, folder, quiet, threads);
         Map<Long, SeedJob> jobs = new LinkedHashMap<>();
@@ -123,23 +151,39 @@ final class StudyRunner {
             dir = RunDirectory.unusedFolder(runsFolder, name + "-study");
         } else if (StudyFolder.isStudy(dir) || Files.exists(dir.resolve("config.yaml"))) {
             throw new UserInputException(ExitCodes.USAGE, "--run-dir: " + dir + " already holds a study or a run; choose another --run-dir");
+        } else if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserInputException(ExitCodes.USAGE, "--run-dir: " + dir + " is a file, not a folder; choose another --run-dir");
+        } else if (Files.isDirectory(dir) && !isEmpty(dir)) {
+            throw new UserInputException(ExitCodes.USAGE, "--run-dir: " + dir + " is not empty; a study folder must be new or empty, "
+                    + "choose another --run-dir");
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create study folder " + dir, e);
+            throw StorageException.of("create the study folder", dir, e);
         }
         return new StudyFolder(dir);
     }
 
+    private static boolean isEmpty(Path dir) {
+        try (var files = Files.list(dir)) {
+            return files.allMatch(RunLock::isLockFile);
+        } catch (IOException e) {
+            throw StorageException.of("list", dir, e);
+        }
+    }
+
     private int fresh(long seed, ResolvedConfig config) {
-        RunDirectory dir = RunDirectory.create(null, null, folder.seedDir(seed));
+        RunDirectory dir = TrainCommand.createRunDirectory(null, null, folder.seedDir(seed));
         List<String> commandLine = TrainCommand.commandLine(spec);
-        return RunSession.run(spec, dir, quiet, config.config().name() + " seed " + seed, ui -> {
-            Function<Long, RunListener> hook = seedListenerForTests;
-            List<RunListener> listeners = new ArrayList<>(ui);
-            if (hook != null && hook.apply(seed) != null) listeners.add(hook.apply(seed));
-            return Recipes.get(config.config().recipe()).train(new RunContext(config, dir, listeners, commandLine));
+        return RunSession.run(spec, dir, quiet, config.config().name() + " seed " + seed, () -> {
+            PreparedRun run = Recipes.get(config.config().recipe()).prepareTrain(new RunContext(config, dir, commandLine));
+            return ui -> {
+                Function<Long, RunListener> hook = seedListenerForTests;
+                List<RunListener> listeners = new ArrayList<>(ui);
+                if (hook != null && hook.apply(seed) != null) listeners.add(hook.apply(seed));
+                return run.start(listeners);
+            };
         });
     }
 
@@ -151,7 +195,7 @@ final class StudyRunner {
         try {
             Files.move(from, to);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + from + " aside", e);
+            throw StorageException.of("move aside", from, e);
         }
         spec.commandLine().getOut().printf("seed %d had started without a checkpoint; moved it to %s and starting it again%n", seed, to);
     }

@@ -48,15 +48,19 @@ public final class TrainCommand implements Callable<Integer> {
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
         Backend.start(threads.value());
-        RunDirectory dir;
+        RunDirectory dir = createRunDirectory(Path.of(config.output().runs()), config.name(), runDir);
+        List<String> commandLine = commandLine(spec);
+        return RunSession.run(spec, dir, logging.quiet(), config.name(),
+                () -> Recipes.get(config.recipe()).prepareTrain(new RunContext(resolved, dir, commandLine)));
+    }
+
+    /** A new, locked run folder; an unusable {@code --run-dir} is a usage error. */
+    static RunDirectory createRunDirectory(Path runsFolder, String name, Path explicit) {
         try {
-            dir = RunDirectory.create(Path.of(config.output().runs()), config.name(), runDir);
+            return RunDirectory.create(runsFolder, name, explicit);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(ExitCodes.USAGE, "--run-dir: " + e.getMessage());
         }
-        List<String> commandLine = commandLine(spec);
-        return RunSession.run(spec, dir, logging.quiet(), config.name(),
-                ui -> Recipes.get(config.recipe()).train(new RunContext(resolved, dir, ui, commandLine)));
     }
 
     static List<String> commandLine(CommandLine.Model.CommandSpec spec) {

@@ -62,44 +62,61 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     @Override
-    public RunOutcome train(RunContext context) {
+    public PreparedRun prepareTrain(RunContext context) {
         RunConfig config = context.config().config();
         RunDirectory dir = context.directory();
         LoadedDataset data = load(config);
         Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
                 config.data().dataset(), data.sha256(), context.commandLine());
-        dir.writeText(dir.configFile(), context.config().yaml());
-        dir.writeJson(dir.provenanceFile(), provenance);
-        logRuntime(provenance.runtime(), config);
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
                 factory(data, config), config.training().engine());
-        logSteps(participants);
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
                 config.training().batchSize(), config.training().seed(), config.training().parallel());
-        return execute(context, data, trainer, provenance, List.of(), 0.0);
+        return listeners -> {
+            dir.writeText(dir.configFile(), context.config().yaml());
+            dir.writeJson(dir.provenanceFile(), provenance);
+            logRuntime(provenance.runtime(), config);
+            logSteps(participants);
+            return execute(context, data, trainer, provenance, List.of(), 0.0, listeners);
+        };
     }
 
     @Override
-    public RunOutcome resume(RunContext context, CheckpointStore.Loaded checkpoint, List<String> changedConfigKeys) {
+    public PreparedRun prepareResume(RunContext context, CheckpointStore.Loaded checkpoint, List<String> changedConfigKeys) {
         RunConfig config = context.config().config();
         RunDirectory dir = context.directory();
+        Provenance recorded = readProvenance(dir);
         LoadedDataset data = load(config);
-        Provenance provenance = readProvenance(dir).withResume(new Provenance.Resume(checkpoint.state().step(),
+        if (recorded.dataSha256() != null && !recorded.dataSha256().equals(data.sha256())) {
+            throw new CheckpointException("the data in " + config.data().root() + " differs from the data this run was trained on "
+                    + "(SHA-256 of " + differingFiles(recorded.dataSha256(), data.sha256()) + " changed); resuming on other data "
+                    + "would not continue the same run");
+        }
+        Provenance provenance = recorded.withResume(new Provenance.Resume(checkpoint.state().step(),
                 context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, NativeRuntime.describe()));
-        dir.writeJson(dir.provenanceFile(), provenance);
-        if (!changedConfigKeys.isEmpty()) dir.writeText(dir.configFile(), context.config().yaml());
-        logRuntime(provenance.runtime(), config);
         List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(),
                 (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine());
-        logSteps(participants);
         EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,
                 config.training().seed(), totalSteps, config.training().parallel());
         restoreStateFiles(trainer, checkpoint);
-        List<EvaluationRecord> earlier = MetricsLog.truncateAfter(dir.metricsFile(), checkpoint.state().step());
-        LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
-        return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds());
+        // every check has passed: from here on the run folder changes
+        return listeners -> {
+            dir.writeJson(dir.provenanceFile(), provenance);
+            if (!changedConfigKeys.isEmpty()) dir.writeText(dir.configFile(), context.config().yaml());
+            logRuntime(provenance.runtime(), config);
+            logSteps(participants);
+            List<EvaluationRecord> earlier = MetricsLog.truncateAfter(dir.metricsFile(), checkpoint.state().step());
+            LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
+            return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds(), listeners);
+        };
+    }
+
+    private static List<String> differingFiles(java.util.Map<String, String> recorded, java.util.Map<String, String> now) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(recorded.keySet());
+        names.addAll(now.keySet());
+        return names.stream().filter(n -> !java.util.Objects.equals(recorded.get(n), now.get(n))).toList();
     }
 
     /** The publishers' signal memories (distill.temporalEnsemble): training state like the networks. */
@@ -133,7 +150,7 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     private RunOutcome execute(RunContext context, LoadedDataset data, OnlineTrainer trainer, Provenance provenance,
-                               List<EvaluationRecord> earlierEvaluations, double previousSeconds) {
+                               List<EvaluationRecord> earlierEvaluations, double previousSeconds, List<RunListener> listeners) {
         RunConfig config = context.config().config();
         RunDirectory dir = context.directory();
         for (Participant p : trainer.participants()) {
@@ -151,7 +168,7 @@ public final class OnlineDistillationRecipe implements Recipe {
             evaluation.onEvaluation(metrics::onEvaluation).onEvaluation(OnlineDistillationRecipe::logEvaluation);
             // order matters: metrics and evaluation see a step before it is checkpointed
             trainer.addListener(metrics).addListener(evaluation).addListener(checkpoints);
-            for (RunListener l : context.listeners()) trainer.addListener(l);
+            for (RunListener l : listeners) trainer.addListener(l);
             completed = trainer.run();
         }
         if (!completed) {
@@ -235,7 +252,8 @@ public final class OnlineDistillationRecipe implements Recipe {
                 java.nio.file.Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot measure the export size of " + p.name(), e);
+            throw io.distill4j.runtime.StorageException.of("measure the export size of " + p.name() + " in",
+                    Path.of(System.getProperty("java.io.tmpdir")), e);
         }
     }
 

@@ -4,7 +4,11 @@ import io.distill4j.checkpoint.CheckpointStore;
 
 import java.util.List;
 
-/** A training scheme selected by the config's {@code recipe} key. */
+/**
+ * A training scheme selected by the config's {@code recipe} key. Starting a run has two phases, so that a refused
+ * run changes nothing: {@code prepare...} loads and checks everything (data, models, checkpoint) without writing into the
+ * run folder; {@link PreparedRun#start} commits (config, provenance, metrics) and trains.
+ */
 public interface Recipe {
     String name();
 
@@ -12,8 +16,8 @@ public interface Recipe {
     String description();
 
     /** A fresh run in an empty run folder. */
-    RunOutcome train(RunContext context);
+    PreparedRun prepareTrain(RunContext context);
 
     /** Continues a run from a verified checkpoint; {@code changedConfigKeys} were allowed by the user and go into provenance. */
-    RunOutcome resume(RunContext context, CheckpointStore.Loaded checkpoint, List<String> changedConfigKeys);
+    PreparedRun prepareResume(RunContext context, CheckpointStore.Loaded checkpoint, List<String> changedConfigKeys);
 }

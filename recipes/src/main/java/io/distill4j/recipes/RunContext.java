@@ -2,11 +2,9 @@ package io.distill4j.recipes;
 
 import io.distill4j.checkpoint.RunDirectory;
 import io.distill4j.config.ResolvedConfig;
-import io.distill4j.train.RunListener;
 
 import java.util.List;
 
-/** Everything a recipe needs from the caller: the validated config, the run folder, UI listeners and the command line for provenance. */
-public record RunContext(ResolvedConfig config, RunDirectory directory, List<RunListener> listeners,
-                         List<String> commandLine) {
+/** Everything a recipe needs from the caller: the validated config, the (locked) run folder and the command line for provenance. */
+public record RunContext(ResolvedConfig config, RunDirectory directory, List<String> commandLine) {
 }

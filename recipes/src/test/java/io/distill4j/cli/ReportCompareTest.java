@@ -98,7 +98,7 @@ class ReportCompareTest {
                 if (record.step() == 6) trainer.requestStop();
             }
         };
-        RunOutcome outcome = Recipes.get("online").train(new RunContext(config, dir, List.of(stopAt6), List.of("test")));
+        RunOutcome outcome = Recipes.get("online").prepareTrain(new RunContext(config, dir, List.of("test"))).start(List.of(stopAt6));
         assertThat(outcome.completed()).isFalse();
         assertThat(dir.reportFile()).doesNotExist();
 

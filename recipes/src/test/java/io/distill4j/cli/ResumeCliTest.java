@@ -62,6 +62,7 @@ class ResumeCliTest {
     @Test
     void corruptNewestCheckpointFallsBackWithOneLineAndFinishes() throws IOException {
         Path run = trainSmoke();
+        Files.delete(run.resolve("report.json"));  // killed after its last checkpoint: a complete run is not resumed
         Path newest = run.resolve("checkpoints/step-00000008");
         Files.writeString(newest.resolve("teacher.zip"), "garbage");
         CliRun r = CliRun.of("resume", run.toString(), "-q");
@@ -74,8 +75,9 @@ class ResumeCliTest {
     }
 
     @Test
-    void noValidCheckpointOrNoRunFolderIsExitCode4() throws IOException {
+    void noValidCheckpointIsExitCode4AndNoRunFolderIsExitCode8() throws IOException {
         Path run = trainSmoke();
+        Files.delete(run.resolve("report.json"));
         try (var dirs = Files.list(run.resolve("checkpoints"))) {
             for (Path d : dirs.filter(Files::isDirectory).toList()) Files.delete(d.resolve("manifest.json"));
         }
@@ -84,7 +86,7 @@ class ResumeCliTest {
         assertThat(none.err()).contains("no valid checkpoint in");
 
         CliRun notARun = CliRun.of("resume", tmp.resolve("elsewhere").toString());
-        assertThat(notARun.exitCode()).isEqualTo(ExitCodes.CHECKPOINT);
+        assertThat(notARun.exitCode()).as("the README and --help say 8 for a folder that is not a run").isEqualTo(ExitCodes.REPORT);
         assertThat(notARun.errorLine()).contains("is not a run folder (no config.yaml)");
 
         assertThat(CliRun.of("resume", run.toString(), "--from", "yesterday").exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -102,7 +104,7 @@ class ResumeCliTest {
             }
         };
         DivergenceException e = org.junit.jupiter.api.Assertions.assertThrows(DivergenceException.class,
-                () -> Recipes.get("online").train(new RunContext(config, dir, List.of(poison), List.of("test"))));
+                () -> Recipes.get("online").prepareTrain(new RunContext(config, dir, List.of("test"))).start(List.of(poison)));
         assertThat(e).hasMessage("training diverged: model 'student-128' had loss NaN at step 5");
         assertThat(ExitCodes.of(e)).isEqualTo(ExitCodes.DIVERGED);
         CheckpointStore store = new CheckpointStore(dir.root());

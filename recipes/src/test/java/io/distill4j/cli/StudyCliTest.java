@@ -150,6 +150,8 @@ class StudyCliTest {
         StudyRunner.seedListenerForTests = null;
         assertThat(r.exitCode()).isEqualTo(ExitCodes.DIVERGED);
         assertThat(r.err().strip()).isEqualTo("distill4j: seed 2 failed (exit 5): training diverged: model 'student-128' had loss NaN at step 5");
+        assertThat(Files.readString(dir.resolve("seed-2/logs/run.log"))).as("the failure is logged where the run is")
+                .contains("run failed (exit 5): training diverged: model 'student-128' had loss NaN at step 5");
         assertThat(dir.resolve("seed-3/report.json")).as("seed 3 ran after seed 2 failed").exists();
         JsonNode agg = JSON.readTree(dir.resolve("study-report.json").toFile());
         assertThat(agg.get("completedSeeds")).extracting(JsonNode::asLong).containsExactly(1L, 3L);

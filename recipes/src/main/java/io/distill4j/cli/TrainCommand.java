@@ -33,7 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--seeds", paramLabel = "LIST",
             description = "Run once per seed (training.seed), e.g. 1,2,3 or 1-5, into one study folder "
                     + "(default: <output.runs>/<name>-study-<yyyyMMdd-HHmmss>, or --run-dir) with seed-N/ run folders and "
-                    + "study-report.json/.md: mean, sd and 95% CI over the seeds.")
+                    + "study-report.json/.md: mean, sd and 95%% CI over the seeds.")
     String seeds;
 
     @CommandLine.Spec

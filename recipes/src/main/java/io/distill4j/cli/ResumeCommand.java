@@ -6,6 +6,7 @@ import io.distill4j.checkpoint.RunDirectory;
 import io.distill4j.config.ConfigException;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
+import io.distill4j.config.RunConfig;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
 import io.distill4j.study.StudyFolder;
@@ -81,7 +82,12 @@ public final class ResumeCommand implements Callable<Integer> {
         ResolvedConfig requested = loader.load(dir.configFile(), overrides);
         Backend.start(threads);
         CheckpointStore store = new CheckpointStore(runDir);
-        CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, problem -> {
+        // each checkpoint must list every file a resume of its own config reads, or it is skipped like a corrupt one
+        CheckpointStore.Needs needs = configFile -> {
+            RunConfig at = checkpointConfig(loader, configFile).config();
+            return Recipes.get(at.recipe()).checkpointFiles(at);
+        };
+        CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, problem -> {
             LOG.warn(problem + "; trying the previous one");
             spec.commandLine().getErr().println("distill4j: " + problem + "; trying the previous one");
         });
@@ -103,14 +109,18 @@ public final class ResumeCommand implements Callable<Integer> {
     }
 
     private static List<String> changedKeys(ConfigLoader loader, CheckpointStore.Loaded checkpoint, ResolvedConfig requested) {
-        ResolvedConfig atCheckpoint;
-        try {
-            atCheckpoint = loader.load(checkpoint.configFile(), List.of());
-        } catch (ConfigException e) {
-            throw new CheckpointException("checkpoint " + checkpoint.dir().getFileName() + " holds a config this version cannot read ("
-                    + e.getMessage() + ")");
-        }
+        ResolvedConfig atCheckpoint = checkpointConfig(loader, checkpoint.configFile());
         if (atCheckpoint.hash().equals(requested.hash())) return List.of();
         return loader.changedKeys(atCheckpoint.config(), requested.config());
+    }
+
+    /** The config a checkpoint was written with ({@code <checkpoint>/config.yaml}). */
+    private static ResolvedConfig checkpointConfig(ConfigLoader loader, Path configFile) {
+        try {
+            return loader.load(configFile, List.of());
+        } catch (ConfigException e) {
+            throw new CheckpointException("checkpoint " + configFile.getParent().getFileName() + " holds a config this version cannot read ("
+                    + e.getMessage() + ")");
+        }
     }
 }

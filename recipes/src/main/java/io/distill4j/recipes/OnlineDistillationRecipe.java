@@ -40,7 +40,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -102,15 +104,27 @@ public final class OnlineDistillationRecipe implements Recipe {
         return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds());
     }
 
+    @Override
+    public Set<String> checkpointFiles(RunConfig config) {
+        Set<String> files = new LinkedHashSet<>();
+        for (String model : Participants.names(config.models(), config.distill().twins())) files.add(CheckpointStore.modelFile(model));
+        files.addAll(OnlineTrainer.stateFileNames(config.models(), config.distill()));
+        return files;
+    }
+
     /** The publishers' signal memories (distill.temporalEnsemble): training state like the networks. */
     private static void restoreStateFiles(OnlineTrainer trainer, CheckpointStore.Loaded checkpoint) {
         try {
             trainer.restoreStateFiles(name -> {
-                try {
-                    return java.nio.file.Files.newInputStream(checkpoint.dir().resolve(name));
-                } catch (IOException e) {
+                // only files the manifest lists were verified; a memory the checkpoint lacks means the config changed
+                if (!checkpoint.has(name)) {
                     throw new CheckpointException("checkpoint " + checkpoint.dir().getFileName() + " has no " + name
-                            + " (distill.temporalEnsemble needs the signal memory it was written with)", e);
+                            + " (distill.temporalEnsemble needs the signal memory it was written with)");
+                }
+                try {
+                    return checkpoint.open(name);
+                } catch (IOException e) {
+                    throw new CheckpointException("cannot read " + checkpoint.dir().resolve(name) + " (" + e.getMessage() + ")", e);
                 }
             });
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import io.distill4j.checkpoint.RunDirectory;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.recipes.Recipes;
+import io.distill4j.report.ModelProvenance;
 import io.distill4j.recipes.RunContext;
 import io.distill4j.train.DivergenceException;
 import io.distill4j.train.OnlineTrainer;
@@ -57,6 +58,13 @@ class ResumeCliTest {
         assertThat(resume.get("fromStep").asLong()).isEqualTo(8);
         assertThat(resume.get("changedConfigKeys")).extracting(JsonNode::asText).containsExactly("distill.temperature", "training.epochs");
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("epochs: 2");
+        // a student exported by a resumed run says so, as provenance.json does
+        ModelProvenance made = ModelProvenance.read(run.resolve("students/student-64.zip")).orElseThrow();
+        assertThat(made.steps()).isEqualTo(16);
+        assertThat(made.run().resumes()).singleElement().satisfies(res -> {
+            assertThat(res.fromStep()).isEqualTo(8);
+            assertThat(res.changedConfigKeys()).containsExactly("distill.temperature", "training.epochs");
+        });
     }
 
     @Test

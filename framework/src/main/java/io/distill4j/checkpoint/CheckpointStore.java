@@ -27,7 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +46,7 @@ public final class CheckpointStore {
     static final String MANIFEST = "manifest.json";
     static final String STATE = "state.json";
     static final String LATEST = "latest";
+    private static final String ZIP = ".zip";
     /** The resolved config the checkpointed run was using, so a resume can list exactly which keys changed. */
     public static final String CONFIG = "config.yaml";
 
@@ -81,7 +84,7 @@ public final class CheckpointStore {
             Files.createDirectories(tmp);
             Map<String, String> sums = new TreeMap<>();
             for (Map.Entry<String, MultiLayerNetwork> e : models.entrySet()) {
-                Path f = tmp.resolve(e.getKey() + ".zip");
+                Path f = tmp.resolve(modelFile(e.getKey()));
                 ModelSerializer.writeModel(e.getValue(), f.toFile(), true);
                 sums.put(f.getFileName().toString(), syncAndHash(f));
             }
@@ -146,38 +149,93 @@ public final class CheckpointStore {
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    /** Checks the manifest and every file's SHA-256; returns the problem in one phrase, or empty if valid. */
+    /** File name of a model's zip inside a checkpoint. */
+    public static String modelFile(String model) {
+        return model + ZIP;
+    }
+
+    /**
+     * What a resume will read from a checkpoint besides {@code state.json} and {@code config.yaml} (each model's zip,
+     * extra state files), worked out from the checkpoint's own {@code config.yaml}: the run as it was checkpointed,
+     * not as a {@code --set} on resume would change it.
+     */
+    @FunctionalInterface
+    public interface Needs {
+        Set<String> files(Path configFile);
+    }
+
+    /**
+     * Checks the manifest and every file's SHA-256, and that the manifest lists every file in the folder (a file it
+     * does not list would be read unverified); returns the problem in one phrase, or empty if valid.
+     */
     public Optional<String> verify(Path dir) {
+        return Optional.ofNullable(readManifest(dir).problem());
+    }
+
+    private Checked readManifest(Path dir) {
         Manifest manifest;
         try {
             manifest = JSON.readValue(dir.resolve(MANIFEST).toFile(), Manifest.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            return Optional.of("no manifest.json (incomplete)");
+            return Checked.problem("no manifest.json (incomplete)");
         } catch (IOException e) {
-            return Optional.of("manifest.json is unreadable or truncated");
+            return Checked.problem("manifest.json is unreadable or truncated");
         }
         if (manifest.formatVersion() != Manifest.FORMAT_VERSION) {
-            return Optional.of("checkpoint format " + manifest.formatVersion() + ", this version reads " + Manifest.FORMAT_VERSION);
+            return Checked.problem("checkpoint format " + manifest.formatVersion() + ", this version reads " + Manifest.FORMAT_VERSION);
         }
         if (manifest.sha256() == null || !manifest.sha256().containsKey(STATE) || !manifest.sha256().containsKey(CONFIG)) {
-            return Optional.of("manifest.json does not list state.json and config.yaml");
+            return Checked.problem("manifest.json does not list state.json and config.yaml");
         }
         for (Map.Entry<String, String> e : manifest.sha256().entrySet()) {
             Path f = dir.resolve(e.getKey());
-            if (!Files.isRegularFile(f)) return Optional.of(e.getKey() + " is missing");
+            if (!Files.isRegularFile(f)) return Checked.problem(e.getKey() + " is missing");
             try {
-                if (!hash(f).equals(e.getValue())) return Optional.of(e.getKey() + " does not match its SHA-256 (corrupted)");
+                if (!hash(f).equals(e.getValue())) return Checked.problem(e.getKey() + " does not match its SHA-256 (corrupted)");
             } catch (IOException ex) {
-                return Optional.of(e.getKey() + " cannot be read");
+                return Checked.problem(e.getKey() + " cannot be read");
             }
         }
-        return Optional.empty();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            TreeSet<String> unlisted = new TreeSet<>();
+            for (Path f : files) unlisted.add(f.getFileName().toString());
+            unlisted.remove(MANIFEST);
+            unlisted.removeAll(manifest.sha256().keySet());
+            if (!unlisted.isEmpty()) return Checked.problem(unlisted.first() + " is not listed in manifest.json");
+        } catch (IOException e) {
+            return Checked.problem("the folder cannot be listed (" + e.getMessage() + ")");
+        }
+        return Checked.valid(manifest);
     }
 
-    /** A verified checkpoint read back: the trainer state, and the path of each model's zip by name. */
-    public record Loaded(Path dir, TrainerState state, Map<String, Path> models) {
+    /** A manifest that passed verification, or the problem in one phrase. */
+    private record Checked(Manifest manifest, String problem) {
+        static Checked valid(Manifest m) {
+            return new Checked(m, null);
+        }
+
+        static Checked problem(String p) {
+            return new Checked(null, p);
+        }
+    }
+
+    /**
+     * A verified checkpoint read back: the trainer state, the path of each model's zip by name, and the files its
+     * manifest lists (the only ones a restore may read).
+     */
+    public record Loaded(Path dir, TrainerState state, Map<String, Path> models, Set<String> listed) {
         public Path configFile() {
             return dir.resolve(CONFIG);
+        }
+
+        public boolean has(String file) {
+            return listed.contains(file);
+        }
+
+        /** Opens a file the manifest lists; any other is refused, since only listed files were verified. */
+        public InputStream open(String file) throws IOException {
+            if (!has(file)) throw new CheckpointException("checkpoint " + dir.getFileName() + " does not list " + file + " in its manifest.json");
+            return Files.newInputStream(dir.resolve(file));
         }
 
         public MultiLayerNetwork restore(String name) {
@@ -191,33 +249,46 @@ public final class CheckpointStore {
         }
     }
 
-    /**
-     * The newest valid checkpoint at or before {@code maxStep} (null = the newest of all); each invalid one met on
-     * the way is reported to {@code skipped} in one line. Throws if none is valid.
-     */
+    /** As {@link #loadNewestValid(Long, Needs, java.util.function.Consumer)} needing only what each manifest lists. */
     public Loaded loadNewestValid(Long maxStep, java.util.function.Consumer<String> skipped) {
+        return loadNewestValid(maxStep, config -> Set.of(), skipped);
+    }
+
+    /**
+     * The newest valid checkpoint at or before {@code maxStep} (null = the newest of all) whose manifest lists every
+     * file in {@code needs}; each invalid one met on the way is reported to {@code skipped} in one line. Throws if
+     * none is valid.
+     */
+    public Loaded loadNewestValid(Long maxStep, Needs needs, java.util.function.Consumer<String> skipped) {
         List<Path> all = list();
         if (all.isEmpty()) throw new CheckpointException("no checkpoint in " + root);
         for (Path dir : all) {
             if (maxStep != null && stepOf(dir) > maxStep) continue;
-            Optional<String> problem = verify(dir);
-            if (problem.isPresent()) {
-                skipped.accept("checkpoint " + dir.getFileName() + " is not usable: " + problem.get());
+            Checked checked = readManifest(dir);
+            String problem = checked.problem() != null ? checked.problem() : unmet(checked.manifest(), needs.files(dir.resolve(CONFIG)));
+            if (problem != null) {
+                skipped.accept("checkpoint " + dir.getFileName() + " is not usable: " + problem);
                 continue;
             }
             try {
                 TrainerState state = JSON.readValue(dir.resolve(STATE).toFile(), TrainerState.class);
                 Map<String, Path> models = new LinkedHashMap<>();
-                try (DirectoryStream<Path> zips = Files.newDirectoryStream(dir, "*.zip")) {
-                    for (Path z : zips) models.put(z.getFileName().toString().replaceFirst("\\.zip$", ""), z);
+                for (String file : checked.manifest().sha256().keySet()) {
+                    if (file.endsWith(ZIP)) models.put(file.substring(0, file.length() - ZIP.length()), dir.resolve(file));
                 }
-                return new Loaded(dir, state, models);
+                return new Loaded(dir, state, models, Set.copyOf(checked.manifest().sha256().keySet()));
             } catch (IOException e) {
                 skipped.accept("checkpoint " + dir.getFileName() + " is not usable: state.json cannot be read");
             }
         }
         throw new CheckpointException("no valid checkpoint in " + root
                 + (maxStep == null ? "" : " at or before step " + maxStep) + " (all " + all.size() + " failed verification)");
+    }
+
+    /** The first needed file the manifest does not list, as a problem phrase; null if it lists them all. */
+    private static String unmet(Manifest manifest, Set<String> needed) {
+        return needed.stream().filter(f -> !manifest.sha256().containsKey(f)).sorted().findFirst()
+                .map(f -> "manifest.json does not list " + f + ", which the run needs").orElse(null);
     }
 
     private void prune(int keep) {

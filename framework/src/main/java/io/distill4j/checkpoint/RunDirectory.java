@@ -2,10 +2,10 @@ package io.distill4j.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distill4j.model.ModelZip;
 import io.distill4j.runtime.AtomicFiles;
 import io.distill4j.runtime.StorageException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 
 /**
  * The layout of one run folder ({@code runs/<name>-<yyyyMMdd-HHmmss>/}) and its ownership: a process writes into a run
@@ -185,7 +186,15 @@ public final class RunDirectory implements AutoCloseable {
 
     /** Saves a network (without updater state: exports are for inference) atomically. */
     public void writeModel(Path file, MultiLayerNetwork net) {
-        AtomicFiles.write(file, out -> ModelSerializer.writeModel(net, out, false));
+        writeModel(file, net, Map.of());
+    }
+
+    /**
+     * As {@link #writeModel(Path, MultiLayerNetwork)}, with further zip entries (name → bytes, e.g. the model's
+     * provenance) that DL4J's restore ignores; the zip is whole or absent, entries included.
+     */
+    public void writeModel(Path file, MultiLayerNetwork net, Map<String, byte[]> entries) {
+        AtomicFiles.write(file, out -> ModelZip.write(net, entries, out));
     }
 
     private static void write(Path file, byte[] bytes) {

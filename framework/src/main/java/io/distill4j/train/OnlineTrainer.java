@@ -2,6 +2,7 @@ package io.distill4j.train;
 
 import io.distill4j.config.DistillSpec;
 import io.distill4j.config.ModelSpec;
+import io.distill4j.config.ModelsSpec;
 import io.distill4j.data.BatchBuffer;
 import io.distill4j.data.EpochCursor;
 import io.distill4j.data.LabeledSplit;
@@ -17,8 +18,10 @@ import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The online distillation loop (ERNIE 3.0 Titan, generalised). One step:
@@ -82,6 +85,16 @@ public final class OnlineTrainer {
     /** File name of a publisher's signal memory inside a checkpoint. */
     public static String memoryFile(String publisher) {
         return "signal-memory-" + publisher + ".bin";
+    }
+
+    /**
+     * The names {@link #stateFiles()} has in a run of this config, known without a trainer, so a resume can require
+     * them of a checkpoint before it builds one.
+     */
+    public static Set<String> stateFileNames(ModelsSpec models, DistillSpec distill) {
+        Set<String> out = new LinkedHashSet<>();
+        if (distill.temporalEnsemble() > 0) for (String publisher : Participants.publishers(models)) out.add(memoryFile(publisher));
+        return out;
     }
 
     /** Training state besides the networks and {@code state.json}, as checkpoint files (file name → bytes). */

@@ -78,14 +78,34 @@ public final class Participants {
             out.add(new Participant(spec.name(), role, spec, TrainingSteps.create(net, engine, spec.name()), source, publishes));
         }
         if (twins) {
-            for (ModelSpec spec : models.students()) {
-                if (spec.learnsFromLabelsOnly()) continue;
+            for (ModelSpec spec : twinned(models)) {
                 String name = ModelsSpec.twinName(spec.name());
                 MultiLayerNetwork net = networks.network(spec, Head.LABELS, name, spec.name());
                 out.add(new Participant(name, Role.TWIN, spec, TrainingSteps.create(net, engine, name), null, false, spec.name()));
             }
         }
         return out;
+    }
+
+    /** The names {@link #assemble} gives, in its order, without building a network (the models a checkpoint holds). */
+    public static List<String> names(ModelsSpec models, boolean twins) {
+        List<String> out = new ArrayList<>();
+        for (ModelSpec spec : models.all()) out.add(spec.name());
+        if (twins) for (ModelSpec spec : twinned(models)) out.add(ModelsSpec.twinName(spec.name()));
+        return out;
+    }
+
+    /** The models some other model learns from, by name, in step order. */
+    public static List<String> publishers(ModelsSpec models) {
+        List<String> out = new ArrayList<>();
+        if (models.teacher() != null && isSourceOfAnyone(models, Role.TEACHER)) out.add(models.teacher().name());
+        if (models.assistant() != null && isSourceOfAnyone(models, Role.ASSISTANT)) out.add(models.assistant().name());
+        return out;
+    }
+
+    /** The students that get a scratch twin: those that learn from a publisher. */
+    private static List<ModelSpec> twinned(ModelsSpec models) {
+        return models.students().stream().filter(s -> !s.learnsFromLabelsOnly()).toList();
     }
 
     private static String publisherName(ModelsSpec models, String learnsFrom) {

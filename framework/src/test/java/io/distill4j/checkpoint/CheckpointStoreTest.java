@@ -1,5 +1,7 @@
 package io.distill4j.checkpoint;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.data.EpochCursor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,6 +48,14 @@ class CheckpointStoreTest {
     }
 
     private final List<String> skipped = new ArrayList<>();
+
+    /** Drops {@code file}'s entry from a checkpoint's manifest, leaving the file itself where it is. */
+    private static void unlist(Path checkpoint, String file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode manifest = (ObjectNode) json.readTree(checkpoint.resolve("manifest.json").toFile());
+        assertThat(((ObjectNode) manifest.get("sha256")).remove(file)).as(file + " was listed").isNotNull();
+        json.writeValue(checkpoint.resolve("manifest.json").toFile(), manifest);
+    }
 
     @Test
     void writesACompleteVerifiedCheckpointAndPointsLatestAtIt() throws IOException {
@@ -150,5 +161,74 @@ class CheckpointStoreTest {
         assertThat(store.verify(good)).isEmpty();
         assertThat(store.list()).hasSize(1);
         assertThat(store.root().resolve(".step-00000008.tmp")).doesNotExist();
+    }
+
+    @Test
+    void aModelFileTheManifestDoesNotListFailsVerificationAndFallsBack() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        write(store, 4, 3);
+        Path newest = write(store, 8, 3);
+        unlist(newest, "s1.zip");
+        assertThat(store.verify(newest)).contains("s1.zip is not listed in manifest.json");
+        CheckpointStore.Loaded loaded = store.loadNewestValid(null, skipped::add);
+        assertThat(loaded.state().step()).isEqualTo(4);
+        assertThat(loaded.models()).containsOnlyKeys("teacher", "s1");
+        assertThat(skipped).containsExactly("checkpoint step-00000008 is not usable: s1.zip is not listed in manifest.json");
+    }
+
+    @Test
+    void anExtraStateFileTheManifestDoesNotListFailsVerification() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        Map<String, byte[]> memory = Map.of("signal-memory-teacher.bin", new byte[]{1, 2, 3});
+        store.write(Map.of("teacher", net(4)), memory, state(4), "name: x\n", 3);
+        Path newest = store.write(Map.of("teacher", net(8)), memory, state(8), "name: x\n", 3);
+        unlist(newest, "signal-memory-teacher.bin");
+        CheckpointStore.Loaded loaded = store.loadNewestValid(null, skipped::add);
+        assertThat(loaded.state().step()).isEqualTo(4);
+        assertThat(skipped).containsExactly("checkpoint step-00000008 is not usable: signal-memory-teacher.bin is not listed in manifest.json");
+        try (var in = loaded.open("signal-memory-teacher.bin")) {
+            assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void aFileTheRunNeedsThatTheManifestDoesNotListFallsBack() throws IOException {
+        CheckpointStore store = new CheckpointStore(run);
+        write(store, 4, 3);
+        Path newest = write(store, 8, 3);
+        unlist(newest, "s1.zip");
+        Files.delete(newest.resolve("s1.zip"));
+        assertThat(store.verify(newest)).as("consistent in itself").isEmpty();
+        List<String> configs = new ArrayList<>();
+        CheckpointStore.Needs needs = config -> {
+            configs.add(config.getParent().getFileName() + ": " + readString(config).strip());
+            return Set.of(CheckpointStore.modelFile("teacher"), CheckpointStore.modelFile("s1"));
+        };
+        assertThat(store.loadNewestValid(null, needs, skipped::add).state().step()).isEqualTo(4);
+        assertThat(skipped).containsExactly("checkpoint step-00000008 is not usable: manifest.json does not list s1.zip, which the run needs");
+        assertThat(configs).as("the needs come from each checkpoint's own config").containsExactly("step-00000008: name: x",
+                "step-00000004: name: x");
+        Files.delete(store.root().resolve("step-00000004").resolve("manifest.json"));
+        assertThatThrownBy(() -> store.loadNewestValid(null, needs, s -> { })).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("no valid checkpoint");
+    }
+
+    @Test
+    void aLoadedCheckpointOpensOnlyTheFilesItsManifestLists() {
+        CheckpointStore store = new CheckpointStore(run);
+        write(store, 4, 3);
+        CheckpointStore.Loaded loaded = store.loadNewestValid(null, skipped::add);
+        assertThat(loaded.has("s1.zip")).isTrue();
+        assertThat(loaded.has("signal-memory-teacher.bin")).isFalse();
+        assertThatThrownBy(() -> loaded.open("signal-memory-teacher.bin")).isInstanceOf(CheckpointException.class)
+                .hasMessage("checkpoint step-00000004 does not list signal-memory-teacher.bin in its manifest.json");
+    }
+
+    private static String readString(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -219,6 +219,21 @@ class OnlineTrainerTest {
         assertThat(t.stateFiles()).containsOnlyKeys(OnlineTrainer.memoryFile("teacher"));
     }
 
+    /** A resume requires these names of a checkpoint before any trainer exists: they must be the ones a trainer writes. */
+    @Test
+    void theCheckpointedNamesAreKnownFromTheConfigAlone() {
+        ModelsSpec models = ladder(ModelSpec.TRAINING_PASS);
+        for (double ensemble : new double[]{0.0, 0.8}) {
+            DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 3, true, ensemble);
+            OnlineTrainer t = trainer(models, distill);
+            assertThat(Participants.names(models, true)).containsExactlyElementsOf(t.participants().stream().map(Participant::name).toList())
+                    .contains("s1.twin").doesNotContain("s3.twin");
+            assertThat(OnlineTrainer.stateFileNames(models, distill)).containsExactlyElementsOf(t.stateFiles().keySet());
+        }
+        assertThat(OnlineTrainer.stateFileNames(models, new DistillSpec(4.0, 0.7, 1, 3, true, 0.8)))
+                .containsExactly(OnlineTrainer.memoryFile("teacher"), OnlineTrainer.memoryFile("assistant"));
+    }
+
     /**
      * DL4J's fit runs the publisher's forward-pass hook inside a workspace: the averaged signal made there must outlive
      * it, since learners on the second thread read it after the teacher's fit has closed the workspace (a CNN study

@@ -8,6 +8,7 @@ import io.distill4j.config.ConfigException;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.config.ResumePolicy;
+import io.distill4j.config.RunConfig;
 import io.distill4j.data.EpochCursor;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
@@ -91,11 +92,16 @@ public final class ResumeCommand implements Callable<Integer> {
             Backend.start(threads);
             CheckpointStore store = new CheckpointStore(runDir);
             refuseFromBeforeEveryCheckpoint(store, maxStep);
-            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, problem -> {
+            // each checkpoint must list every file a resume of its own config reads, or it is skipped like a corrupt one
+            CheckpointStore.Needs needs = configFile -> {
+                RunConfig at = checkpointConfig(loader, configFile).config();
+                return Recipes.get(at.recipe()).checkpointFiles(at);
+            };
+            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, problem -> {
                 LOG.warn(problem + "; trying the previous one");
                 spec.commandLine().getErr().println("distill4j: " + problem + "; trying the previous one");
             });
-            ResolvedConfig atCheckpoint = configAt(loader, checkpoint);
+            ResolvedConfig atCheckpoint = checkpointConfig(loader, checkpoint.configFile());
             List<String> changed = atCheckpoint.hash().equals(requested.hash()) ? List.of()
                     : loader.changedKeys(atCheckpoint.config(), requested.config());
             List<String> refused = ResumePolicy.refusals(atCheckpoint.config(), changed);
@@ -166,11 +172,12 @@ public final class ResumeCommand implements Callable<Integer> {
         }
     }
 
-    private static ResolvedConfig configAt(ConfigLoader loader, CheckpointStore.Loaded checkpoint) {
+    /** The config a checkpoint was written with ({@code <checkpoint>/config.yaml}). */
+    private static ResolvedConfig checkpointConfig(ConfigLoader loader, Path configFile) {
         try {
-            return loader.load(checkpoint.configFile(), List.of());
+            return loader.load(configFile, List.of());
         } catch (ConfigException e) {
-            throw new CheckpointException("checkpoint " + checkpoint.dir().getFileName() + " holds a config this version cannot read ("
+            throw new CheckpointException("checkpoint " + configFile.getParent().getFileName() + " holds a config this version cannot read ("
                     + e.getMessage() + ")");
         }
     }

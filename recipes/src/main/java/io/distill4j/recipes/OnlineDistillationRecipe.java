@@ -12,10 +12,12 @@ import io.distill4j.data.EpochCursor;
 import io.distill4j.data.LoadedDataset;
 import io.distill4j.loss.SoftLogitKdLoss;
 import io.distill4j.model.Head;
+import io.distill4j.model.ModelZip;
 import io.distill4j.model.NetworkFactory;
 import io.distill4j.report.EvaluationRecord;
 import io.distill4j.report.Evaluator;
 import io.distill4j.report.MetricsLog;
+import io.distill4j.report.ModelProvenance;
 import io.distill4j.report.InferenceBenchmark;
 import io.distill4j.report.ModelSummary;
 import io.distill4j.report.PeriodicEvaluation;
@@ -40,7 +42,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -119,15 +124,27 @@ public final class OnlineDistillationRecipe implements Recipe {
         return names.stream().filter(n -> !java.util.Objects.equals(recorded.get(n), now.get(n))).toList();
     }
 
+    @Override
+    public Set<String> checkpointFiles(RunConfig config) {
+        Set<String> files = new LinkedHashSet<>();
+        for (String model : Participants.names(config.models(), config.distill().twins())) files.add(CheckpointStore.modelFile(model));
+        files.addAll(OnlineTrainer.stateFileNames(config.models(), config.distill()));
+        return files;
+    }
+
     /** The publishers' signal memories (distill.temporalEnsemble): training state like the networks. */
     private static void restoreStateFiles(OnlineTrainer trainer, CheckpointStore.Loaded checkpoint) {
         try {
             trainer.restoreStateFiles(name -> {
-                try {
-                    return java.nio.file.Files.newInputStream(checkpoint.dir().resolve(name));
-                } catch (IOException e) {
+                // only files the manifest lists were verified; a memory the checkpoint lacks means the config changed
+                if (!checkpoint.has(name)) {
                     throw new CheckpointException("checkpoint " + checkpoint.dir().getFileName() + " has no " + name
-                            + " (distill.temporalEnsemble needs the signal memory it was written with)", e);
+                            + " (distill.temporalEnsemble needs the signal memory it was written with)");
+                }
+                try {
+                    return checkpoint.open(name);
+                } catch (IOException e) {
+                    throw new CheckpointException("cannot read " + checkpoint.dir().resolve(name) + " (" + e.getMessage() + ")", e);
                 }
             });
         } catch (IOException e) {
@@ -176,9 +193,12 @@ public final class OnlineDistillationRecipe implements Recipe {
                     checkpoints.trainingSeconds());
         }
         for (Participant p : trainer.participants()) {
-            if (p.role() == Role.STUDENT) dir.writeModel(dir.studentFile(p.name()), NetworkFactory.deployable(p.net()));
+            if (p.role() != Role.STUDENT) continue;
+            // each student carries how it was made, so the zip says so wherever it is copied to
+            dir.writeModel(dir.studentFile(p.name()), NetworkFactory.deployable(p.net()),
+                    Map.of(ModelProvenance.ENTRY, ModelProvenance.of(p, trainer.step(), provenance).toJson()));
         }
-        RunReport report = report(config, dir, trainer, evaluation, data, provenance, checkpoints.trainingSeconds());
+        RunReport report = report(config, trainer, evaluation, data, provenance, checkpoints.trainingSeconds());
         RunReports.write(dir, report);
         return new RunOutcome(true, trainer.step(), trainer.totalSteps(), report, checkpoints.lastCheckpoint(),
                 checkpoints.trainingSeconds());
@@ -216,7 +236,7 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     /** Final figures: evaluation, exported size, compression against the teacher, measured inference cost. */
-    private static RunReport report(RunConfig config, RunDirectory dir, OnlineTrainer trainer, PeriodicEvaluation evaluation,
+    private static RunReport report(RunConfig config, OnlineTrainer trainer, PeriodicEvaluation evaluation,
                                     LoadedDataset data, Provenance provenance, double seconds) {
         EvaluationRecord last = evaluation.last();
         EvaluationRecord test = PeriodicEvaluation.evaluateAll(new Evaluator(data.test()), trainer.participants(), trainer.step());
@@ -225,10 +245,10 @@ public final class OnlineDistillationRecipe implements Recipe {
                 .collect(Collectors.joining(", ")));
         InferenceBenchmark bench = new InferenceBenchmark(20, 50);
         Participant teacher = trainer.participants().stream().filter(p -> p.role() == Role.TEACHER).findFirst().orElse(null);
-        long teacherBytes = teacher == null ? 0 : exportBytes(dir, teacher);
+        long teacherBytes = teacher == null ? 0 : exportBytes(teacher);
         List<ModelSummary> models = new ArrayList<>();
         for (Participant p : trainer.participants()) {
-            long bytes = exportBytes(dir, p);
+            long bytes = exportBytes(p);
             models.add(new ModelSummary(p.name(), p.role().id(), p.spec().family(), p.parameterCount(),
                     p.source() == null ? ModelSpec.LABELS : p.source(), bytes,
                     teacher == null ? null : (double) teacher.parameterCount() / p.parameterCount(),
@@ -240,21 +260,13 @@ public final class OnlineDistillationRecipe implements Recipe {
                 trainer.totalSteps(), seconds, models, StudentGain.of(models), RunReport.curves(evaluation.history()), provenance);
     }
 
-    /** Size of the deployable zip: the exported file for students, a measured temporary export for the others. */
-    private static long exportBytes(RunDirectory dir, Participant p) {
-        try {
-            if (p.role() == Role.STUDENT) return java.nio.file.Files.size(dir.studentFile(p.name()));
-            Path tmp = java.nio.file.Files.createTempFile("distill4j-size", ".zip");
-            try {
-                org.deeplearning4j.util.ModelSerializer.writeModel(NetworkFactory.deployable(p.net()), tmp.toFile(), false);
-                return java.nio.file.Files.size(tmp);
-            } finally {
-                java.nio.file.Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw io.distill4j.runtime.StorageException.of("measure the export size of " + p.name() + " in",
-                    Path.of(System.getProperty("java.io.tmpdir")), e);
-        }
+    /**
+     * Size of the deployable model as DL4J writes it, for every role alike. Not the size of {@code students/<s>.zip}:
+     * its provenance entry differs between a run and the same run stopped and resumed (command lines, times), the model
+     * does not, and the report's figures must not.
+     */
+    private static long exportBytes(Participant p) {
+        return ModelZip.bytes(NetworkFactory.deployable(p.net())).length;
     }
 
     private static void logEvaluation(EvaluationRecord r) {

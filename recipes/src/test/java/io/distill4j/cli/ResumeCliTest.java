@@ -7,6 +7,7 @@ import io.distill4j.checkpoint.RunDirectory;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.recipes.Recipes;
+import io.distill4j.report.ModelProvenance;
 import io.distill4j.recipes.RunContext;
 import io.distill4j.train.DivergenceException;
 import io.distill4j.train.OnlineTrainer;
@@ -57,6 +58,13 @@ class ResumeCliTest {
         assertThat(resume.get("fromStep").asLong()).isEqualTo(8);
         assertThat(resume.get("changedConfigKeys")).extracting(JsonNode::asText).containsExactly("distill.temperature", "training.epochs");
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("epochs: 2");
+        // a student exported by a resumed run says so, as provenance.json does
+        ModelProvenance made = ModelProvenance.read(run.resolve("students/student-64.zip")).orElseThrow();
+        assertThat(made.steps()).isEqualTo(16);
+        assertThat(made.run().resumes()).singleElement().satisfies(res -> {
+            assertThat(res.fromStep()).isEqualTo(8);
+            assertThat(res.changedConfigKeys()).containsExactly("distill.temperature", "training.epochs");
+        });
     }
 
     @Test
@@ -72,6 +80,41 @@ class ResumeCliTest {
         assertThat(r.out()).contains("(8 steps");
         long stepLines = Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"type\":\"step\"")).count();
         assertThat(stepLines).as("steps 7 and 8 are logged once, not twice").isEqualTo(8);
+    }
+
+    /** Drops {@code file}'s entry from a checkpoint's manifest (the file itself stays unless deleted after). */
+    private static void unlist(Path checkpoint, String file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode manifest =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(checkpoint.resolve("manifest.json").toFile());
+        assertThat(((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("sha256")).remove(file)).as(file).isNotNull();
+        json.writeValue(checkpoint.resolve("manifest.json").toFile(), manifest);
+    }
+
+    @Test
+    void checkpointsWhoseManifestMissesAFileAreSkippedWithOneLineEach() throws IOException {
+        Path run = trainSmoke();
+        Path checkpoints = run.resolve("checkpoints");
+        // the files a resume of this config reads are exactly those every checkpoint lists
+        ResolvedConfig config = new ConfigLoader(Recipes.vocabulary()).load(run.resolve("config.yaml"), List.of());
+        JsonNode listed = new ObjectMapper().readTree(checkpoints.resolve("step-00000004/manifest.json").toFile()).get("sha256");
+        List<String> names = new java.util.ArrayList<>();
+        listed.fieldNames().forEachRemaining(names::add);
+        names.removeAll(List.of("state.json", "config.yaml"));
+        assertThat(Recipes.get("online").checkpointFiles(config.config())).containsExactlyInAnyOrderElementsOf(names)
+                .contains("student-32.twin.zip", "signal-memory-assistant.bin");
+
+        unlist(checkpoints.resolve("step-00000008"), "student-64.zip");                   // present but not verified
+        unlist(checkpoints.resolve("step-00000006"), "signal-memory-assistant.bin");      // the run needs it: gone with its entry
+        Files.delete(checkpoints.resolve("step-00000006/signal-memory-assistant.bin"));
+        CliRun r = CliRun.of("resume", run.toString(), "-q");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err().strip().lines()).containsExactly(
+                "distill4j: checkpoint step-00000008 is not usable: student-64.zip is not listed in manifest.json; trying the previous one",
+                "distill4j: checkpoint step-00000006 is not usable: manifest.json does not list signal-memory-assistant.bin, "
+                        + "which the run needs; trying the previous one");
+        JsonNode prov = new ObjectMapper().readTree(run.resolve("provenance.json").toFile());
+        assertThat(prov.get("resumes").get(0).get("fromStep").asLong()).isEqualTo(4);
     }
 
     @Test

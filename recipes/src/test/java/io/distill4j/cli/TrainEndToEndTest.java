@@ -2,6 +2,9 @@ package io.distill4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distill4j.checkpoint.CheckpointStore;
+import io.distill4j.model.NetworkFactory;
+import io.distill4j.report.ModelProvenance;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -75,11 +78,26 @@ class TrainEndToEndTest {
             assertThat(m.get("test").get("accuracy").asDouble()).as(m.get("name").asText()).isBetween(0.3, 1.0);
         }
 
-        for (String student : new String[]{"student-128", "student-64", "student-32"}) {
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(run.resolve("students/" + student + ".zip").toFile());
-            INDArray probs = net.output(Nd4j.rand(DataType.FLOAT, 3, 784));
+        CheckpointStore.Loaded last = new CheckpointStore(run).loadNewestValid(null, s -> { });
+        for (int i = 2; i < 5; i++) {
+            String student = models.get(i).get("name").asText();
+            Path zip = run.resolve("students/" + student + ".zip");
+            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile());
+            INDArray x = Nd4j.rand(DataType.FLOAT, 3, 784);
+            INDArray probs = net.output(x);
             assertThat(probs.shape()).containsExactly(3, 10);
             assertThat(probs.sum(1).getDouble(0)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+            // the provenance entry changes nothing DL4J reads: the export is the network as trained
+            assertThat(probs).isEqualTo(NetworkFactory.deployable(last.restore(student)).output(x));
+
+            ModelProvenance made = ModelProvenance.read(zip).orElseThrow();
+            assertThat(made.model()).isEqualTo(student);
+            assertThat(made.role()).isEqualTo("student");
+            assertThat(made.learnsFrom()).isEqualTo("assistant");
+            assertThat(made.family()).isEqualTo("mlp");
+            assertThat(made.params()).isEqualTo(models.get(i).get("params").asLong());
+            assertThat(made.steps()).isEqualTo(8);
+            assertThat(JSON.readTree(JSON.writeValueAsBytes(made.run()))).as("the run's provenance.json, whole").isEqualTo(prov);
         }
         assertThat(Files.readString(run.resolve("logs/run.log"))).contains("run folder").contains("finished");
     }

@@ -185,4 +185,19 @@ class ReportCompareTest {
             }
         }
     }
+
+    @Test
+    void aLineOfMetricsThatIsNotUtf8IsSkippedByReport() throws IOException {
+        Path run = copyOf(online, "bytes");
+        byte[] metrics = Files.readAllBytes(run.resolve("metrics.jsonl"));
+        int secondLine = new String(metrics, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('\n') + 1;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(metrics, 0, secondLine);
+        out.write(new byte[]{'{', '"', (byte) 0xFF, '"', ':', '1', '}', '\n'});
+        out.write(metrics, secondLine, metrics.length - secondLine);
+        Files.write(run.resolve("metrics.jsonl"), out.toByteArray());
+        CliRun r = CliRun.of("report", run.toString(), "--from-metrics");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("step 8/8").contains("student-32");
+    }
 }

@@ -2,17 +2,19 @@ package io.distill4j.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.runtime.AtomicFiles;
+import io.distill4j.runtime.StorageException;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.RunListener;
 import io.distill4j.train.StepRecord;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,29 +25,28 @@ public final class MetricsLog implements RunListener, AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final BufferedWriter out;
     private final int logEvery;
+    private final Path file;
 
     public MetricsLog(Path file, int logEvery) {
         this.logEvery = logEvery;
+        this.file = file;
         try {
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + file, e);
+            throw StorageException.of("open", file, e);
         }
     }
 
     /**
      * Drops every line of {@code file} logged after {@code step} (resume continues from a checkpoint at that
-     * step, so those lines will be logged again) and returns the evaluations kept, oldest first.
+     * step, so those lines will be logged again), and lines that cannot be read, and returns the evaluations kept,
+     * oldest first. The file is replaced whole or not at all.
      */
-    public static java.util.List<EvaluationRecord> truncateAfter(Path file, long step) {
+    public static List<EvaluationRecord> truncateAfter(Path file, long step) {
         MetricsHistory kept = MetricsHistory.read(file, step);
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, kept.lines(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot rewrite " + file, e);
-        }
+        StringBuilder text = new StringBuilder();
+        for (String line : kept.lines()) text.append(line).append('\n');
+        AtomicFiles.writeString(file, text.toString());
         return kept.evaluations();
     }
 
@@ -90,7 +91,7 @@ public final class MetricsLog implements RunListener, AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to metrics.jsonl", e);
+            throw StorageException.of("append to", file, e);
         }
     }
 
@@ -99,7 +100,7 @@ public final class MetricsLog implements RunListener, AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw StorageException.of("close", file, e);
         }
     }
 }

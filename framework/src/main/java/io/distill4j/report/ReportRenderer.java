@@ -11,14 +11,14 @@ public final class ReportRenderer {
 
     public static String markdown(RunReport r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# ").append(r.run()).append("\n\n");
-        sb.append(summaryLine(r)).append("\n\n");
+        sb.append("# ").append(md(r.run())).append("\n\n");
+        sb.append(md(summaryLine(r))).append("\n\n");
         sb.append("| model | role | family | learns from | params | export | compression (params / bytes) | test acc | macro-F1 | agree w/ teacher | test loss | latency b=1 | throughput b=128 |\n");
         sb.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ModelSummary m : r.models()) {
             ModelEvaluation t = m.figures();
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,d | %s | %s | %s | %s | %s | %.4f | %s | %s |%n",
-                    m.name(), m.role(), m.family(), m.learnsFrom(), m.params(), bytes(m.exportBytes()), compression(m),
+                    md(m.name()), md(m.role()), md(m.family()), md(m.learnsFrom()), m.params(), bytes(m.exportBytes()), compression(m),
                     ReportTable.pct(t.accuracy()), ReportTable.pct(t.macroF1()), t.agreement() == null ? "-" : ReportTable.pct(t.agreement()),
                     t.loss(), m.inference() == null ? "-" : String.format(Locale.ROOT, "%.3f ms", m.inference().latencyMsBatch1()),
                     m.inference() == null ? "-" : String.format(Locale.ROOT, "%,.0f /s", m.inference().samplesPerSecondBatch128())));
@@ -28,7 +28,7 @@ public final class ReportRenderer {
                     + "weights and the same batches, trained on labels alone in the same run.\n\n");
             sb.append("| student | ").append(r.evaluatedOn()).append(" acc | twin | gain | validation gain |\n|---|---:|---:|---:|---:|\n");
             for (StudentGain g : r.gains()) {
-                sb.append("| ").append(g.student()).append(" | ").append(ReportTable.pct(g.shownAccuracy()))
+                sb.append("| ").append(md(g.student())).append(" | ").append(ReportTable.pct(g.shownAccuracy()))
                         .append(" | ").append(ReportTable.pct(g.shownTwinAccuracy())).append(" | ")
                         .append(ReportTable.pp(g.shownGainPp())).append(" | ")
                         .append(ReportTable.pp(g.validationGainPp())).append(" |\n");
@@ -40,14 +40,14 @@ public final class ReportRenderer {
             for (int k = 0; k < c; k++) sb.append(' ').append(k).append(" |");
             sb.append("\n|---|").append("---:|".repeat(c)).append('\n');
             for (ModelSummary m : r.models()) {
-                sb.append("| ").append(m.name()).append(" |");
+                sb.append("| ").append(md(m.name())).append(" |");
                 for (double a : m.test().perClassAccuracy()) sb.append(String.format(Locale.ROOT, " %.1f |", 100 * a));
                 sb.append('\n');
             }
         }
         sb.append("\n## Provenance\n\n");
         for (Map.Entry<String, String> e : provenanceRows(r.provenance()).entrySet()) {
-            sb.append("- **").append(e.getKey()).append("**: ").append(e.getValue()).append('\n');
+            sb.append("- **").append(md(e.getKey())).append("**: ").append(md(e.getValue())).append('\n');
         }
         sb.append("\nPlots: see report.html.\n");
         return sb.toString();
@@ -147,8 +147,11 @@ public final class ReportRenderer {
         return b >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", b / 1048576.0) : String.format(Locale.ROOT, "%.0f KiB", b / 1024.0);
     }
 
-    static String esc(String s) {
-        if (s == null) return "";
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    private static String esc(String s) {
+        return Escaping.html(s);
+    }
+
+    private static String md(String s) {
+        return Escaping.markdown(s);
     }
 }

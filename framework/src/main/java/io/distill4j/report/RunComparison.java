@@ -194,12 +194,17 @@ public record RunComparison(List<String> runs, List<String> datasets, boolean da
 
     private String markdown() {
         StringBuilder sb = new StringBuilder("# Student comparison\n\n");
-        if (warning() != null) sb.append("> **").append(warning()).append("**\n\n");
+        if (warning() != null) sb.append("> **").append(Escaping.markdown(warning())).append("**\n\n");
         List<String> h = header();
-        sb.append("| ").append(String.join(" | ", h)).append(" |\n|").append("---|".repeat(h.size())).append('\n');
-        for (List<String> c : cells()) sb.append("| ").append(String.join(" | ", c)).append(" |\n");
-        sb.append("\n## What differs between the runs\n\n").append(differencesText("- "));
+        sb.append("| ").append(markdownCells(h)).append(" |\n|").append("---|".repeat(h.size())).append('\n');
+        for (List<String> c : cells()) sb.append("| ").append(markdownCells(c)).append(" |\n");
+        sb.append("\n## What differs between the runs\n\n");
+        for (String line : differencesText("").split("\n")) sb.append("- ").append(Escaping.markdown(line)).append('\n');
         return sb.toString();
+    }
+
+    private static String markdownCells(List<String> cells) {
+        return String.join(" | ", cells.stream().map(Escaping::markdown).toList());
     }
 
     private String csv() {
@@ -230,17 +235,17 @@ public record RunComparison(List<String> runs, List<String> datasets, boolean da
         StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Distill4J comparison</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
                 + ".warn{color:#a00;font-weight:bold}</style></head><body><h1>Student comparison</h1>\n");
-        if (warning() != null) sb.append("<p class=\"warn\">").append(ReportRenderer.esc(warning())).append("</p>\n");
+        if (warning() != null) sb.append("<p class=\"warn\">").append(Escaping.html(warning())).append("</p>\n");
         sb.append("<table><tr>");
-        for (String h : header()) sb.append("<th>").append(ReportRenderer.esc(h)).append("</th>");
+        for (String h : header()) sb.append("<th>").append(Escaping.html(h)).append("</th>");
         sb.append("</tr>\n");
         for (List<String> c : cells()) {
             sb.append("<tr>");
-            for (String v : c) sb.append("<td>").append(ReportRenderer.esc(v)).append("</td>");
+            for (String v : c) sb.append("<td>").append(Escaping.html(v)).append("</td>");
             sb.append("</tr>\n");
         }
         sb.append("</table>\n<h2>What differs between the runs</h2>\n<ul>\n");
-        for (String line : differencesText("").split("\n")) sb.append("<li>").append(ReportRenderer.esc(line)).append("</li>\n");
+        for (String line : differencesText("").split("\n")) sb.append("<li>").append(Escaping.html(line)).append("</li>\n");
         sb.append("</ul></body></html>\n");
         return sb.toString();
     }

@@ -1,7 +1,9 @@
 package io.distill4j.report;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.distill4j.checkpoint.RunDirectory;
 
@@ -14,6 +16,8 @@ import java.util.List;
 /** Reads, builds and writes run reports ({@code report.json}, {@code report.md}, {@code report.html}). */
 public final class RunReports {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Reads NaN and Infinity as numbers, so the validator can name them as the value of a field instead of a syntax error. */
+    private static final ObjectReader TREE_READER = JSON.readerFor(JsonNode.class).with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
 
     private RunReports() {
     }
@@ -25,7 +29,10 @@ public final class RunReports {
         dir.writeText(dir.root().resolve("report.html"), ReportRenderer.html(report));
     }
 
-    /** The finished report of a run; a clear error if it is missing, unreadable or of another schema version. */
+    /**
+     * The finished report of a run; a clear error if it is missing, unreadable, of another schema version, or breaks
+     * the schema (a field missing, of the wrong type or out of range: {@link ReportValidator}).
+     */
     public static RunReport read(Path runDir) {
         requireRun(runDir);
         Path file = runDir.resolve("report.json");
@@ -35,20 +42,28 @@ public final class RunReports {
         }
         JsonNode tree;
         try {
-            tree = JSON.readTree(file.toFile());
+            tree = TREE_READER.readValue(file.toFile());
         } catch (IOException e) {
             throw new ReportException(file + " is not readable JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        int version = tree.path("schemaVersion").asInt(-1);
-        if (version != RunReport.SCHEMA_VERSION) {
-            throw new ReportException(file + " has report schema version " + (version < 0 ? "(none)" : version)
-                    + ", this distill4j reads version " + RunReport.SCHEMA_VERSION
-                    + "; regenerate it with: distill4j report " + runDir + " --from-metrics");
-        }
+        requireCurrentVersion(runDir, file, tree);
+        ReportValidator.check(file, tree);
         try {
             return JSON.treeToValue(tree, RunReport.class);
         } catch (IOException e) {
             throw new ReportException(file + " does not match report schema " + RunReport.SCHEMA_VERSION + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
+    private static void requireCurrentVersion(Path runDir, Path file, JsonNode tree) {
+        JsonNode version = JsonFields.root(file, tree).value("schemaVersion");
+        String howToRegenerate = "this distill4j reads version " + RunReport.SCHEMA_VERSION + "; regenerate it with: distill4j report "
+                + runDir + " --from-metrics";
+        if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()) {
+            throw new ReportException(file + ": schemaVersion must be an integer, got " + JsonFields.shown(version) + "; " + howToRegenerate);
+        }
+        if (version.asInt() != RunReport.SCHEMA_VERSION) {
+            throw new ReportException(file + " has report schema version " + version.asInt() + ", " + howToRegenerate);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.distill4j.study;
 
+import io.distill4j.report.Escaping;
 import io.distill4j.report.ReportException;
 import io.distill4j.report.RunComparison;
 import io.distill4j.report.RunReport;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Students of several studies side by side: mean test accuracy ± sd, mean gain over the twin with its 95% CI and wins
@@ -83,7 +85,8 @@ public record StudyComparison(List<String> studies, List<String> datasets, boole
             case "table" -> warning("", "\n\n") + Tables.text(header(), cells()) + "\nwhat differs between the studies (first seed of each, training.seed aside):\n"
                     + differencesText("  ");
             case "md" -> "# Study comparison\n\n" + warning("> **", "**\n\n") + Tables.markdown(header(), cells())
-                    + "\n## What differs between the studies\n\n(first seed of each, training.seed aside)\n\n" + differencesText("- ");
+                    + "\n## What differs between the studies\n\n(first seed of each, training.seed aside)\n\n"
+                    + differencesText("- ").lines().map(l -> Escaping.markdown(l) + "\n").collect(Collectors.joining());
             case "csv" -> Tables.csv(header(), cells());
             case "json" -> json();
             case "html" -> html();

@@ -1,5 +1,6 @@
 package io.distill4j.study;
 
+import io.distill4j.report.Escaping;
 import io.distill4j.study.SeedStatistics.Summary;
 import io.distill4j.study.StudyReport.GainStats;
 import io.distill4j.study.StudyReport.ModelStats;
@@ -25,7 +26,8 @@ public final class StudyRenderer {
     }
 
     public static String markdown(StudyReport r) {
-        StringBuilder sb = new StringBuilder("# ").append(r.study()).append(" — study over seeds\n\n").append(title(r)).append("\n\n");
+        StringBuilder sb = new StringBuilder("# ").append(Escaping.markdown(r.study())).append(" — study over seeds\n\n")
+                .append(Escaping.markdown(title(r))).append("\n\n");
         sb.append("## Test accuracy per model\n\n").append(Tables.markdown(modelHeader(), modelCells(r)));
         if (!r.gains().isEmpty()) {
             sb.append("\n## Gain over the scratch twin (percentage points)\n\n")

@@ -1,5 +1,7 @@
 package io.distill4j.study;
 
+import io.distill4j.report.Escaping;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -28,9 +30,9 @@ final class Tables {
     }
 
     static String markdown(List<String> header, List<List<String>> rows) {
-        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", header)).append(" |\n|")
+        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", header.stream().map(Escaping::markdown).toList())).append(" |\n|")
                 .append("---|".repeat(header.size())).append('\n');
-        for (List<String> r : rows) sb.append("| ").append(String.join(" | ", r.stream().map(c -> c.replace("|", "\\|")).toList())).append(" |\n");
+        for (List<String> r : rows) sb.append("| ").append(String.join(" | ", r.stream().map(Escaping::markdown).toList())).append(" |\n");
         return sb.toString();
     }
 
@@ -57,6 +59,6 @@ final class Tables {
     }
 
     static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Escaping.html(s);
     }
 }

@@ -107,4 +107,15 @@ class StudyReportsTest {
         Files.delete(tmp.resolve("study.json"));
         assertThat(StudyFolder.isStudy(tmp)).as("a run folder is never a study").isFalse();
     }
+
+    @Test
+    void markdownKeepsNamesWithPipesNewlinesAndMarkupAsText() {
+        List<ModelSummary> models = List.of(model("s|<b>\nx", "student", null, 0.9, null), model("twin", "twin", "s|<b>\nx", 0.8, null));
+        RunReport run = new RunReport(RunReport.SCHEMA_VERSION, "r", "mnist", RunReport.COMPLETE, 8, 8, 1.0, models,
+                StudentGain.of(models), List.of(), null);
+        String md = StudyRenderer.markdown(StudyReports.aggregate("study\n# <i>", List.of(1L), Map.of(1L, run)));
+        assertThat(md).startsWith("# study # &lt;i> — study over seeds\n").doesNotContain("<b>").doesNotContain("\nx |");
+        assertThat(md.lines().filter(l -> l.startsWith("| s\\|"))).hasSize(2)   // the accuracy row and the gain row
+                .allMatch(l -> l.startsWith("| s\\|&lt;b> x | "));
+    }
 }

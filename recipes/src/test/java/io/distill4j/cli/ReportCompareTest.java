@@ -23,7 +23,7 @@ import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** report and compare: HTML contents, in-progress runs, dataset mismatch, not-a-run folders, schema versions. */
+/** report and compare: HTML contents, in-progress runs, dataset mismatch, not-a-run folders, schema versions, odd files. */
 class ReportCompareTest {
     @TempDir
     static Path shared;
@@ -155,5 +155,49 @@ class ReportCompareTest {
         CliRun rebuilt = CliRun.of("report", old.toString(), "--from-metrics");
         assertThat(rebuilt.exitCode()).as(rebuilt.err()).isZero();
         assertThat(rebuilt.out()).contains("step 8/8");
+    }
+
+    /** A copy of a finished run's files that report and compare read (no checkpoints or students). */
+    private Path copyOf(Path run, String name) throws IOException {
+        Path copy = Files.createDirectories(tmp.resolve(name));
+        for (String f : new String[]{"config.yaml", "metrics.jsonl", "provenance.json", "report.json"}) Files.copy(run.resolve(f), copy.resolve(f));
+        return copy;
+    }
+
+    @Test
+    void reportsWithOddFieldsAreRefusedNamingTheFileAndTheFieldNeverRenderedAsInfinity() throws IOException {
+        String pinned = Files.readString(online.resolve("report.json"));
+        // models[2] is the first student (after the teacher and the assistant): compare shows its accuracy
+        String[][] cases = {
+                {"(?s)(?<head>\"role\" : \"student\".*?\"accuracy\" : )[0-9.E-]+", "${head}1e308",
+                        "models[2].test.accuracy must be a number in [0, 1], got 1.0E308"},
+                {"(?s)(?<head>\"role\" : \"student\".*?\"params\" : )[0-9]+", "${head}0", "models[2].params must be an integer > 0, got 0"},
+                {"\"schemaVersion\" : 3", "\"schemaVersion\" : \"3\"", "schemaVersion must be an integer, got \"3\""},
+                {"(?s)\"models\" : \\[.*?\n  \"gains\"", "\"models\" : null,\n  \"gains\"", "models must be a non-empty array of models, got null"}};
+        for (String[] c : cases) {
+            Path odd = copyOf(online, "odd-" + c[2].substring(0, c[2].indexOf(' ')));
+            Files.writeString(odd.resolve("report.json"), pinned.replaceFirst(c[0], c[1]));
+            for (String[] args : new String[][]{{"compare", online.toString(), odd.toString()}, {"report", odd.toString()}}) {
+                CliRun r = CliRun.of(args);
+                assertThat(r.exitCode()).as(args[0] + " " + c[2]).isEqualTo(ExitCodes.REPORT);
+                assertThat(r.errorLine()).startsWith("distill4j: " + odd.resolve("report.json") + ": " + c[2]);
+                assertThat(r.out()).doesNotContain("Infinity").doesNotContain("NaN");
+            }
+        }
+    }
+
+    @Test
+    void aLineOfMetricsThatIsNotUtf8IsSkippedByReport() throws IOException {
+        Path run = copyOf(online, "bytes");
+        byte[] metrics = Files.readAllBytes(run.resolve("metrics.jsonl"));
+        int secondLine = new String(metrics, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('\n') + 1;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(metrics, 0, secondLine);
+        out.write(new byte[]{'{', '"', (byte) 0xFF, '"', ':', '1', '}', '\n'});
+        out.write(metrics, secondLine, metrics.length - secondLine);
+        Files.write(run.resolve("metrics.jsonl"), out.toByteArray());
+        CliRun r = CliRun.of("report", run.toString(), "--from-metrics");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("step 8/8").contains("student-32");
     }
 }

@@ -1,0 +1,63 @@
+package io.distill4j.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.runtime.StorageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.distill4j.report.MetricsHistoryTest.START;
+import static io.distill4j.report.MetricsHistoryTest.eval;
+import static io.distill4j.report.MetricsHistoryTest.step;
+import static io.distill4j.report.MetricsHistoryTest.undecodable;
+import static io.distill4j.report.MetricsHistoryTest.writeLines;
+import static io.distill4j.report.ReportSchemaTest.PINNED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Building a report from a run folder's metrics, and writing the report files. */
+class RunReportsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aReportIsDrawnFromMetricsWithALineThatIsNotUtf8() throws IOException {
+        Files.copy(PINNED.resolve("config.yaml"), tmp.resolve("config.yaml"));
+        new ObjectMapper().writeValue(tmp.resolve("provenance.json").toFile(),
+                new ObjectMapper().readTree(PINNED.resolve("report.json").toFile()).get("provenance"));
+        writeLines(tmp.resolve("metrics.jsonl"), START, step(4), eval(4, 0.5), undecodable(6), step(8), eval(8, 0.75));
+        RunReport r = RunReports.fromMetrics(tmp);
+        assertThat(r.status()).isEqualTo(RunReport.IN_PROGRESS);
+        assertThat(r.steps()).isEqualTo(8);
+        assertThat(r.models()).extracting(ModelSummary::name).containsExactly("t", "s");
+        assertThat(r.models().get(0).validation().accuracy()).isEqualTo(0.75);
+        assertThat(r.curves().get(1).steps()).containsExactly(4L, 8L);
+    }
+
+    @Test
+    void writingAReportIntoAReadOnlyFolderIsAStorageErrorAndLeavesNoTemporaryFile() throws Exception {
+        RunReport report = RunReports.read(PINNED);
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        try (ReadOnlyFolder locked = ReadOnlyFolder.lock(run)) {
+            assertThatThrownBy(() -> RunReports.write(RunDirectory.open(run), report)).isInstanceOf(StorageException.class)
+                    .hasMessageStartingWith("cannot write " + run.toAbsolutePath().resolve("report.json") + ": ");
+        }
+        try (Stream<Path> files = Files.list(run)) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void writingAReportGivesAllThreeFilesAndNoTemporaryFile() throws IOException {
+        RunReports.write(RunDirectory.open(tmp), RunReports.read(PINNED));
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).isEqualTo(List.of("report.html", "report.json", "report.md"));
+        }
+    }
+}

@@ -90,7 +90,7 @@ public final class ResumeCommand implements Callable<Integer> {
             throw new CheckpointException("the config differs from checkpoint " + checkpoint.dir().getFileName() + " in "
                     + changed + "; resume with --allow-config-change to continue with the new values");
         }
-        return RunSession.run(spec, dir, quiet, requested.config().name(),
+        return RunSession.run(spec, dir, quiet, requested.config().name(), requested.config(),
                 ui -> Recipes.get(requested.config().recipe()).resume(new RunContext(requested, dir, ui,
                         TrainCommand.commandLine(spec)), checkpoint, changed));
     }

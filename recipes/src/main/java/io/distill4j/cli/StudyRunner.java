@@ -135,7 +135,7 @@ final class StudyRunner {
     private int fresh(long seed, ResolvedConfig config) {
         RunDirectory dir = RunDirectory.create(null, null, folder.seedDir(seed));
         List<String> commandLine = TrainCommand.commandLine(spec);
-        return RunSession.run(spec, dir, quiet, config.config().name() + " seed " + seed, ui -> {
+        return RunSession.run(spec, dir, quiet, config.config().name() + " seed " + seed, config.config(), ui -> {
             Function<Long, RunListener> hook = seedListenerForTests;
             List<RunListener> listeners = new ArrayList<>(ui);
             if (hook != null && hook.apply(seed) != null) listeners.add(hook.apply(seed));

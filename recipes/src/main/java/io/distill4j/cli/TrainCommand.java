@@ -55,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserInputException(ExitCodes.USAGE, "--run-dir: " + e.getMessage());
         }
         List<String> commandLine = commandLine(spec);
-        return RunSession.run(spec, dir, logging.quiet(), config.name(),
+        return RunSession.run(spec, dir, logging.quiet(), config.name(), config,
                 ui -> Recipes.get(config.recipe()).train(new RunContext(resolved, dir, ui, commandLine)));
     }
 

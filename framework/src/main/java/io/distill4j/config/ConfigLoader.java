@@ -1,6 +1,8 @@
 package io.distill4j.config;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +22,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,11 +35,18 @@ import java.util.stream.Collectors;
 /** Reads a YAML config, applies overrides, binds it strictly into {@link RunConfig} and validates it. */
 public final class ConfigLoader {
     private final Vocabulary vocabulary;
+    private final MemoryBudget memory;
     private final ObjectMapper yaml;
     private final ObjectMapper canonicalJson;
 
     public ConfigLoader(Vocabulary vocabulary) {
+        this(vocabulary, MemoryBudget.ofThisJvm());
+    }
+
+    /** With the memory a run may use: configs needing more are refused (tests pass a budget of their own). */
+    public ConfigLoader(Vocabulary vocabulary, MemoryBudget memory) {
         this.vocabulary = vocabulary;
+        this.memory = memory;
         this.yaml = strict(YAMLMapper.builder(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
                 .build());
@@ -68,17 +76,7 @@ public final class ConfigLoader {
     /** Loads and validates {@code file} with {@code overrides} applied. */
     public ResolvedConfig load(Path file, List<String> overrides) {
         String source = file.toString();
-        JsonNode tree;
-        try {
-            tree = yaml.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(source, "", "file not found");
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(source, "", "not valid YAML: " + firstLine(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
-        } catch (IOException e) {
-            throw new ConfigException(source, "", "cannot be read: " + e.getMessage());
-        }
+        JsonNode tree = parse(source, file);
         if (tree == null || !tree.isObject()) {
             throw new ConfigException(source, "", "expected a YAML mapping with keys name, data, models, distill, training, output");
         }
@@ -87,13 +85,42 @@ public final class ConfigLoader {
         ConfigPaths.makeAbsolute(root, projectRoot);
         Overrides.apply(root, overrides, yaml);
         ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());  // paths given with --set: the current directory
-        return resolve(source, root, projectRoot);
+        try {
+            return resolve(source, root, projectRoot);
+        } catch (ConfigException e) {
+            throw Overrides.blame(e, overrides);
+        }
+    }
+
+    private JsonNode parse(String source, Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, "", "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(source, "", "cannot be read: " + e.getMessage());
+        }
+        String text = YamlChecks.decode(source, bytes);
+        try {
+            YamlChecks.scan(source, "", text, yaml.getFactory(), true);
+            return yaml.readTree(text);
+        } catch (YamlChecks.NotYaml e) {
+            throw notYaml(source, e.yamlError());
+        } catch (JsonProcessingException e) {
+            throw notYaml(source, e);
+        }
+    }
+
+    private static ConfigException notYaml(String source, JsonProcessingException e) {
+        return new ConfigException(source, "", "not valid YAML: " + firstLine(e.getOriginalMessage())
+                + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
     }
 
     /** Binds and validates an already-parsed tree (used for resume, where the config comes from the run folder). */
     public ResolvedConfig resolve(String source, ObjectNode root, Path projectRoot) {
         RunConfig raw = ConfigPaths.withAbsoluteDefaults(bind(source, root), projectRoot);
-        RunConfig config = new ConfigValidator(source, vocabulary).validate(raw);
+        RunConfig config = new ConfigValidator(source, vocabulary, memory).validate(raw);
         return new ResolvedConfig(config, toYaml(config), hash(config));
     }
 
@@ -110,6 +137,14 @@ public final class ConfigLoader {
         } catch (MismatchedInputException e) {
             throw new ConfigException(source, path(e), "expected " + describe(e.getTargetType())
                     + mismatchDetail(e));
+        } catch (JsonMappingException e) {
+            if (e.getCause() instanceof InputCoercionException tooBig) {
+                // a number beyond int/long: say which key and the range it allows, not Java's int range alone
+                String key = path(e);
+                throw new ConfigException(source, key, "expected " + ConfigValidator.integerExpectation(key, tooBig.getTargetType())
+                        + ", got " + root.at(pointer(e)).asText());
+            }
+            throw new ConfigException(source, path(e), firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source, "", firstLine(e.getOriginalMessage()));
         }
@@ -133,6 +168,7 @@ public final class ConfigLoader {
         if (type == null) return "a different value";
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "an integer";
         if (type == Double.class || type == double.class) return "a number";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
         if (type == String.class) return "a string";
         if (List.class.isAssignableFrom(type)) return "a list";
         if (type.isRecord()) return "a mapping (" + type.getSimpleName().replace("Spec", "").toLowerCase() + " settings)";
@@ -150,6 +186,14 @@ public final class ConfigLoader {
             }
         }
         return sb.toString();
+    }
+
+    private static JsonPointer pointer(JsonMappingException e) {
+        JsonPointer p = JsonPointer.empty();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            p = ref.getFieldName() != null ? p.appendProperty(ref.getFieldName()) : p.appendIndex(ref.getIndex());
+        }
+        return p;
     }
 
     private static String firstLine(String s) {

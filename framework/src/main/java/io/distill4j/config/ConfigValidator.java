@@ -3,6 +3,7 @@ package io.distill4j.config;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -14,13 +15,55 @@ final class ConfigValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** MNIST-sized inputs; a CNN must keep at least one pixel after its stages. */
     static final int IMAGE_SIDE = 28;
+    private static final int NO_MAX = Integer.MAX_VALUE;
+    /**
+     * The allowed values of every integer key ({@code []}: any index; {@code models.*}: teacher, assistant, any student),
+     * in one table so that a number too large even to be read reports the same range validation would have.
+     */
+    private static final Map<String, IntRange> INTEGERS = Map.ofEntries(
+            Map.entry("data.trainLimit", new IntRange(0, NO_MAX)),
+            Map.entry("data.testLimit", new IntRange(0, NO_MAX)),
+            Map.entry("data.validation", new IntRange(0, NO_MAX)),
+            Map.entry("distill.period", new IntRange(1, NO_MAX)),
+            Map.entry("distill.burnInSteps", new IntRange(0, NO_MAX)),
+            Map.entry("training.epochs", new IntRange(1, 10_000)),
+            Map.entry("training.batchSize", new IntRange(1, 60_000)),
+            Map.entry("training.evalEvery", new IntRange(0, NO_MAX)),
+            Map.entry("training.logEvery", new IntRange(1, NO_MAX)),
+            Map.entry("checkpoint.every", new IntRange(0, NO_MAX)),
+            Map.entry("checkpoint.keep", new IntRange(1, 1000)),
+            Map.entry("models.*.hidden[]", new IntRange(1, 65_536)),
+            Map.entry("models.*.conv[].filters", new IntRange(1, 4096)),
+            Map.entry("models.*.conv[].kernel", new IntRange(1, IMAGE_SIDE)),
+            Map.entry("models.*.conv[].pool", new IntRange(1, IMAGE_SIDE)));
+
+    private record IntRange(long min, long max) {
+        String expectation() {
+            return max == NO_MAX ? "an integer >= " + min : "a value in [" + min + ", " + max + "]";
+        }
+    }
 
     private final String source;
     private final Vocabulary vocabulary;
+    private final MemoryBudget memory;
 
-    ConfigValidator(String source, Vocabulary vocabulary) {
+    ConfigValidator(String source, Vocabulary vocabulary, MemoryBudget memory) {
         this.source = source;
         this.vocabulary = vocabulary;
+        this.memory = memory;
+    }
+
+    /** What an integer key accepts, for a value too large for its Java type ({@code target}: int or long). */
+    static String integerExpectation(String key, Class<?> target) {
+        IntRange r = INTEGERS.get(rangeKey(key));
+        if (r != null && r.max() != NO_MAX) return r.expectation();
+        long min = r != null ? r.min() : target == Long.class || target == long.class ? Long.MIN_VALUE : Integer.MIN_VALUE;
+        long max = target == Long.class || target == long.class ? Long.MAX_VALUE : Integer.MAX_VALUE;
+        return "an integer in [" + min + ", " + max + "]";
+    }
+
+    private static String rangeKey(String key) {
+        return key.replaceAll("\\[\\d+]", "[]").replaceFirst("^models\\.(teacher|assistant|students\\[])\\.", "models.*.");
     }
 
     RunConfig validate(RunConfig c) {
@@ -31,21 +74,21 @@ final class ConfigValidator {
         if (data == null) throw error("data", "missing (expected a mapping with dataset and root)");
         require(data.dataset(), "data.dataset", "a dataset name");
         oneOf(data.dataset(), "data.dataset", vocabulary.datasets());
-        atLeast(data.trainLimit(), 0, "data.trainLimit");
-        atLeast(data.testLimit(), 0, "data.testLimit");
-        atLeast(data.validation(), 0, "data.validation");
+        integer(data.trainLimit(), "data.trainLimit");
+        integer(data.testLimit(), "data.testLimit");
+        integer(data.validation(), "data.validation");
         ModelsSpec models = validateModels(c.models());
         DistillSpec d = c.distill();
         range(d.temperature(), 1e-3, 100, "distill.temperature");
         range(d.alpha(), 0, 1, "distill.alpha");
-        atLeast(d.period(), 1, "distill.period");
-        atLeast(d.burnInSteps(), 0, "distill.burnInSteps");
+        integer(d.period(), "distill.period");
+        integer(d.burnInSteps(), "distill.burnInSteps");
         if (!(d.temporalEnsemble() >= 0 && d.temporalEnsemble() < 1)) {
             throw error("distill.temporalEnsemble", "expected a decay in [0, 1) (0 = off), got " + d.temporalEnsemble());
         }
         TrainingSpec t = c.training();
-        range(t.epochs(), 1, 10_000, "training.epochs");
-        range(t.batchSize(), 1, 60_000, "training.batchSize");
+        integer(t.epochs(), "training.epochs");
+        integer(t.batchSize(), "training.batchSize");
         if (data.trainLimit() > 0 && data.trainLimit() < t.batchSize()) {
             throw error("training.batchSize", "expected at most data.trainLimit (" + data.trainLimit() + "), got " + t.batchSize());
         }
@@ -54,13 +97,18 @@ final class ConfigValidator {
                     + (data.trainLimit() - t.batchSize()) + ") so that a batch is left to train on, got " + data.validation());
         }
         if (d.twins()) checkTwinNames(models);
-        atLeast(t.evalEvery(), 0, "training.evalEvery");
-        atLeast(t.logEvery(), 1, "training.logEvery");
+        integer(t.evalEvery(), "training.evalEvery");
+        integer(t.logEvery(), "training.logEvery");
         allowed(t.engine(), "training.engine", io.distill4j.step.TrainingSteps.engines());
-        atLeast(c.checkpoint().every(), 0, "checkpoint.every");
-        range(c.checkpoint().keep(), 1, 1000, "checkpoint.keep");
+        integer(c.checkpoint().every(), "checkpoint.every");
+        integer(c.checkpoint().keep(), "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");
-        return new RunConfig(c.name(), c.recipe(), data, models, d, t, c.checkpoint(), c.output());
+        RunConfig valid = new RunConfig(c.name(), c.recipe(), data, models, d, t, c.checkpoint(), c.output());
+        // last: the estimate needs every other value in range
+        memory.check(MemoryEstimate.of(valid)).ifPresent(p -> {
+            throw error(p.key(), p.problem());
+        });
+        return valid;
     }
 
     private ModelsSpec validateModels(ModelsSpec m) {
@@ -147,7 +195,7 @@ final class ConfigValidator {
         for (int i = 0; i < s.hidden().size(); i++) {
             Integer width = s.hidden().get(i);
             if (width == null) throw error(key + ".hidden[" + i + "]", "expected a positive integer");
-            range(width, 1, 65_536, key + ".hidden[" + i + "]");
+            integer(width, key + ".hidden[" + i + "]");
         }
         if ("mlp".equals(s.family()) && !s.conv().isEmpty()) {
             throw error(key + ".conv", "only a cnn has conv stages; remove it or set family: cnn");
@@ -159,9 +207,9 @@ final class ConfigValidator {
                 String ck = key + ".conv[" + i + "]";
                 ConvSpec cs = s.conv().get(i);
                 if (cs == null || cs.filters() == null) throw error(ck + ".filters", "expected a positive integer");
-                range(cs.filters(), 1, 4096, ck + ".filters");
-                range(cs.kernel(), 1, IMAGE_SIDE, ck + ".kernel");
-                range(cs.pool(), 1, IMAGE_SIDE, ck + ".pool");
+                integer(cs.filters(), ck + ".filters");
+                integer(cs.kernel(), ck + ".kernel");
+                integer(cs.pool(), ck + ".pool");
                 side = (side - cs.kernel() + 1) / cs.pool();
                 if (side < 1) {
                     throw error(ck, "the image shrinks to nothing at this stage; use a smaller kernel or pool");
@@ -196,8 +244,9 @@ final class ConfigValidator {
         }
     }
 
-    private void atLeast(Integer value, int min, String key) {
-        if (value < min) throw error(key, "expected an integer >= " + min + ", got " + value);
+    private void integer(Integer value, String key) {
+        IntRange r = INTEGERS.get(rangeKey(key));
+        if (value < r.min() || value > r.max()) throw error(key, "expected " + r.expectation() + ", got " + value);
     }
 
     private void range(Number value, double min, double max, String key) {

@@ -10,9 +10,9 @@ import java.util.TreeMap;
 public final class DatasetRegistry {
     private static final SortedMap<String, DatasetInfo> BY_NAME = Collections.unmodifiableSortedMap(new TreeMap<>(Map.of(
             "mnist", new DatasetInfo("mnist", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                    "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10, 28, 28, 1),
+                    "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10, 28, 28, 1, 60_000, 10_000),
             "fashion-mnist", new DatasetInfo("fashion-mnist", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 10, 28, 28, 1))));
+                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 10, 28, 28, 1, 60_000, 10_000))));
 
     private DatasetRegistry() {
     }

@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Evaluates networks on a held-out split in inference mode, in batches that bound memory. */
 public final class Evaluator {
-    private static final int BATCH = 1000;
+    /** Rows per inference batch; the config's memory estimate counts the activations of one such batch. */
+    public static final int BATCH = 1000;
     private final LabeledSplit test;
 
     public Evaluator(LabeledSplit test) {

@@ -3,6 +3,9 @@ package io.distill4j.runtime;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Thread counts that are not pathological on small machines: on 2 cores, two OpenMP threads made DL4J
  * training 2x slower than one (elementwise/updater ops thrash while GEMM barely gains; DL4J-NOTES), so the
@@ -33,6 +36,32 @@ public final class ThreadDefaults {
         int blas = blasRequested != null ? blasRequested : fromEnvironment("DISTILL4J_BLAS_THREADS", DEFAULT_THREADS);
         Nd4j.factory().blas().setMaxThreads(blas);
         return threads;
+    }
+
+    /**
+     * What is wrong with the thread-count variables of {@code env}, if anything. Checked before ND4J loads: ND4J
+     * parses OMP_NUM_THREADS itself while starting and dies of a NumberFormatException on anything but an integer.
+     */
+    public static Optional<String> environmentProblem(Map<String, String> env) {
+        String omp = env.get("OMP_NUM_THREADS");
+        if (omp != null && !positive(omp)) {
+            return Optional.of("OMP_NUM_THREADS: expected a positive integer (the number of OpenMP threads), got '" + omp
+                    + "'; set it to e.g. 1, or unset it and use --threads N");
+        }
+        String blas = env.get("DISTILL4J_BLAS_THREADS");
+        if (blas != null && !positive(blas)) {
+            return Optional.of("DISTILL4J_BLAS_THREADS: expected a positive integer (the number of OpenBLAS threads), got '"
+                    + blas + "'; set it to e.g. 1, or unset it");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean positive(String value) {
+        try {
+            return Integer.parseInt(value.trim()) > 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** OpenBLAS threads in effect. */

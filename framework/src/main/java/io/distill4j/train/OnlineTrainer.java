@@ -200,7 +200,9 @@ public final class OnlineTrainer {
             else startLearners.run();
             try {
                 stepOne(0, ctx, losses);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an OutOfMemoryError too: the learners must be off the helper before the failure is reported (and, in a
+                // study, before the next seed's run uses the helper)
                 joinQuietly(job.get());
                 throw e;
             } finally {

@@ -103,7 +103,6 @@ class ConfigLoaderTest {
         "training.engine=turbo               | training.engine                  | expected one of [fused, dl4j], got 'turbo'",
         "models.teacher.learnsFrom=assistant | models.teacher.learnsFrom        | expected one of [labels]",
         "models.students[0].conv=[{filters: 3}] | models.students[0].conv       | only a cnn has conv stages",
-        "models.students[9].hidden=[3]       | models.students[9].hidden        | index 9 out of range (the list has 3 entries)",
         "training.batchSize=100000           | training.batchSize               | expected a value in [1, 60000]",
         "name=has space                      | name                             | expected letters, digits",
         "data.validation=-1                  | data.validation                  | expected an integer >= 0, got -1",
@@ -173,5 +172,129 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(VALID, "distill.alpha")).hasMessageContaining("expected KEY=VALUE");
         assertThatThrownBy(() -> new ConfigLoader(VOCABULARY).load(dir.resolve("missing.yaml"), List.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("missing.yaml: file not found");
+    }
+
+    @Test
+    void duplicateKeysAreRefusedNamingTheKeyAndBothLines() throws IOException {
+        assertThatThrownBy(() -> load(VALID + "training: {epochs: 3}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("c.yaml: duplicate key 'training' at lines 11 and 12");
+        String nested = """
+                name: t
+                data: {dataset: mnist}
+                models:
+                  teacher:
+                    family: mlp
+                    hidden: [32]
+                    hidden: [64]
+                  students: [{name: s, family: mlp}]
+                """;
+        assertThatThrownBy(() -> load(nested)).hasMessageEndingWith("c.yaml: duplicate key 'models.teacher.hidden' at lines 6 and 7");
+        assertThatThrownBy(() -> load(VALID.replace("hidden: [4]", "hidden: [4], hidden: [5]")))
+                .hasMessageEndingWith("c.yaml: duplicate key 'models.students[1].hidden' twice on line 8");
+        // the same key in different mappings is no duplicate
+        assertThat(load(VALID).config().models().students()).hasSize(3);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        // override                                 | the whole message
+        "name.x=1                                   | --set name.x=1: 'name' is a string, it has no field 'x'",
+        "name.x.y=1                                 | --set name.x.y=1: 'name' is a string, it has no field 'x'",
+        "name[0]=x                                  | --set name[0]=x: 'name' is a string, not a list: it has no index [0]",
+        "models.teacher[0]=1                        | --set models.teacher[0]=1: 'models.teacher' is a mapping, not a list: it has no index [0]",
+        "models.students[0].hidden[0].x=1           | --set models.students[0].hidden[0].x=1: 'models.students[0].hidden[0]' is a number, it has no field 'x'",
+        "models.students[99999999999].hidden=1      | --set models.students[99999999999].hidden=1: index 99999999999 is out of range: models.students has 3 entries",
+        "models.students[9].hidden=[3]              | --set models.students[9].hidden=[3]: index 9 is out of range: models.students has 3 entries",
+        "models.teacher.conv[0].filters=3           | --set models.teacher.conv[0].filters=3: 'models.teacher.conv' is not in the config, so it has no index [0]; set the whole list, e.g. models.teacher.conv=[...]",
+        "models..hidden=1                           | --set models..hidden=1: expected a key path like distill.temperature or models.students[0].hidden",
+        "distill.alpha                              | --set distill.alpha: expected KEY=VALUE, e.g. distill.temperature=2",
+    })
+    void overridePathProblemsAreUsageErrorsNamingTheOverride(String override, String message) {
+        assertThatThrownBy(() -> load(VALID, override))
+                .isInstanceOf(OverrideException.class)
+                .hasMessage(message);
+    }
+
+    @Test
+    void aBadValueFromAnOverrideIsBlamedOnTheOverrideNotTheFile() {
+        assertThatThrownBy(() -> load(VALID, "training.seed=9", "distill.alpha=2"))
+                .isInstanceOf(ConfigException.class).isNotInstanceOf(OverrideException.class)
+                .hasMessage("--set distill.alpha=2: distill.alpha: expected a value in [0, 1], got 2.0");
+        assertThatThrownBy(() -> load(VALID, "models.students[0].hidden=[8, 0]"))
+                .hasMessage("--set models.students[0].hidden=[8, 0]: models.students[0].hidden[1]: expected a value in [1, 65536], got 0");
+        assertThatThrownBy(() -> load(VALID, "training.foo.bar=1"))
+                .hasMessageStartingWith("--set training.foo.bar=1: training.foo: unknown key");
+        // a mistake the file made is still the file's, whatever else was overridden
+        assertThatThrownBy(() -> load(VALID.replace("alpha: 0.5", "alpha: 5"), "distill.temperature=2"))
+                .hasMessageEndingWith("c.yaml: distill.alpha: expected a value in [0, 1], got 5.0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        ".nan   | .nan",
+        ".NaN   | .NaN",
+        ".inf   | .inf",
+        "-.Inf  | -.Inf",
+        "1e400  | 1e400",
+    })
+    void aNonFiniteNumberNamesItsKey(String written, String shown) {
+        assertThatThrownBy(() -> load(VALID.replace("alpha: 0.5", "alpha: " + written)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("c.yaml: distill.alpha: expected a finite number, got " + shown + " (line 10)");
+        assertThatThrownBy(() -> load(VALID, "distill.alpha=" + written))
+                .hasMessage("--set distill.alpha=" + written + ": distill.alpha: expected a finite number, got " + shown);
+    }
+
+    @Test
+    void yamlAliasesAreRefusedNamingTheKeyAndWhatWasExpected() {
+        String aliased = VALID.replace("hidden: [32]", "hidden: &wide [32]").replace("hidden: [16]", "hidden: *wide");
+        assertThatThrownBy(() -> load(aliased))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("c.yaml: models.assistant.hidden: expected a list, got the alias *wide (line 5); "
+                        + "YAML anchors and aliases are not supported, write the value out");
+        assertThatThrownBy(() -> load(VALID.replace("name: t", "name: &n t") + "output: {runs: *n}\n"))
+                .hasMessageEndingWith("c.yaml: output.runs: expected a string, got the alias *n (line 12); "
+                        + "YAML anchors and aliases are not supported, write the value out");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8SaysSoWithTheByteOffsetAndLine() throws IOException {
+        byte[] latin1 = (VALID.replace("name: t", "name: caf\u00e9")).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(dir.resolve("c.yaml"), latin1);
+        assertThatThrownBy(() -> new ConfigLoader(VOCABULARY).load(dir.resolve("c.yaml"), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("c.yaml: not UTF-8 text (byte 0xE9 at offset 9, line 1); save the file as UTF-8");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "training: {epochs: 2,            | training: {epochs: 99999999999,            | training.epochs: expected a value in [1, 10000], got 99999999999",
+        "training: {epochs: 2,            | training: {epochs: -99999999999,           | training.epochs: expected a value in [1, 10000], got -99999999999",
+        "hidden: [32]                     | hidden: [32, 99999999999]                  | models.teacher.hidden[1]: expected a value in [1, 65536], got 99999999999",
+        "data: {dataset: mnist,           | data: {validation: 3000000000, dataset: mnist, | data.validation: expected an integer in [0, 2147483647], got 3000000000",
+        "seed: 7                          | seed: 99999999999999999999                 | training.seed: expected an integer in [-9223372036854775808, 9223372036854775807], got 99999999999999999999",
+    })
+    void anIntegerTooLargeToHoldNamesItsKeyAndRange(String from, String to, String expected) {
+        assertThatThrownBy(() -> load(VALID.replace(from, to)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("c.yaml: " + expected);
+    }
+
+    @Test
+    void aRunThatCannotFitInMemoryIsRefusedNamingTheBiggestKey() throws IOException {
+        MemoryBudget tiny = new MemoryBudget(64L << 20, 1L << 30);
+        ConfigLoader loader = new ConfigLoader(VOCABULARY, tiny);
+        String small = VALID.replace("root: data/mnist}", "root: data/mnist, trainLimit: 1000, validation: 100, testLimit: 1000}");
+        assertThat(loader.load(write(small), List.of()).config()).isNotNull();
+        assertThatThrownBy(() -> loader.load(write(small), List.of("models.teacher.hidden=[4096, 4096]")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("--set models.teacher.hidden=[4096, 4096]: models.teacher.hidden: the run needs about ")
+                .hasMessageContaining("of native (off-heap) memory, ")
+                .hasMessageContaining("but 64.0 MiB is available")
+                .hasMessageEndingWith("; reduce models.teacher.hidden")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> loader.load(write(small.replace("hidden: [8]}", "hidden: [20000]}")), List.of()))
+                .hasMessageStartingWith(dir.resolve("c.yaml") + ": models.students[0].hidden: the run needs about ");
     }
 }

@@ -37,7 +37,7 @@ class DatasetLoaderTest {
         assertThat(DatasetRegistry.names()).containsExactly("fashion-mnist", "mnist");
         DatasetInfo mnist = DatasetRegistry.get("mnist");
         assertThat(mnist).isEqualTo(new DatasetInfo("mnist", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10, 28, 28, 1));
+                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10, 28, 28, 1, 60_000, 10_000));
         DatasetInfo fashion = DatasetRegistry.get("fashion-mnist");
         assertThat(fashion.files()).containsExactly("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");

@@ -22,6 +22,10 @@ final class Backend {
 
     /** Starts the backend (or says plainly why it cannot) and applies the thread settings; every computing command calls this first. */
     static void start(Integer threads) {
+        // a user's mistake, not the backend's: say so before ND4J trips over it (exit 2, not 7)
+        io.distill4j.runtime.ThreadDefaults.environmentProblem(System.getenv()).ifPresent(problem -> {
+            throw new UserInputException(ExitCodes.USAGE, problem);
+        });
         ensureAvailable();
         io.distill4j.runtime.ThreadDefaults.apply(threads);
     }

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** The {@code distill4j} command: subcommands, exit codes, and one-line errors for user mistakes. */
 @Command(name = "distill4j", mixinStandardHelpOptions = true, versionProvider = Distill4j.Version.class,
@@ -17,7 +18,7 @@ import java.io.UncheckedIOException;
             "0:ok",
             "1:internal error",
             "2:usage error (bad command-line arguments)",
-            "3:invalid config (the message names the key)",
+            "3:invalid config (the message names the key), or a run that does not fit in memory (the message names what to make smaller)",
             "4:checkpoint missing or incompatible",
             "5:training diverged (NaN/Inf loss)",
             "6:data missing or malformed",
@@ -29,8 +30,20 @@ import java.io.UncheckedIOException;
 public final class Distill4j {
     private static final Logger LOG = LogManager.getLogger(Distill4j.class);
 
+    /** Built in advance: when reporting an OutOfMemoryError runs out of memory too, printing this needs next to none. */
+    private static final String OUT_OF_MEMORY = "distill4j: out of memory: make the models, training.batchSize or data.trainLimit "
+            + "smaller, or " + OutOfMemory.MORE;
+
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code;
+        try {
+            code = execute(args);
+        } catch (OutOfMemoryError e) {
+            // seen with a heap just too small to report the first one (-Xmx72m on the smoke config): a line, not a trace
+            System.err.println(OUT_OF_MEMORY);
+            code = ExitCodes.CONFIG;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (tests call this instead of main). */
@@ -43,6 +56,7 @@ public final class Distill4j {
         CommandLine cli = new CommandLine(new Distill4j());
         cli.setExitCodeExceptionMapper(new ExitCodes());
         cli.setExecutionExceptionHandler(Distill4j::handle);
+        cli.setExecutionStrategy(Distill4j::run);
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
                     .exitCodeList(cli.getCommandSpec().usageMessage().exitCodeList());
@@ -50,8 +64,23 @@ public final class Distill4j {
         return cli;
     }
 
+    /**
+     * picocli hands only Exceptions to {@link #handle}: an OutOfMemoryError would leave execute() as a stack trace.
+     * It becomes the one-line error it is (a run turns it into a more precise one itself, see RunSession).
+     */
+    private static int run(CommandLine.ParseResult parse) {
+        try {
+            return new CommandLine.RunLast().execute(parse);
+        } catch (OutOfMemoryError e) {
+            LOG.debug("out of memory", e);   // a stack trace on the console only with -v, as for every user error
+            List<CommandLine> commands = parse.asCommandLineList();
+            throw new CommandLine.ExecutionException(commands.get(commands.size() - 1), "out of memory", OutOfMemory.general(e));
+        }
+    }
+
     /** User mistakes print one line; only internal errors print a stack trace (to the log). */
-    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parse) {
+    private static int handle(Exception thrown, CommandLine cmd, CommandLine.ParseResult parse) {
+        Exception e = OutOfMemory.in(thrown).<Exception>map(OutOfMemory::general).orElse(thrown);
         int code = ExitCodes.of(e);
         PrintWriter err = cmd.getErr();
         if (code == ExitCodes.INTERNAL) {

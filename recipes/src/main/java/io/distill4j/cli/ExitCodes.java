@@ -2,6 +2,7 @@ package io.distill4j.cli;
 
 import io.distill4j.checkpoint.CheckpointException;
 import io.distill4j.config.ConfigException;
+import io.distill4j.config.OverrideException;
 import io.distill4j.data.DataException;
 import io.distill4j.report.ReportException;
 import io.distill4j.runtime.StorageException;
@@ -30,6 +31,7 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
     }
 
     static int of(Throwable t) {
+        if (t instanceof OverrideException) return USAGE;   // a --set that does not fit the config: a command-line mistake
         if (t instanceof ConfigException) return CONFIG;
         if (t instanceof DataException) return DATA;
         if (t instanceof DivergenceException) return DIVERGED;

@@ -84,11 +84,11 @@ public final class ResumeCommand implements Callable<Integer> {
             throw new UserInputException(ExitCodes.REPORT, runDir + " is not a run folder (no config.yaml); pass the folder that train created");
         }
         if (overrides.isEmpty() && maxStep == null && isComplete(dir)) return sayComplete(spec, runDir);
+        ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
+        ResolvedConfig requested = loader.load(dir.configFile(), overrides);
         dir.lock();
         // validate, then commit: nothing in the run folder changes until every check below has passed
-        return RunSession.run(spec, dir, quiet, null, () -> {
-            ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
-            ResolvedConfig requested = loader.load(dir.configFile(), overrides);
+        return RunSession.run(spec, dir, quiet, null, requested.config(), () -> {
             Backend.start(threads);
             CheckpointStore store = new CheckpointStore(runDir);
             refuseFromBeforeEveryCheckpoint(store, maxStep);

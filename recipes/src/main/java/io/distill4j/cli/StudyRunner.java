@@ -176,7 +176,7 @@ final class StudyRunner {
     private int fresh(long seed, ResolvedConfig config) {
         RunDirectory dir = TrainCommand.createRunDirectory(null, null, folder.seedDir(seed));
         List<String> commandLine = TrainCommand.commandLine(spec);
-        return RunSession.run(spec, dir, quiet, config.config().name() + " seed " + seed, () -> {
+        return RunSession.run(spec, dir, quiet, config.config().name() + " seed " + seed, config.config(), () -> {
             PreparedRun run = Recipes.get(config.config().recipe()).prepareTrain(new RunContext(config, dir, commandLine));
             return ui -> {
                 Function<Long, RunListener> hook = seedListenerForTests;

@@ -50,7 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
         Backend.start(threads.value());
         RunDirectory dir = createRunDirectory(Path.of(config.output().runs()), config.name(), runDir);
         List<String> commandLine = commandLine(spec);
-        return RunSession.run(spec, dir, logging.quiet(), config.name(),
+        return RunSession.run(spec, dir, logging.quiet(), config.name(), config,
                 () -> Recipes.get(config.recipe()).prepareTrain(new RunContext(resolved, dir, commandLine)));
     }
 

@@ -27,6 +27,8 @@ public final class ValidateCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("%s: valid (%s recipe, %s, %d model(s), config hash %s)%n",
                 configOptions.config, c.recipe(), c.data().dataset(), c.models().all().size(), resolved.hash().substring(0, 12));
         if (print) spec.commandLine().getOut().print(resolved.yaml());
+        // print() does not flush an auto-flushing writer, and main() exits right after: unflushed text would be lost
+        spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 }

@@ -1,11 +1,15 @@
 package io.distill4j.cli;
 
+import io.distill4j.config.ConfigLoader;
+import io.distill4j.config.MemoryBudget;
+import io.distill4j.recipes.Recipes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,10 +32,123 @@ class CliErrorsTest {
     }
 
     @Test
+    void everyShippedConfigFitsTheLaunchersMemory() throws IOException {
+        // scripts/distill4j runs java -Xmx1g: 1 GiB of heap, and JavaCPP's off-heap limit follows -Xmx
+        ConfigLoader launcher = new ConfigLoader(Recipes.vocabulary(), new MemoryBudget(1L << 30, 1L << 30));
+        try (var files = Files.walk(Path.of("../configs"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                assertThat(launcher.load(f, List.of()).config().name()).as(f.toString()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
     void invalidOverrideIsExitCode3NamingTheKey() {
         CliRun r = CliRun.of("validate", "--config", SMOKE, "--set", "distill.alpha=2");
         assertThat(r.exitCode()).isEqualTo(ExitCodes.CONFIG);
-        assertThat(r.errorLine()).isEqualTo("distill4j: " + SMOKE + ": distill.alpha: expected a value in [0, 1], got 2.0");
+        // the value came from --set, not from the file: the message says so
+        assertThat(r.errorLine()).isEqualTo("distill4j: --set distill.alpha=2: distill.alpha: expected a value in [0, 1], got 2.0");
+    }
+
+    @Test
+    void overrideThatDoesNotFitTheConfigsShapeIsAUsageErrorNamingIt() {
+        String[][] cases = {
+            {"name.x=1", "distill4j: --set name.x=1: 'name' is a string, it has no field 'x'"},
+            {"name[0]=x", "distill4j: --set name[0]=x: 'name' is a string, not a list: it has no index [0]"},
+            {"models.teacher[0]=1", "distill4j: --set models.teacher[0]=1: 'models.teacher' is a mapping, not a list: it has no index [0]"},
+            {"models.students[99999999999].hidden=1",
+                "distill4j: --set models.students[99999999999].hidden=1: index 99999999999 is out of range: models.students has 3 entries"},
+        };
+        for (String[] c : cases) {
+            CliRun r = CliRun.of("validate", "--config", SMOKE, "--set", c[0]);
+            assertThat(r.exitCode()).as(c[0]).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.errorLine()).isEqualTo(c[1]);
+        }
+    }
+
+    @Test
+    void duplicateKeyInAFileIsExitCode3NamingBothLines() throws IOException {
+        String base = Files.readString(Path.of(SMOKE));
+        List<String> lines = base.lines().toList();
+        int first = lines.indexOf("training:") + 1;
+        Path dup = tmp.resolve("dup.yaml");
+        Files.writeString(dup, base + "training:\n  epochs: 2\n");
+        CliRun r = CliRun.of("validate", "--config", dup.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(r.errorLine()).isEqualTo("distill4j: " + dup + ": duplicate key 'training' at lines " + first + " and "
+                + (lines.size() + 1));
+    }
+
+    @Test
+    void notANumberIsNamedAsSuchWithItsKey() throws IOException {
+        String base = Files.readString(Path.of(SMOKE));
+        int alphaLine = base.lines().toList().indexOf("  alpha: 0.5") + 1;
+        Path nan = tmp.resolve("nan.yaml");
+        Files.writeString(nan, base.replace("  alpha: 0.5", "  alpha: .nan"));
+        CliRun n = CliRun.of("validate", "--config", nan.toString());
+        assertThat(n.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(n.errorLine()).isEqualTo("distill4j: " + nan + ": distill.alpha: expected a finite number, got .nan (line " + alphaLine + ")");
+    }
+
+    @Test
+    void aYamlAliasIsRefusedNamingTheKeyAndWhatWasExpected() throws IOException {
+        String base = Files.readString(Path.of(SMOKE));
+        Path alias = tmp.resolve("alias.yaml");
+        Files.writeString(alias, base.replace("hidden: [1200, 1200]", "hidden: &w [1200, 1200]").replace("hidden: [400, 400]", "hidden: *w"));
+        CliRun a = CliRun.of("validate", "--config", alias.toString());
+        assertThat(a.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(a.errorLine()).startsWith("distill4j: " + alias + ": models.assistant.hidden: expected a list, got the alias *w (line ")
+                .endsWith("); YAML anchors and aliases are not supported, write the value out");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8SaysSo() throws IOException {
+        String base = Files.readString(Path.of(SMOKE));
+        Path latin1 = tmp.resolve("latin1.yaml");
+        Files.write(latin1, base.replace("name: mnist-online-ta-smoke", "name: caf\u00e9").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        int nameLine = base.lines().toList().indexOf("name: mnist-online-ta-smoke") + 1;
+        CliRun l = CliRun.of("validate", "--config", latin1.toString());
+        assertThat(l.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(l.errorLine()).startsWith("distill4j: " + latin1 + ": not UTF-8 text (byte 0xE9 at offset ")
+                .endsWith(", line " + nameLine + "); save the file as UTF-8");
+    }
+
+    @Test
+    void anIntegerTooLargeForItsKeyNamesTheKeyAndTheRange() throws IOException {
+        String base = Files.readString(Path.of(SMOKE));
+        Path big = tmp.resolve("big.yaml");
+        Files.writeString(big, base.replace("epochs: 1", "epochs: 99999999999"));
+        CliRun b = CliRun.of("validate", "--config", big.toString());
+        assertThat(b.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(b.errorLine()).isEqualTo("distill4j: " + big + ": training.epochs: expected a value in [1, 10000], got 99999999999");
+    }
+
+    @Test
+    void aConfigThatCannotFitInMemoryIsRefusedBeforeAnythingIsBuilt() {
+        CliRun r = CliRun.of("validate", "--config", SMOKE, "--set", "models.teacher.hidden=[65536, 65536]");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(r.errorLine()).startsWith("distill4j: --set models.teacher.hidden=[65536, 65536]: models.teacher.hidden: the run needs about ")
+                .contains(" GiB of native (off-heap) memory, ").contains(" is available (")
+                .endsWith("; reduce models.teacher.hidden");
+    }
+
+    @Test
+    void ompNumThreadsThatIsNotAPositiveIntegerIsAUsageErrorNamingIt() throws Exception {
+        for (String value : new String[]{"abc", "0"}) {
+            Path log = tmp.resolve("omp-" + value + ".log");
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                    "-cp", System.getProperty("java.class.path"), Distill4j.class.getName(),
+                    "train", "--config", SMOKE, "--run-dir", tmp.resolve("run-" + value).toString(), "-q")
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("OMP_NUM_THREADS", value);
+            Process p = pb.start();
+            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(log).strip();
+            assertThat(p.exitValue()).as(out).isEqualTo(ExitCodes.USAGE);
+            assertThat(out).isEqualTo("distill4j: OMP_NUM_THREADS: expected a positive integer (the number of OpenMP threads), got '"
+                    + value + "'; set it to e.g. 1, or unset it and use --threads N");
+            assertThat(tmp.resolve("run-" + value)).doesNotExist();
+        }
     }
 
     @Test

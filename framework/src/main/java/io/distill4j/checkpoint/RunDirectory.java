@@ -42,18 +42,22 @@ public final class RunDirectory implements AutoCloseable {
      */
     public static RunDirectory create(Path runsFolder, String name, Path explicit) {
         Path dir = explicit;
-        if (dir == null) {
-            dir = unusedFolder(runsFolder, name);
-        } else {
-            refuseUnusable(dir);
+        RunDirectory run = new RunDirectory(dir == null ? unusedFolder(runsFolder, name) : dir);
+        dir = run.root;
+        if (explicit != null && Files.isRegularFile(dir.resolve(RunLock.FILE_NAME))) {
+            run.lock = RunLock.acquire(dir);  // a folder some process is (or was) using: name that process if it still runs
         }
         try {
+            if (explicit != null) refuseUnusable(dir);
             Files.createDirectories(dir);
         } catch (IOException e) {
+            run.close();
             throw StorageException.of("create the run folder", dir, e);
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
         }
-        RunDirectory run = new RunDirectory(dir);
-        run.lock = RunLock.acquire(dir);
+        if (run.lock == null) run.lock = RunLock.acquire(dir);
         try {
             // checked again under the lock: another process may have created the same folder a moment ago
             if (explicit != null) refuseUnusable(dir);

@@ -56,6 +56,7 @@ public final class Distill4j {
         CommandLine cli = new CommandLine(new Distill4j());
         cli.setExitCodeExceptionMapper(new ExitCodes());
         cli.setExecutionExceptionHandler(Distill4j::handle);
+        cli.setParameterExceptionHandler(Distill4j::usageError);
         cli.setExecutionStrategy(Distill4j::run);
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
@@ -92,6 +93,20 @@ public final class Distill4j {
         }
         err.flush();
         return code;
+    }
+
+    /** A bad command line is one line too (picocli's default prints the whole usage text after it). */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String suggestions = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            suggestions = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        err.println("distill4j: " + e.getMessage() + suggestions + "; see: distill4j "
+                + (cmd.getParent() == null ? "" : cmd.getCommandName() + " ") + "--help");
+        err.flush();
+        return ExitCodes.USAGE;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

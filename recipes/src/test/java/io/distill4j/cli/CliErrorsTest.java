@@ -180,13 +180,19 @@ class CliErrorsTest {
     }
 
     @Test
-    void usageErrorsAreExitCode2() {
-        assertThat(CliRun.of("train").exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(CliRun.of("train", "--config", SMOKE, "--bogus").exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(CliRun.of("frobnicate").exitCode()).isEqualTo(ExitCodes.USAGE);
+    void usageErrorsAreExitCode2AndOneLine() {
+        CliRun noConfig = CliRun.of("train");
+        assertThat(noConfig.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noConfig.errorLine()).startsWith("distill4j: Missing required option: '--config=FILE'").endsWith("; see: distill4j train --help");
+        CliRun bogus = CliRun.of("train", "--config", SMOKE, "--bogus");
+        assertThat(bogus.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bogus.errorLine()).contains("Unknown option: '--bogus'");
+        CliRun unknown = CliRun.of("frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.errorLine()).contains("frobnicate").endsWith("; see: distill4j --help");
         CliRun threads = CliRun.of("train", "--config", SMOKE, "--threads", "0");
         assertThat(threads.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(threads.err()).contains("--threads: expected a positive integer, got 0");
+        assertThat(threads.errorLine()).isEqualTo("distill4j: --threads: expected a positive integer, got 0; see: distill4j train --help");
     }
 
     @Test

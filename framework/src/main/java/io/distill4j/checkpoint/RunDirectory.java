@@ -41,36 +41,35 @@ public final class RunDirectory implements AutoCloseable {
      * if another process took the folder first, {@link StorageException} if the file system refuses.
      */
     public static RunDirectory create(Path runsFolder, String name, Path explicit) {
-        Path dir = explicit;
-        RunDirectory run = new RunDirectory(dir == null ? unusedFolder(runsFolder, name) : dir);
-        dir = run.root;
-        if (explicit != null && Files.isRegularFile(dir.resolve(RunLock.FILE_NAME))) {
+        RunDirectory run = new RunDirectory(explicit == null ? unusedFolder(runsFolder, name) : explicit);
+        Path dir = run.root;
+        boolean check = explicit != null;
+        if (check && Files.isRegularFile(dir.resolve(RunLock.FILE_NAME))) {
             run.lock = RunLock.acquire(dir);  // a folder some process is (or was) using: name that process if it still runs
         }
-        try {
-            if (explicit != null) refuseUnusable(dir);
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            run.close();
-            throw StorageException.of("create the run folder", dir, e);
-        } catch (RuntimeException e) {
-            run.close();
-            throw e;
-        }
+        run.prepare(check, false);
         if (run.lock == null) run.lock = RunLock.acquire(dir);
+        // checked again under the lock: another process may have filled the same folder a moment ago
+        run.prepare(check, true);
+        return run;
+    }
+
+    /** Refuses an unusable folder (if {@code check}), then creates it or its sub-folders; releases the lock on failure. */
+    private void prepare(boolean check, boolean subFolders) {
         try {
-            // checked again under the lock: another process may have created the same folder a moment ago
-            if (explicit != null) refuseUnusable(dir);
-            Files.createDirectories(dir.resolve("logs"));
-            Files.createDirectories(dir.resolve("students"));
+            if (check) refuseUnusable(root);
+            Files.createDirectories(root);
+            if (subFolders) {
+                Files.createDirectories(root.resolve("logs"));
+                Files.createDirectories(root.resolve("students"));
+            }
         } catch (IOException e) {
-            run.close();
-            throw StorageException.of("create the run folder", dir, e);
+            close();
+            throw StorageException.of("create the run folder", root, e);
         } catch (RuntimeException e) {
-            run.close();
+            close();
             throw e;
         }
-        return run;
     }
 
     private static void refuseUnusable(Path dir) {

@@ -2,6 +2,7 @@ package io.distill4j.cli;
 
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.config.RunConfig;
+import io.distill4j.train.Participants;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,8 +25,11 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         ResolvedConfig resolved = configOptions.load();
         RunConfig c = resolved.config();
-        spec.commandLine().getOut().printf("%s: valid (%s recipe, %s, %d model(s), config hash %s)%n",
-                configOptions.config, c.recipe(), c.data().dataset(), c.models().all().size(), resolved.hash().substring(0, 12));
+        int models = c.models().all().size();
+        int twins = Participants.names(c.models(), c.distill().twins()).size() - models;
+        spec.commandLine().getOut().printf("%s: valid (%s recipe, %s, %d model(s)%s, config hash %s)%n",
+                configOptions.config, c.recipe(), c.data().dataset(), models, twins == 0 ? "" : " + " + twins + " scratch twin(s)",
+                resolved.hash().substring(0, 12));
         if (print) spec.commandLine().getOut().print(resolved.yaml());
         // print() does not flush an auto-flushing writer, and main() exits right after: unflushed text would be lost
         spec.commandLine().getOut().flush();

@@ -20,7 +20,7 @@ class ValidateCommandTest {
         int code = cli.execute("validate", "--config", CliErrorsTest.SMOKE, "--set", "training.epochs=3", "--print");
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(code).isZero();
-        assertThat(out).contains(": valid (online recipe, mnist, 5 model(s), config hash ");
+        assertThat(out).contains(": valid (online recipe, mnist, 5 model(s) + 3 scratch twin(s), config hash ");
         // the resolved config: the override applied and the defaults the file leaves out filled in
         assertThat(out).contains("name: mnist-online-ta-smoke").contains("  epochs: 3")
                 .contains("  engine: fused").contains("  keep: 3").contains("  atEpochEnd: true")

@@ -11,7 +11,7 @@ final class ProvenanceValidator {
     private static final Set<String> FIELDS = Set.of("distill4jVersion", "gitCommit", "java", "os", "arch", "runtime", "seed",
             "configHash", "dataset", "dataSha256", "commandLine", "createdAt", "resumes");
     private static final Set<String> RUNTIME = Set.of("backend", "binary", "ompThreads", "blasThreads", "blasVendor", "cpuCores",
-            "ompNumThreadsEnv");
+            "ompNumThreadsEnv", "blasCore", "cpu");
     private static final Set<String> RESUME = Set.of("fromStep", "commandLine", "at", "changedConfigKeys", "runtime");
 
     private ProvenanceValidator() {
@@ -40,7 +40,7 @@ final class ProvenanceValidator {
 
     private static void runtime(JsonFields n) {
         n.only(RUNTIME, RunReport.SCHEMA_VERSION);
-        for (String s : List.of("backend", "binary", "blasVendor", "ompNumThreadsEnv")) n.optionalString(s);
+        for (String s : List.of("backend", "binary", "blasVendor", "ompNumThreadsEnv", "blasCore", "cpu")) n.optionalString(s);
         for (String i : List.of("ompThreads", "blasThreads", "cpuCores")) n.integer(i, Long.MIN_VALUE);
     }
 }

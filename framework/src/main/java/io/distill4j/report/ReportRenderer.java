@@ -119,7 +119,9 @@ public final class ReportRenderer {
         rows.put("java / os", p.java() + " / " + p.os() + " " + p.arch());
         if (p.runtime() != null) {
             rows.put("nd4j", p.runtime().backend() + ", binary " + p.runtime().binary() + ", " + p.runtime().ompThreads()
-                    + " OpenMP thread(s), BLAS " + p.runtime().blasVendor());
+                    + " OpenMP thread(s), BLAS " + p.runtime().blasVendor()
+                    + (p.runtime().blasCore() == null ? "" : " (core " + p.runtime().blasCore() + ")"));
+            if (p.runtime().cpu() != null) rows.put("cpu", p.runtime().cpu());
         }
         rows.put("seed", String.valueOf(p.seed()));
         rows.put("config hash", p.configHash());

@@ -3,6 +3,8 @@ package io.distill4j.cli;
 import io.distill4j.recipes.Recipe;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.report.ProvenanceCollector;
+import io.distill4j.runtime.BlasCore;
+import io.distill4j.runtime.CpuInfo;
 import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.runtime.ThreadDefaults;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,7 +30,14 @@ public final class InfoCommand implements Callable<Integer> {
                 System.getProperty("os.name"), System.getProperty("os.arch"));
         out.printf("nd4j backend    %s%n", rt.backend());
         out.printf("native binary   %s%n", rt.binary());
-        out.printf("blas            %s, %d thread(s)%n", rt.blasVendor(), rt.blasThreads());
+        out.printf("blas            %s, %d thread(s), core %s (OPENBLAS_CORETYPE=%s)%n", rt.blasVendor(), rt.blasThreads(),
+                rt.blasCore(), System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
+        out.printf("cpu             %s%n", rt.cpu());
+        CpuInfo cpu = CpuInfo.current();
+        if (BlasCore.fallbackWhereForcingPays(rt.blasCore(), cpu)) {
+            out.printf("warning         %s on this processor falls back to a generic kernel, ~3x slower than it can: start with "
+                    + "OPENBLAS_CORETYPE=%s (scripts/distill4j sets it itself)%n", rt.blasCore(), BlasCore.choose(cpu).orElse("SKYLAKEX"));
+        }
         out.printf("openmp threads  %d (OMP_NUM_THREADS=%s; default %d on purpose, see README performance)%n",
                 rt.ompThreads(), rt.ompNumThreadsEnv(), ThreadDefaults.DEFAULT_THREADS);
         out.printf("cpu cores       %d%n", rt.cpuCores());

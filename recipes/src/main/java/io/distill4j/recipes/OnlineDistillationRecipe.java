@@ -26,6 +26,8 @@ import io.distill4j.report.ProvenanceCollector;
 import io.distill4j.report.RunReport;
 import io.distill4j.report.RunReports;
 import io.distill4j.report.StudentGain;
+import io.distill4j.runtime.BlasCore;
+import io.distill4j.runtime.CpuInfo;
 import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
@@ -97,8 +99,12 @@ public final class OnlineDistillationRecipe implements Recipe {
                     + "(SHA-256 of " + differingFiles(recorded.dataSha256(), data.sha256()) + " changed); resuming on other data "
                     + "would not continue the same run");
         }
+        NativeRuntime now = NativeRuntime.describe();
         Provenance provenance = recorded.withResume(new Provenance.Resume(checkpoint.state().step(),
-                context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, NativeRuntime.describe()));
+                context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, now));
+        // bitwise exactness needs the same kernels: say so when they changed (the change stays in the resume's provenance)
+        now.kernelChangeSince(lastRuntime(recorded)).ifPresent(change -> LOG.warn("resuming on other kernels ({}): the run "
+                + "continues correctly, but its numbers will differ at rounding level from a run that was never stopped", change));
         List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(),
                 (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine());
         EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
@@ -116,6 +122,12 @@ public final class OnlineDistillationRecipe implements Recipe {
             LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
             return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds(), listeners);
         };
+    }
+
+    /** The runtime the run last ran on: its latest resume's, else its start's. */
+    private static NativeRuntime lastRuntime(Provenance p) {
+        List<Provenance.Resume> resumes = p.resumes() == null ? List.of() : p.resumes();
+        return resumes.isEmpty() ? p.runtime() : resumes.get(resumes.size() - 1).runtime();
     }
 
     private static List<String> differingFiles(java.util.Map<String, String> recorded, java.util.Map<String, String> now) {
@@ -219,8 +231,13 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     private static void logRuntime(NativeRuntime runtime, RunConfig config) {
-        LOG.info("runtime: {} binary {}, {} OpenMP thread(s), {} OpenBLAS thread(s); seed {}", runtime.backend(), runtime.binary(),
-                runtime.ompThreads(), runtime.blasThreads(), config.training().seed());
+        LOG.info("runtime: {} binary {}, {} OpenMP thread(s), {} OpenBLAS thread(s), OpenBLAS core {}; {}; seed {}", runtime.backend(),
+                runtime.binary(), runtime.ompThreads(), runtime.blasThreads(), runtime.blasCore(), runtime.cpu(), config.training().seed());
+        CpuInfo cpu = CpuInfo.current();
+        if (BlasCore.fallbackWhereForcingPays(runtime.blasCore(), cpu)) {
+            LOG.warn("{} on this processor falls back to a generic kernel, ~3x slower than it can; start with OPENBLAS_CORETYPE={} "
+                    + "(scripts/distill4j does)", runtime.blasCore(), BlasCore.choose(cpu).orElse("SKYLAKEX"));
+        }
     }
 
     private static void logSteps(List<Participant> participants) {

@@ -70,11 +70,11 @@ public final class BenchCommand implements Callable<Integer> {
                 config.training().parallel(), batch, steps, warmup);
 
         // the headline is the online step without twins, so the ratio against PyTorch stays comparable across versions
-        double online = secondsPerStep(config, config.models(), data, factory, false);
+        double online = secondsPerStep(config, config.models(), data, factory, false, out);
         out.printf(Locale.ROOT, "online step: %.2f ms/step, %.0f samples/s%n", online * 1e3, batch / online);
         boolean withTwins = !onlineOnly && config.models().students().stream().anyMatch(m -> !m.learnsFromLabelsOnly());
         if (withTwins) {
-            double twinned = secondsPerStep(config, config.models(), data, factory, true);
+            double twinned = secondsPerStep(config, config.models(), data, factory, true, null);
             out.printf(Locale.ROOT, "online step with scratch twins: %.2f ms/step, %.0f samples/s (%.3fx the step without)%n",
                     twinned * 1e3, batch / twinned, twinned / online);
         }
@@ -84,7 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (ModelSpec m : config.models().all()) {
                 ModelSpec alone = new ModelSpec(m.name(), m.family(), m.hidden(), m.conv(), m.optimizer(), m.dropout(),
                         ModelSpec.LABELS, m.signalSource(), m.temperature(), m.alpha());
-                double s = secondsPerStep(config, new ModelsSpec(null, null, List.of(alone)), data, factory, false);
+                double s = secondsPerStep(config, new ModelsSpec(null, null, List.of(alone)), data, factory, false, null);
                 if (m == config.models().teacher()) teacherSeconds = s;
                 sum += s;
                 out.printf(Locale.ROOT, "alone %-12s %.2f ms/step%n", m.name(), s * 1e3);
@@ -103,11 +103,19 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private double secondsPerStep(RunConfig config, ModelsSpec models, LoadedDataset data, NetworkFactory factory, boolean twins) {
+    /**
+     * Seconds per online step of {@code models}, after the warm-up steps. With {@code params} non-null, first one line
+     * {@code params <model>=<count>} per participant of the step: scripts/bench holds the PyTorch twin to the same counts.
+     */
+    private double secondsPerStep(RunConfig config, ModelsSpec models, LoadedDataset data, NetworkFactory factory, boolean twins,
+                                  PrintWriter params) {
         // no burn-in: the timed steps must be distillation steps, not labels-only ones
         io.distill4j.config.DistillSpec d = config.distill();
         io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins, d.temporalEnsemble());
         List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory, config.training().engine());
+        if (params != null) {
+            for (Participant p : ps) params.printf(Locale.ROOT, "params %s=%d%n", p.name(), p.parameterCount());
+        }
         OnlineTrainer t = new OnlineTrainer(ps, data.train(), distill, 1000, config.training().batchSize(), config.training().seed(),
                 config.training().parallel());
         for (int i = 0; i < warmup; i++) t.advance();

@@ -39,6 +39,8 @@ public final class FusedMlpStep implements TrainingStep {
     private final double temperature;
     private final INDArray gradient;
     private final ParameterUpdate update;
+    /** The products, in the run's precision ({@code training.precision}). */
+    private final Gemm gemm;
     private Buffers training;
     private Buffers inference;
     private Runnable onForward;
@@ -54,7 +56,7 @@ public final class FusedMlpStep implements TrainingStep {
                          FloatPointer dwp, FloatPointer dbp) {
     }
 
-    private FusedMlpStep(MultiLayerNetwork net) {
+    private FusedMlpStep(MultiLayerNetwork net, String precision) {
         this.net = net;
         int dense = net.getnLayers() - 1;
         this.layers = new Dense[dense];
@@ -84,11 +86,27 @@ public final class FusedMlpStep implements TrainingStep {
         this.temperature = head.getLossFn() instanceof SoftLogitKdLoss kd ? kd.getTemperature() : Double.NaN;
         this.update = ParameterUpdate.of(((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks().get(0).getGradientUpdater(),
                 (int) net.numParams());
+        this.gemm = gemm(precision, layers);
     }
 
-    /** The fused step for {@code net}, or empty when the network is not a shape this step computes. */
+    private static Gemm gemm(String precision, Dense[] layers) {
+        if (Precision.FP32.equals(precision)) return Gemm.Fp32.INSTANCE;
+        if (!Precision.BF16.equals(precision)) {
+            throw new IllegalArgumentException("unknown precision '" + precision + "', known: " + Precision.all());
+        }
+        long[] weights = new long[layers.length];
+        for (int i = 0; i < layers.length; i++) weights[i] = (long) layers[i].nIn * layers[i].nOut;
+        return Bf16Gemm.create(weights);
+    }
+
+    /** The fused step for {@code net} in fp32, or empty when the network is not a shape this step computes. */
     public static Optional<TrainingStep> of(MultiLayerNetwork net) {
-        return FusedMlpSupport.unsupported(net).isPresent() ? Optional.empty() : Optional.of(new FusedMlpStep(net));
+        return of(net, Precision.FP32);
+    }
+
+    /** The fused step for {@code net} with its products in {@code precision} ({@link Precision}), or empty as above. */
+    public static Optional<TrainingStep> of(MultiLayerNetwork net, String precision) {
+        return FusedMlpSupport.unsupported(net).isPresent() ? Optional.empty() : Optional.of(new FusedMlpStep(net, precision));
     }
 
     /** The per-batch-size arrays of one kind of pass, allocated once outside any workspace. */
@@ -161,12 +179,13 @@ public final class FusedMlpStep implements TrainingStep {
         INDArray[] inputs = new INDArray[layers.length];
         INDArray in = rowMajor(features);
         FloatPointer ones = Blas.pointer(buf.ones);
+        gemm.beginPass();
         for (int i = 0; i < layers.length; i++) {
             Dense d = layers[i];
             if (train && buf.mask[i] != null) in = dropout(buf, i, in);
             inputs[i] = in;
             FloatPointer out = Blas.pointer(buf.out[i]);
-            Blas.forward(batch, d.nIn, d.nOut, Blas.pointer(in), d.wp, d.bp, ones, out);
+            gemm.forward(i, batch, d.nIn, d.nOut, Blas.pointer(in), d.wp, d.bp, ones, out);
             if (d.relu) {
                 float[] a = buf.activations[i];
                 int len = batch * d.nOut;
@@ -267,11 +286,11 @@ public final class FusedMlpStep implements TrainingStep {
         for (int i = layers.length - 1; i >= 0; i--) {
             Dense d = layers[i];
             FloatPointer delta = Blas.pointer(buf.delta[i]);
-            Blas.weightGradient(batch, d.nIn, d.nOut, Blas.pointer(inputs[i]), delta, d.dwp);
+            gemm.weightGradient(i, batch, d.nIn, d.nOut, Blas.pointer(inputs[i]), delta, d.dwp);
             Blas.biasGradient(batch, d.nOut, delta, ones, d.dbp);
             if (i == 0) break;   // nothing learns the input: its gradient is never computed
             INDArray below = buf.delta[i - 1];
-            Blas.inputGradient(batch, d.nIn, d.nOut, delta, d.wp, Blas.pointer(below));
+            gemm.inputGradient(i, batch, d.nIn, d.nOut, delta, d.wp, Blas.pointer(below));
             maskGradient(buf, i, below);
         }
     }
@@ -334,6 +353,11 @@ public final class FusedMlpStep implements TrainingStep {
 
     @Override
     public String kind() {
-        return "fused";
+        return Precision.FP32.equals(gemm.precision()) ? "fused" : "fused-" + gemm.precision();
+    }
+
+    /** The precision of this step's products ({@link Precision}). */
+    String precision() {
+        return gemm.precision();
     }
 }

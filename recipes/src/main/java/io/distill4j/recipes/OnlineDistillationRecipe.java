@@ -74,7 +74,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
                 config.data().dataset(), data.sha256(), context.commandLine());
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
-                factory(data, config), config.training().engine());
+                factory(data, config), config.training().engine(), config.training().precision());
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
                 config.training().batchSize(), config.training().seed(), config.training().parallel());
         return listeners -> {
@@ -100,7 +100,8 @@ public final class OnlineDistillationRecipe implements Recipe {
         Provenance provenance = recorded.withResume(new Provenance.Resume(checkpoint.state().step(),
                 context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, NativeRuntime.describe()));
         List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(),
-                (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine());
+                (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine(),
+                config.training().precision());
         EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,

@@ -121,6 +121,7 @@ public final class ReportRenderer {
             rows.put("nd4j", p.runtime().backend() + ", binary " + p.runtime().binary() + ", " + p.runtime().ompThreads()
                     + " OpenMP thread(s), BLAS " + p.runtime().blasVendor());
         }
+        if (p.precision() != null) rows.put("precision", p.precision());
         rows.put("seed", String.valueOf(p.seed()));
         rows.put("config hash", p.configHash());
         rows.put("dataset", p.dataset());

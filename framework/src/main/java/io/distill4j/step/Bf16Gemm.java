@@ -44,12 +44,15 @@ final class Bf16Gemm implements Gemm {
     private static final ThreadLocal<stream> STREAM = ThreadLocal.withInitial(() -> new stream(ENGINE));
 
     private final Layer[] layers;
+    private final ShortPointer mirror;
+    private boolean mirrored;
     private final Map<Shape, Product> products = new HashMap<>();
     private final Map<ConvertShape, Convert> converts = new HashMap<>();
     private long pass;
 
     /** One layer's bf16 copies: weights, its input, its output's delta; each tagged with the pass and source address. */
     private static final class Layer {
+        /** The layer's weights in the parameter mirror. */
         final ShortPointer w;
         long wPass = -1;
         ShortPointer in;
@@ -60,8 +63,8 @@ final class Bf16Gemm implements Gemm {
         long deltaPass = -1;
         long deltaAddress;
 
-        Layer(long weights) {
-            w = new ShortPointer(weights);
+        Layer(ShortPointer w) {
+            this.w = w;
         }
     }
 
@@ -155,19 +158,31 @@ final class Bf16Gemm implements Gemm {
         return p.address() + (p.position() + index) * p.sizeof();
     }
 
-    /** The bf16 products of layers with these weight counts ({@code nIn * nOut}); loads oneDNN on first use. */
-    static Gemm create(long[] weights) {
-        return new Bf16Gemm(weights);
+    /**
+     * The bf16 products of layers whose weights start at these offsets in a parameter vector of {@code parameters}
+     * values; loads oneDNN on first use.
+     */
+    static Gemm create(long[] weightOffsets, long parameters) {
+        return new Bf16Gemm(weightOffsets, parameters);
     }
 
-    private Bf16Gemm(long[] weights) {
-        layers = new Layer[weights.length];
-        for (int i = 0; i < weights.length; i++) layers[i] = new Layer(weights[i]);
+    private Bf16Gemm(long[] weightOffsets, long parameters) {
+        mirror = new ShortPointer(parameters);
+        layers = new Layer[weightOffsets.length];
+        for (int i = 0; i < weightOffsets.length; i++) {
+            layers[i] = new Layer(new ShortPointer(mirror).position(weightOffsets[i]));
+        }
     }
 
     @Override
-    public void beginPass() {
+    public void beginPass(boolean mirrored) {
         pass++;
+        this.mirrored = mirrored;
+    }
+
+    @Override
+    public ShortPointer mirror() {
+        return mirror;
     }
 
     private void convert(long rows, long cols, boolean transpose, long from, long to) {
@@ -176,7 +191,7 @@ final class Bf16Gemm implements Gemm {
 
     private ShortPointer weights(int layer, int nIn, int nOut, FloatPointer w) {
         Layer l = layers[layer];
-        if (l.wPass != pass) {
+        if (l.wPass != pass && !mirrored) {
             convert(nOut, nIn, false, address(w, 0), address(l.w, 0));
             l.wPass = pass;
         }

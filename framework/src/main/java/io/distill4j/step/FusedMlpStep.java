@@ -41,6 +41,10 @@ public final class FusedMlpStep implements TrainingStep {
     private final ParameterUpdate update;
     /** The products, in the run's precision ({@code training.precision}). */
     private final Gemm gemm;
+    /** Whether the optimizer keeps the gemm's bf16 parameter mirror ({@link Gemm#mirror()}) current. */
+    private final boolean updateMirrors;
+    /** Whether the mirror holds the current parameters: set by each update, cleared when the network is handed out. */
+    private boolean mirrorCurrent;
     private Buffers training;
     private Buffers inference;
     private Runnable onForward;
@@ -62,6 +66,7 @@ public final class FusedMlpStep implements TrainingStep {
         this.layers = new Dense[dense];
         this.gradient = Nd4j.create(DataType.FLOAT, 1, net.numParams());
         long offset = 0;
+        long[] weightOffsets = new long[dense];
         for (int i = 0; i < dense; i++) {
             Layer layer = net.getLayer(i);
             DenseLayer conf = (DenseLayer) layer.conf().getLayer();
@@ -73,6 +78,7 @@ public final class FusedMlpStep implements TrainingStep {
                 // the flat gradient mirrors the parameter layout [W (nIn x nOut, 'f'), b] per layer; say so if DL4J's differs
                 throw new IllegalStateException("unexpected parameter layout in layer " + i);
             }
+            weightOffsets[i] = offset;
             INDArray dw = gradient.get(point(0), interval(offset, offset + (long) nIn * nOut));
             offset += (long) nIn * nOut;
             INDArray db = gradient.get(point(0), interval(offset, offset + nOut));
@@ -86,17 +92,16 @@ public final class FusedMlpStep implements TrainingStep {
         this.temperature = head.getLossFn() instanceof SoftLogitKdLoss kd ? kd.getTemperature() : Double.NaN;
         this.update = ParameterUpdate.of(((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks().get(0).getGradientUpdater(),
                 (int) net.numParams());
-        this.gemm = gemm(precision, layers);
+        this.gemm = gemm(precision, weightOffsets, net.numParams());
+        this.updateMirrors = gemm.mirror() != null && update.mirror(gemm.mirror());
     }
 
-    private static Gemm gemm(String precision, Dense[] layers) {
+    private static Gemm gemm(String precision, long[] weightOffsets, long parameters) {
         if (Precision.FP32.equals(precision)) return Gemm.Fp32.INSTANCE;
         if (!Precision.BF16.equals(precision)) {
             throw new IllegalArgumentException("unknown precision '" + precision + "', known: " + Precision.all());
         }
-        long[] weights = new long[layers.length];
-        for (int i = 0; i < layers.length; i++) weights[i] = (long) layers[i].nIn * layers[i].nOut;
-        return Bf16Gemm.create(weights);
+        return Bf16Gemm.create(weightOffsets, parameters);
     }
 
     /** The fused step for {@code net} in fp32, or empty when the network is not a shape this step computes. */
@@ -179,7 +184,7 @@ public final class FusedMlpStep implements TrainingStep {
         INDArray[] inputs = new INDArray[layers.length];
         INDArray in = rowMajor(features);
         FloatPointer ones = Blas.pointer(buf.ones);
-        gemm.beginPass();
+        gemm.beginPass(mirrorCurrent);
         for (int i = 0; i < layers.length; i++) {
             Dense d = layers[i];
             if (train && buf.mask[i] != null) in = dropout(buf, i, in);
@@ -232,6 +237,7 @@ public final class FusedMlpStep implements TrainingStep {
         Runnable apply = () -> update.apply(params, gradient, iteration, epoch);
         pendingUpdate = SecondThread.start(apply);
         if (pendingUpdate == null) apply.run();
+        mirrorCurrent = updateMirrors;   // every reader of the parameters awaits the update first
         net.setIterationCount(iteration + 1);
         net.setScore(loss);
         return loss;
@@ -347,6 +353,7 @@ public final class FusedMlpStep implements TrainingStep {
     @Override
     public MultiLayerNetwork network() {
         awaitUpdate();
+        mirrorCurrent = false;   // the caller may change the parameters
         update.flush();
         return net;
     }

@@ -1,6 +1,7 @@
 package io.distill4j.step;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.ShortPointer;
 
 /**
  * The matrix products of the fused step ({@link FusedMlpStep}), in one precision. Operands and results are always
@@ -14,8 +15,17 @@ import org.bytedeco.javacpp.FloatPointer;
  * those calls.
  */
 interface Gemm {
-    /** A new forward (and possibly backward) pass begins. */
-    void beginPass();
+    /**
+     * A new forward (and possibly backward) pass begins. {@code mirrored}: the optimizer has written the current
+     * parameters to {@link #mirror()} since they last changed, so nothing needs converting.
+     */
+    void beginPass(boolean mirrored);
+
+    /**
+     * A bf16 copy of the whole parameter vector, laid out like it, that the optimizer may keep current as it updates the
+     * parameters (it is touching them anyway: rounding there is almost free); null if this implementation needs none.
+     */
+    ShortPointer mirror();
 
     /** {@code out[batch, nOut] = bias (every row) + in[batch, nIn] · w[nIn, nOut]}. */
     void forward(int layer, int batch, int nIn, int nOut, FloatPointer in, FloatPointer w, FloatPointer bias, FloatPointer ones,
@@ -38,8 +48,13 @@ interface Gemm {
         }
 
         @Override
-        public void beginPass() {
+        public void beginPass(boolean mirrored) {
             // nothing derived, nothing to invalidate
+        }
+
+        @Override
+        public ShortPointer mirror() {
+            return null;
         }
 
         @Override

@@ -29,6 +29,14 @@ public final class Precision {
         return List.of(FP32, BF16);
     }
 
+    /**
+     * {@code precision} as provenance records it: null for fp32 (the default, recorded by its absence), else {@code bf16}
+     * with the oneDNN version and the implementation it picks here (e.g. {@code bf16 (oneDNN 2.5.2 brg:avx512_core_amx_bf16)}).
+     */
+    public static String describe(String precision) {
+        return BF16.equals(precision) ? BF16 + " (" + Bf16Gemm.describe() + ")" : FP32.equals(precision) ? null : precision;
+    }
+
     /** Why this machine cannot run bf16 products, or empty if it can. */
     public static Optional<String> bf16Problem() {
         if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))

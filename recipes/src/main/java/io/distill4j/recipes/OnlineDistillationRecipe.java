@@ -23,6 +23,7 @@ import io.distill4j.report.ModelSummary;
 import io.distill4j.report.PeriodicEvaluation;
 import io.distill4j.report.Provenance;
 import io.distill4j.report.ProvenanceCollector;
+import io.distill4j.step.Precision;
 import io.distill4j.report.RunReport;
 import io.distill4j.report.RunReports;
 import io.distill4j.report.StudentGain;
@@ -72,7 +73,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         RunDirectory dir = context.directory();
         LoadedDataset data = load(config);
         Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
-                config.data().dataset(), data.sha256(), context.commandLine());
+                config.data().dataset(), data.sha256(), context.commandLine()).withPrecision(Precision.describe(config.training().precision()));
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
                 factory(data, config), config.training().engine(), config.training().precision());
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
@@ -98,7 +99,8 @@ public final class OnlineDistillationRecipe implements Recipe {
                     + "would not continue the same run");
         }
         Provenance provenance = recorded.withResume(new Provenance.Resume(checkpoint.state().step(),
-                context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, NativeRuntime.describe()));
+                context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, NativeRuntime.describe(),
+                Precision.describe(config.training().precision())));
         List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(),
                 (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine(),
                 config.training().precision());

@@ -100,6 +100,7 @@ final class ConfigValidator {
         integer(t.evalEvery(), "training.evalEvery");
         integer(t.logEvery(), "training.logEvery");
         allowed(t.engine(), "training.engine", io.distill4j.step.TrainingSteps.engines());
+        precision(t, models);
         integer(c.checkpoint().every(), "checkpoint.every");
         integer(c.checkpoint().keep(), "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");
@@ -171,6 +172,27 @@ final class ConfigValidator {
         int offset = (hasTeacher ? 1 : 0);
         if (hasAssistant && index == offset) return "models.assistant";
         return "models.students[" + (index - offset - (hasAssistant ? 1 : 0)) + "]";
+    }
+
+    /**
+     * bf16 runs only where it can run as asked: on the fused engine, for MLP models (the fused step; a CNN takes DL4J's
+     * fit, which is fp32), on a CPU with bf16 units. Anything else is an error, never a silent fp32 run.
+     */
+    private void precision(TrainingSpec t, ModelsSpec models) {
+        allowed(t.precision(), "training.precision", io.distill4j.step.Precision.all());
+        if (!io.distill4j.step.Precision.BF16.equals(t.precision())) return;
+        if (!io.distill4j.step.TrainingSteps.FUSED.equals(t.engine())) {
+            throw error("training.precision", "bf16 needs training.engine: fused (the " + t.engine() + " engine computes in fp32 only)");
+        }
+        for (ModelSpec m : models.all()) {
+            if (!"mlp".equals(m.family())) {
+                throw error("training.precision", "bf16 runs only the fused MLP step, and model '" + m.name() + "' is a " + m.family()
+                        + " (DL4J's fit, fp32 only); use fp32");
+            }
+        }
+        io.distill4j.step.Precision.bf16Problem().ifPresent(p -> {
+            throw error("training.precision", p);
+        });
     }
 
     private void allowed(String value, String key, List<String> options) {

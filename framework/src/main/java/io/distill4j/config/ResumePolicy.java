@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Which config keys may change when a run is resumed. Only settings the resumed run really applies may change: how
- * long and how often (epochs, evaluation, logging, checkpoints), how the work is spread (threads, engine), how strongly
+ * long and how often (epochs, evaluation, logging, checkpoints), how the work is spread (threads, engine, precision), how strongly
  * soft targets are learned (temperature, alpha, period, burn-in) and where the data lives (checked by SHA-256). Everything
  * the checkpoint holds — architectures, optimizers and their state, the data split, the batch order, the seed — cannot
  * change: accepting such a change would silently ignore it.
@@ -14,7 +14,7 @@ import java.util.Set;
 public final class ResumePolicy {
     /** Keys (list indices removed: {@code models.students.alpha}) that a resume may change. */
     static final Set<String> CHANGEABLE = Set.of(
-            "training.epochs", "training.evalEvery", "training.logEvery", "training.parallel", "training.engine",
+            "training.epochs", "training.evalEvery", "training.logEvery", "training.parallel", "training.engine", "training.precision",
             "checkpoint.every", "checkpoint.atEpochEnd", "checkpoint.keep", "output.runs", "data.root",
             "distill.temperature", "distill.alpha", "distill.period", "distill.burnInSteps",
             "models.teacher.temperature", "models.teacher.alpha", "models.assistant.temperature", "models.assistant.alpha",
@@ -53,7 +53,7 @@ public final class ResumePolicy {
 
     /** The keys a resume may change, for messages. */
     public static String changeable() {
-        return "training.epochs/evalEvery/logEvery/parallel/engine, checkpoint.*, output.runs, data.root, "
+        return "training.epochs/evalEvery/logEvery/parallel/engine/precision, checkpoint.*, output.runs, data.root, "
                 + "distill.temperature/alpha/period/burnInSteps and a model's temperature/alpha";
     }
 }

@@ -11,7 +11,7 @@ public record RunConfig(String name, String recipe, DataSpec data, ModelsSpec mo
     public RunConfig {
         if (recipe == null) recipe = DEFAULT_RECIPE;
         if (distill == null) distill = new DistillSpec(null, null, null, null, null, null);
-        if (training == null) training = new TrainingSpec(null, null, null, null, null, null, null);
+        if (training == null) training = new TrainingSpec(null, null, null, null, null, null, null, null);
         if (checkpoint == null) checkpoint = new CheckpointSpec(null, null, null);
         if (output == null) output = new OutputSpec(null);
     }

@@ -1,5 +1,6 @@
 package io.distill4j.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.distill4j.runtime.NativeRuntime;
 
 import java.util.List;
@@ -7,21 +8,39 @@ import java.util.Map;
 
 /**
  * Exactly how a run was made (in the spirit of Tribuo's provenance): software versions, the machine's
- * native runtime and threads, the seed, the config hash and the checksums of the data read.
+ * native runtime and threads, the seed, the config hash, the checksums of the data read, and the precision of the
+ * fused step's products: {@code bf16} with the oneDNN implementation that ran them, or absent (null) for fp32, the
+ * default, so fp32 runs write the same provenance as before {@code training.precision} existed.
  */
 public record Provenance(String distill4jVersion, String gitCommit, String java, String os, String arch,
                          NativeRuntime runtime, long seed, String configHash, String dataset,
                          Map<String, String> dataSha256, List<String> commandLine, String createdAt,
-                         List<Resume> resumes) {
+                         List<Resume> resumes,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String precision) {
     /** One continuation of the run: from which checkpoint step, by which command, with which config keys changed (if allowed). */
     public record Resume(long fromStep, List<String> commandLine, String at, List<String> changedConfigKeys,
-                         NativeRuntime runtime) {
+                         NativeRuntime runtime, @JsonInclude(JsonInclude.Include.NON_NULL) String precision) {
+        public Resume(long fromStep, List<String> commandLine, String at, List<String> changedConfigKeys, NativeRuntime runtime) {
+            this(fromStep, commandLine, at, changedConfigKeys, runtime, null);
+        }
+    }
+
+    public Provenance(String distill4jVersion, String gitCommit, String java, String os, String arch, NativeRuntime runtime,
+                      long seed, String configHash, String dataset, Map<String, String> dataSha256, List<String> commandLine,
+                      String createdAt, List<Resume> resumes) {
+        this(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256, commandLine, createdAt,
+                resumes, null);
     }
 
     public Provenance withResume(Resume resume) {
         List<Resume> all = new java.util.ArrayList<>(resumes == null ? List.of() : resumes);
         all.add(resume);
         return new Provenance(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256,
-                commandLine, createdAt, all);
+                commandLine, createdAt, all, precision);
+    }
+
+    public Provenance withPrecision(String precision) {
+        return new Provenance(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256,
+                commandLine, createdAt, resumes, precision);
     }
 }

@@ -9,17 +9,17 @@ import java.util.Set;
  */
 final class ProvenanceValidator {
     private static final Set<String> FIELDS = Set.of("distill4jVersion", "gitCommit", "java", "os", "arch", "runtime", "seed",
-            "configHash", "dataset", "dataSha256", "commandLine", "createdAt", "resumes");
+            "configHash", "dataset", "dataSha256", "commandLine", "createdAt", "resumes", "precision");
     private static final Set<String> RUNTIME = Set.of("backend", "binary", "ompThreads", "blasThreads", "blasVendor", "cpuCores",
             "ompNumThreadsEnv", "blasCore", "cpu");
-    private static final Set<String> RESUME = Set.of("fromStep", "commandLine", "at", "changedConfigKeys", "runtime");
+    private static final Set<String> RESUME = Set.of("fromStep", "commandLine", "at", "changedConfigKeys", "runtime", "precision");
 
     private ProvenanceValidator() {
     }
 
     static void check(JsonFields p) {
         p.only(FIELDS, RunReport.SCHEMA_VERSION);
-        for (String s : List.of("distill4jVersion", "gitCommit", "java", "os", "arch", "configHash", "dataset", "createdAt")) {
+        for (String s : List.of("distill4jVersion", "gitCommit", "java", "os", "arch", "configHash", "dataset", "createdAt", "precision")) {
             p.optionalString(s);
         }
         p.integer("seed", Long.MIN_VALUE);
@@ -31,6 +31,7 @@ final class ProvenanceValidator {
                 r.only(RESUME, RunReport.SCHEMA_VERSION);
                 r.integer("fromStep", 0);
                 r.optionalString("at");
+                r.optionalString("precision");
                 if (r.present("commandLine")) r.strings("commandLine");
                 if (r.present("changedConfigKeys")) r.strings("changedConfigKeys");
                 if (r.present("runtime")) runtime(r.object("runtime", "an object"));

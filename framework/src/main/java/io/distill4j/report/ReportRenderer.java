@@ -123,6 +123,7 @@ public final class ReportRenderer {
                     + (p.runtime().blasCore() == null ? "" : " (core " + p.runtime().blasCore() + ")"));
             if (p.runtime().cpu() != null) rows.put("cpu", p.runtime().cpu());
         }
+        if (p.precision() != null) rows.put("precision", p.precision());
         rows.put("seed", String.valueOf(p.seed()));
         rows.put("config hash", p.configHash());
         rows.put("dataset", p.dataset());

@@ -39,6 +39,12 @@ public final class FusedMlpStep implements TrainingStep {
     private final double temperature;
     private final INDArray gradient;
     private final ParameterUpdate update;
+    /** The products, in the run's precision ({@code training.precision}). */
+    private final Gemm gemm;
+    /** Whether the optimizer keeps the gemm's bf16 parameter mirror ({@link Gemm#mirror()}) current. */
+    private final boolean updateMirrors;
+    /** Whether the mirror holds the current parameters: set by each update, cleared when the network is handed out. */
+    private boolean mirrorCurrent;
     private Buffers training;
     private Buffers inference;
     private Runnable onForward;
@@ -54,12 +60,13 @@ public final class FusedMlpStep implements TrainingStep {
                          FloatPointer dwp, FloatPointer dbp) {
     }
 
-    private FusedMlpStep(MultiLayerNetwork net) {
+    private FusedMlpStep(MultiLayerNetwork net, String precision) {
         this.net = net;
         int dense = net.getnLayers() - 1;
         this.layers = new Dense[dense];
         this.gradient = Nd4j.create(DataType.FLOAT, 1, net.numParams());
         long offset = 0;
+        long[] weightOffsets = new long[dense];
         for (int i = 0; i < dense; i++) {
             Layer layer = net.getLayer(i);
             DenseLayer conf = (DenseLayer) layer.conf().getLayer();
@@ -71,6 +78,7 @@ public final class FusedMlpStep implements TrainingStep {
                 // the flat gradient mirrors the parameter layout [W (nIn x nOut, 'f'), b] per layer; say so if DL4J's differs
                 throw new IllegalStateException("unexpected parameter layout in layer " + i);
             }
+            weightOffsets[i] = offset;
             INDArray dw = gradient.get(point(0), interval(offset, offset + (long) nIn * nOut));
             offset += (long) nIn * nOut;
             INDArray db = gradient.get(point(0), interval(offset, offset + nOut));
@@ -84,11 +92,26 @@ public final class FusedMlpStep implements TrainingStep {
         this.temperature = head.getLossFn() instanceof SoftLogitKdLoss kd ? kd.getTemperature() : Double.NaN;
         this.update = ParameterUpdate.of(((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks().get(0).getGradientUpdater(),
                 (int) net.numParams());
+        this.gemm = gemm(precision, weightOffsets, net.numParams());
+        this.updateMirrors = gemm.mirror() != null && update.mirror(gemm.mirror());
     }
 
-    /** The fused step for {@code net}, or empty when the network is not a shape this step computes. */
+    private static Gemm gemm(String precision, long[] weightOffsets, long parameters) {
+        if (Precision.FP32.equals(precision)) return Gemm.Fp32.INSTANCE;
+        if (!Precision.BF16.equals(precision)) {
+            throw new IllegalArgumentException("unknown precision '" + precision + "', known: " + Precision.all());
+        }
+        return Bf16Gemm.create(weightOffsets, parameters);
+    }
+
+    /** The fused step for {@code net} in fp32, or empty when the network is not a shape this step computes. */
     public static Optional<TrainingStep> of(MultiLayerNetwork net) {
-        return FusedMlpSupport.unsupported(net).isPresent() ? Optional.empty() : Optional.of(new FusedMlpStep(net));
+        return of(net, Precision.FP32);
+    }
+
+    /** The fused step for {@code net} with its products in {@code precision} ({@link Precision}), or empty as above. */
+    public static Optional<TrainingStep> of(MultiLayerNetwork net, String precision) {
+        return FusedMlpSupport.unsupported(net).isPresent() ? Optional.empty() : Optional.of(new FusedMlpStep(net, precision));
     }
 
     /** The per-batch-size arrays of one kind of pass, allocated once outside any workspace. */
@@ -161,12 +184,13 @@ public final class FusedMlpStep implements TrainingStep {
         INDArray[] inputs = new INDArray[layers.length];
         INDArray in = rowMajor(features);
         FloatPointer ones = Blas.pointer(buf.ones);
+        gemm.beginPass(mirrorCurrent);
         for (int i = 0; i < layers.length; i++) {
             Dense d = layers[i];
             if (train && buf.mask[i] != null) in = dropout(buf, i, in);
             inputs[i] = in;
             FloatPointer out = Blas.pointer(buf.out[i]);
-            Blas.forward(batch, d.nIn, d.nOut, Blas.pointer(in), d.wp, d.bp, ones, out);
+            gemm.forward(i, batch, d.nIn, d.nOut, Blas.pointer(in), d.wp, d.bp, ones, out);
             if (d.relu) {
                 float[] a = buf.activations[i];
                 int len = batch * d.nOut;
@@ -213,6 +237,7 @@ public final class FusedMlpStep implements TrainingStep {
         Runnable apply = () -> update.apply(params, gradient, iteration, epoch);
         pendingUpdate = SecondThread.start(apply);
         if (pendingUpdate == null) apply.run();
+        mirrorCurrent = updateMirrors;   // every reader of the parameters awaits the update first
         net.setIterationCount(iteration + 1);
         net.setScore(loss);
         return loss;
@@ -267,11 +292,11 @@ public final class FusedMlpStep implements TrainingStep {
         for (int i = layers.length - 1; i >= 0; i--) {
             Dense d = layers[i];
             FloatPointer delta = Blas.pointer(buf.delta[i]);
-            Blas.weightGradient(batch, d.nIn, d.nOut, Blas.pointer(inputs[i]), delta, d.dwp);
+            gemm.weightGradient(i, batch, d.nIn, d.nOut, Blas.pointer(inputs[i]), delta, d.dwp);
             Blas.biasGradient(batch, d.nOut, delta, ones, d.dbp);
             if (i == 0) break;   // nothing learns the input: its gradient is never computed
             INDArray below = buf.delta[i - 1];
-            Blas.inputGradient(batch, d.nIn, d.nOut, delta, d.wp, Blas.pointer(below));
+            gemm.inputGradient(i, batch, d.nIn, d.nOut, delta, d.wp, Blas.pointer(below));
             maskGradient(buf, i, below);
         }
     }
@@ -328,12 +353,18 @@ public final class FusedMlpStep implements TrainingStep {
     @Override
     public MultiLayerNetwork network() {
         awaitUpdate();
+        mirrorCurrent = false;   // the caller may change the parameters
         update.flush();
         return net;
     }
 
     @Override
     public String kind() {
-        return "fused";
+        return Precision.FP32.equals(gemm.precision()) ? "fused" : "fused-" + gemm.precision();
+    }
+
+    /** The precision of this step's products ({@link Precision}). */
+    String precision() {
+        return gemm.precision();
     }
 }

@@ -1,6 +1,7 @@
 package io.distill4j.step;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.ShortPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.config.Adam;
@@ -24,6 +25,9 @@ final class HeapAdam implements ParameterUpdate {
     private final float[] g;
     private final float[] p;
     private boolean dirty;
+    /** Where the updated parameters also go, rounded to bf16 ({@link #mirror}); null: nowhere. */
+    private ShortPointer mirror;
+    private short[] h;
 
     HeapAdam(AdamUpdater dl4j, int length) {
         this.dl4j = dl4j;
@@ -61,6 +65,10 @@ final class HeapAdam implements ParameterUpdate {
             pp.get(p, start, len);
             update(start, len, b1, b2, eps, step);
             pp.put(p, start, len);
+            if (mirror != null) {
+                toBf16(start, len);
+                new ShortPointer(mirror).position(start).put(h, start, len);
+            }
         });
         dirty = true;
     }
@@ -79,6 +87,23 @@ final class HeapAdam implements ParameterUpdate {
             m[i] = mi;
             v[i] = vi;
             p[i] -= mi * step / ((float) Math.sqrt(vi) + eps);
+        }
+    }
+
+    @Override
+    public boolean mirror(ShortPointer mirror) {
+        this.mirror = mirror;
+        this.h = new short[n];
+        return true;
+    }
+
+    /** p rounded to bf16 (to nearest, ties to even: oneDNN's rounding) into h; a loop HotSpot vectorises. */
+    private void toBf16(int start, int len) {
+        float[] p = this.p;
+        short[] h = this.h;
+        for (int i = start; i < start + len; i++) {
+            int bits = Float.floatToRawIntBits(p[i]);
+            h[i] = (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
         }
     }
 

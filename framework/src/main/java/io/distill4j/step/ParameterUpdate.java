@@ -11,6 +11,14 @@ interface ParameterUpdate {
     /** Writes optimizer state kept outside the network back into the network's updater (before it is read). */
     void flush();
 
+    /**
+     * Asks this update to also write the updated parameters, rounded to bf16, into {@code mirror} (laid out like the
+     * parameter vector) at every {@link #apply}; false if it does not (the bf16 products then round them themselves).
+     */
+    default boolean mirror(org.bytedeco.javacpp.ShortPointer mirror) {
+        return false;
+    }
+
     /** Adam runs on the Java heap ({@link HeapAdam}); every other optimizer runs DL4J's own updater. */
     static ParameterUpdate of(GradientUpdater<?> updater, int length) {
         if (updater instanceof AdamUpdater adam) return new HeapAdam(adam, length);

@@ -23,12 +23,31 @@ public final class TrainingSteps {
     }
 
     public static TrainingStep create(MultiLayerNetwork net, String engine, String modelName) {
+        return create(net, engine, Precision.FP32, modelName);
+    }
+
+    /**
+     * The step for {@code net}: {@code engine} as above, its products in {@code precision} ({@link Precision}). Only the
+     * fused MLP step computes in bf16: a bf16 request for any other engine or network is an error, never a silent fp32
+     * run (the config validation catches the usual cases first).
+     */
+    public static TrainingStep create(MultiLayerNetwork net, String engine, String precision, String modelName) {
+        if (!Precision.all().contains(precision)) {
+            throw new IllegalArgumentException("unknown precision '" + precision + "', known: " + Precision.all());
+        }
+        boolean fp32 = Precision.FP32.equals(precision);
         if (FUSED.equals(engine)) {
             Optional<String> why = FusedMlpSupport.unsupported(net);
-            if (why.isEmpty()) return FusedMlpStep.of(net).orElseThrow();
+            if (why.isEmpty()) return FusedMlpStep.of(net, precision).orElseThrow();
+            if (!fp32) {
+                throw new IllegalArgumentException("model '" + modelName + "' cannot train in " + precision
+                        + ": only the fused MLP step computes in " + precision + ", and this model takes DL4J's fit (" + why.get() + ")");
+            }
             LOG.info("model '{}' takes DL4J's fit step: {}", modelName, why.get());
         } else if (!DL4J.equals(engine)) {
             throw new IllegalArgumentException("unknown training engine '" + engine + "', known: " + engines());
+        } else if (!fp32) {
+            throw new IllegalArgumentException("training engine '" + DL4J + "' computes in fp32 only; " + precision + " needs engine '" + FUSED + "'");
         }
         return new Dl4jFitStep(net);
     }

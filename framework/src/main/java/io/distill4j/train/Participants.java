@@ -5,6 +5,7 @@ import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
 import io.distill4j.model.Head;
 import io.distill4j.model.NetworkFactory;
+import io.distill4j.step.Precision;
 import io.distill4j.step.TrainingSteps;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -56,8 +57,14 @@ public final class Participants {
     }
 
     public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory, String engine) {
+        return build(models, distill, seed, factory, engine, Precision.FP32);
+    }
+
+    /** Fresh networks stepping with {@code engine}, their products in {@code precision} ({@code training.precision}). */
+    public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory, String engine,
+                                          String precision) {
         return assemble(models, distill.twins(), (spec, head, name, identity) -> factory.build(spec, head, spec.temperatureOr(distill),
-                spec.alphaOr(distill), initSeed(seed, identity)), engine);
+                spec.alphaOr(distill), initSeed(seed, identity)), engine, precision);
     }
 
     /** Supplies a model's network: freshly built from its identity, or restored from a checkpoint by its name. */
@@ -68,6 +75,12 @@ public final class Participants {
 
     /** Participants over the given networks, each stepping with {@code engine} ({@code training.engine}). */
     public static List<Participant> assemble(ModelsSpec models, boolean twins, NetworkSource networks, String engine) {
+        return assemble(models, twins, networks, engine, Precision.FP32);
+    }
+
+    /** As above, the products in {@code precision} ({@code training.precision}). */
+    public static List<Participant> assemble(ModelsSpec models, boolean twins, NetworkSource networks, String engine,
+                                             String precision) {
         List<Participant> out = new ArrayList<>();
         for (ModelSpec spec : models.all()) {
             Role role = spec == models.teacher() ? Role.TEACHER : spec == models.assistant() ? Role.ASSISTANT : Role.STUDENT;
@@ -75,13 +88,13 @@ public final class Participants {
             boolean publishes = isSourceOfAnyone(models, role);
             Head head = source == null ? Head.LABELS : Head.DISTILL;
             MultiLayerNetwork net = networks.network(spec, head, spec.name(), spec.name());
-            out.add(new Participant(spec.name(), role, spec, TrainingSteps.create(net, engine, spec.name()), source, publishes));
+            out.add(new Participant(spec.name(), role, spec, TrainingSteps.create(net, engine, precision, spec.name()), source, publishes));
         }
         if (twins) {
             for (ModelSpec spec : twinned(models)) {
                 String name = ModelsSpec.twinName(spec.name());
                 MultiLayerNetwork net = networks.network(spec, Head.LABELS, name, spec.name());
-                out.add(new Participant(name, Role.TWIN, spec, TrainingSteps.create(net, engine, name), null, false, spec.name()));
+                out.add(new Participant(name, Role.TWIN, spec, TrainingSteps.create(net, engine, precision, name), null, false, spec.name()));
             }
         }
         return out;

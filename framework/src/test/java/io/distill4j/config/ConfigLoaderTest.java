@@ -101,6 +101,7 @@ class ConfigLoaderTest {
         "models.students[0].signalSource=magic | models.students[0].signalSource | expected one of [training-pass, eval-pass]",
         "models.students[1].name=s1          | models.students[1].name          | unique model name",
         "training.engine=turbo               | training.engine                  | expected one of [fused, dl4j], got 'turbo'",
+        "training.precision=fp16             | training.precision               | expected one of [fp32, bf16], got 'fp16'",
         "models.teacher.learnsFrom=assistant | models.teacher.learnsFrom        | expected one of [labels]",
         "models.students[0].conv=[{filters: 3}] | models.students[0].conv       | only a cnn has conv stages",
         "training.batchSize=100000           | training.batchSize               | expected a value in [1, 60000]",
@@ -113,6 +114,23 @@ class ConfigLoaderTest {
                 .hasMessageContaining(key + ": ")
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void precisionIsFp32UnlessAskedAndBf16OnlyWhereTheFusedMlpStepRunsItOnBf16Units() throws IOException {
+        assertThat(load(VALID).config().training().precision()).isEqualTo("fp32");
+        assertThatThrownBy(() -> load(VALID, "training.precision=bf16", "training.engine=dl4j")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("training.precision: bf16 needs training.engine: fused");
+        assertThatThrownBy(() -> load(VALID, "training.precision=bf16", "models.teacher.family=cnn", "models.teacher.hidden=[16]",
+                "models.teacher.conv=[{filters: 4, kernel: 5, pool: 2}]")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("training.precision: bf16 runs only the fused MLP step, and model 'teacher' is a cnn");
+        if (io.distill4j.step.Precision.bf16Problem().isEmpty()) {
+            assertThat(load(VALID, "training.precision=bf16").config().training().precision()).isEqualTo("bf16");
+        } else {
+            assertThatThrownBy(() -> load(VALID, "training.precision=bf16")).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("training.precision: this CPU").hasMessageContaining("no bf16 units")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
     }
 
     @Test

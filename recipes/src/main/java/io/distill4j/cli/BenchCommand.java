@@ -65,8 +65,9 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int batch = config.training().batchSize();
         NativeRuntime rt = NativeRuntime.describe();
-        out.printf(Locale.ROOT, "runtime: %s %s, %d OpenMP thread(s), %d OpenBLAS thread(s), %d cores, engine %s, parallel %s, batch %d, %d timed steps after %d warm-up%n",
+        out.printf(Locale.ROOT, "runtime: %s %s, %d OpenMP thread(s), %d OpenBLAS thread(s), %d cores, engine %s, precision %s, parallel %s, batch %d, %d timed steps after %d warm-up%n",
                 rt.backend(), rt.binary(), rt.ompThreads(), rt.blasThreads(), rt.cpuCores(), config.training().engine(),
+                config.training().precision(),
                 config.training().parallel(), batch, steps, warmup);
 
         // the headline is the online step without twins, so the ratio against PyTorch stays comparable across versions
@@ -112,7 +113,8 @@ public final class BenchCommand implements Callable<Integer> {
         // no burn-in: the timed steps must be distillation steps, not labels-only ones
         io.distill4j.config.DistillSpec d = config.distill();
         io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins, d.temporalEnsemble());
-        List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory, config.training().engine());
+        List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory, config.training().engine(),
+                config.training().precision());
         if (params != null) {
             for (Participant p : ps) params.printf(Locale.ROOT, "params %s=%d%n", p.name(), p.parameterCount());
         }

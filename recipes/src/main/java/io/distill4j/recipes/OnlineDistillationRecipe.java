@@ -23,6 +23,7 @@ import io.distill4j.report.ModelSummary;
 import io.distill4j.report.PeriodicEvaluation;
 import io.distill4j.report.Provenance;
 import io.distill4j.report.ProvenanceCollector;
+import io.distill4j.step.Precision;
 import io.distill4j.report.RunReport;
 import io.distill4j.report.RunReports;
 import io.distill4j.report.StudentGain;
@@ -74,9 +75,9 @@ public final class OnlineDistillationRecipe implements Recipe {
         RunDirectory dir = context.directory();
         LoadedDataset data = load(config);
         Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
-                config.data().dataset(), data.sha256(), context.commandLine());
+                config.data().dataset(), data.sha256(), context.commandLine()).withPrecision(Precision.describe(config.training().precision()));
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
-                factory(data, config), config.training().engine());
+                factory(data, config), config.training().engine(), config.training().precision());
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
                 config.training().batchSize(), config.training().seed(), config.training().parallel());
         return listeners -> {
@@ -101,12 +102,14 @@ public final class OnlineDistillationRecipe implements Recipe {
         }
         NativeRuntime now = NativeRuntime.describe();
         Provenance provenance = recorded.withResume(new Provenance.Resume(checkpoint.state().step(),
-                context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, now));
+                context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, now,
+                Precision.describe(config.training().precision())));
         // bitwise exactness needs the same kernels: say so when they changed (the change stays in the resume's provenance)
         now.kernelChangeSince(lastRuntime(recorded)).ifPresent(change -> LOG.warn("resuming on other kernels ({}): the run "
                 + "continues correctly, but its numbers will differ at rounding level from a run that was never stopped", change));
         List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(),
-                (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine());
+                (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine(),
+                config.training().precision());
         EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
@@ -41,8 +42,6 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
  * against DL4J's gradient and fit).
  */
 public final class FusedCnnStep implements TrainingStep {
-    /** Java loops over at least this many floats are cut in two chunks shared with the helper thread. */
-    private static final int SPLIT_FLOATS = 1 << 16;
     private final MultiLayerNetwork net;
     private final Conv[] convs;
     private final Dense[] layers;
@@ -59,6 +58,43 @@ public final class FusedCnnStep implements TrainingStep {
     private Runnable onForward;
     private SecondThread.Job pendingUpdate;
     private long forwardPasses;
+    /** Per-phase nanoseconds when {@code -Ddistill4j.profile=true}: a simple timer for finding where a step's time goes. */
+    private static final boolean PROFILE = Boolean.getBoolean("distill4j.profile");
+    private static final String[] PHASES = {"conv fwd (im2col+gemm+pool)", "dense fwd", "loss", "dense bwd", "other",
+            "unpool", "db+dW gemm", "dCol gemm+col2im"};
+    private static final List<FusedCnnStep> PROFILED = new ArrayList<>();
+    private final long[] phaseNanos = new long[PHASES.length];
+    private long mark;
+    private long steps;
+
+    static {
+        if (PROFILE) Runtime.getRuntime().addShutdownHook(new Thread(FusedCnnStep::printProfile));
+    }
+
+    private void tick(int phase) {
+        if (!PROFILE) return;
+        long now = System.nanoTime();
+        phaseNanos[phase] += now - mark;
+        mark = now;
+    }
+
+    /** Thread time (both threads) in the forward blocks: im2col, product, pooling of the first convolution, then of the others. */
+    private final AtomicLong[] blockNanos = {new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong()};
+
+    private static synchronized void printProfile() {
+        for (FusedCnnStep s : PROFILED) {
+            long total = Arrays.stream(s.phaseNanos).sum();
+            StringBuilder b = new StringBuilder(String.format("fused cnn profile, %d params, %d steps, %.2f ms/step:", s.net.numParams(),
+                    s.steps, total / 1e6 / Math.max(1, s.steps)));
+            for (int i = 0; i < PHASES.length; i++) b.append(String.format(" %s %.2f", PHASES[i], s.phaseNanos[i] / 1e6 / Math.max(1, s.steps)));
+            String[] block = {"im2col", "gemm", "pool"};
+            b.append("; thread time in forward blocks:");
+            for (int i = 0; i < 6; i++) {
+                b.append(String.format(" %s%s %.2f", i < 3 ? "conv1 " : "conv2+ ", block[i % 3], s.blockNanos[i].get() / 1e6 / Math.max(1, s.steps)));
+            }
+            System.err.println(b);
+        }
+    }
 
     /** A ReLU convolution (square kernel k, stride 1, no padding) and the max pooling after it (pool = 1: none). */
     private record Conv(int cin, int cout, int k, int inH, int inW, int outH, int outW, int pool, int poolH, int poolW,
@@ -146,6 +182,11 @@ public final class FusedCnnStep implements TrainingStep {
         this.temperature = head.getLossFn() instanceof SoftLogitKdLoss kd ? kd.getTemperature() : Double.NaN;
         this.update = ParameterUpdate.of(((BaseMultiLayerUpdater<?>) net.getUpdater()).getUpdaterBlocks().get(0).getGradientUpdater(),
                 (int) net.numParams());
+        if (PROFILE) {
+            synchronized (FusedCnnStep.class) {
+                PROFILED.add(this);
+            }
+        }
     }
 
     private INDArray view(long offset, long length) {
@@ -162,18 +203,16 @@ public final class FusedCnnStep implements TrainingStep {
         final int batch;
         final boolean train;
         final float[] input;       // the batch, NCHW
-        final float[][] col;       // im2col matrices [rows, batch * outPlane] on the heap; the backward pass reuses them for dCol
-        final INDArray[] colT;     // the same, native, kept for the weight gradient
-        final INDArray[] convOut;  // convolution products [cout, batch * outPlane]
-        final float[][] act;       // their bias + ReLU, heap
-        final float[][] pooled;    // stage outputs [cout, batch, poolH, poolW] (null: no pooling, act is the output)
-        final int[][] argmax;      // index into act of each pooled value
+        final INDArray[] colT;     // im2col matrices [rows, batch * outPlane], kept for the weight gradient
+        final INDArray[] convOut;  // convolution products [cout, batch * outPlane] (before bias)
+        final float[][] act;       // bias + ReLU of an unpooled stage, heap (null: pooled)
+        final float[][] pooled;    // outputs of pooled stages [cout, batch, poolH, poolW]: max of the window + bias, ReLU'd
+        final int[][] argmax;      // index into convOut of each window's first maximum
         final float[] flat;        // the last stage flattened NCHW [batch, features]
         final INDArray denseIn;
-        final float[] bias;
+        final float[][] bias;      // heap copies of the convolutions' biases
         // backward
         final INDArray[] dOut;     // dLoss/d(convolution pre-activation), native
-        final float[][] dAct;      // the same on the heap
         final INDArray[] dCol;     // dLoss/d(im2col matrix), native
         final float[][] dStage;    // dLoss/d(stage output), heap, [cout, batch, plane]
         final INDArray dFlat;
@@ -198,14 +237,13 @@ public final class FusedCnnStep implements TrainingStep {
             int s = convs.length;
             int n = layers.length;
             input = new float[batch * channels * height * width];
-            col = new float[s][];
             colT = new INDArray[s];
             convOut = new INDArray[s];
             act = new float[s][];
             pooled = new float[s][];
             argmax = new int[s][];
+            bias = new float[s][];
             dOut = new INDArray[s];
-            dAct = new float[s][];
             dCol = new INDArray[s];
             dStage = new float[s][];
             out = new INDArray[n];
@@ -216,7 +254,6 @@ public final class FusedCnnStep implements TrainingStep {
             dropMask = new float[n][];
             int features = layers[0].nIn;
             flat = new float[batch * features];
-            int maxCout = 0;
             long longest = batch;
             int widest = features;
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -224,19 +261,19 @@ public final class FusedCnnStep implements TrainingStep {
                     Conv c = convs[l];
                     int pixels = batch * c.outPlane();
                     longest = Math.max(longest, pixels);
-                    maxCout = Math.max(maxCout, c.cout);
-                    col[l] = new float[c.rows() * pixels];
-                    colT[l] = Nd4j.create(DataType.FLOAT, (long) c.rows() * pixels);
-                    convOut[l] = Nd4j.create(DataType.FLOAT, (long) c.cout * pixels);
-                    act[l] = new float[c.cout * pixels];
+                    bias[l] = new float[c.cout];
+                    int ld = ld(c, batch);
+                    colT[l] = Nd4j.create(DataType.FLOAT, (long) c.rows() * ld);
+                    convOut[l] = Nd4j.create(DataType.FLOAT, (long) c.cout * ld);
                     if (c.pool > 1) {
                         pooled[l] = new float[c.cout * batch * c.stagePlane()];
                         argmax[l] = new int[pooled[l].length];
+                    } else {
+                        act[l] = new float[c.cout * pixels];
                     }
                     if (train) {
-                        dOut[l] = Nd4j.create(DataType.FLOAT, (long) c.cout * pixels);
-                        dAct[l] = new float[c.cout * pixels];
-                        if (l > 0) dCol[l] = Nd4j.create(DataType.FLOAT, (long) c.rows() * pixels);
+                        dOut[l] = Nd4j.create(DataType.FLOAT, (long) c.cout * ld);
+                        if (l > 0) dCol[l] = Nd4j.create(DataType.FLOAT, (long) c.rows() * ld);
                         dStage[l] = new float[c.cout * batch * c.stagePlane()];
                     }
                 }
@@ -256,7 +293,6 @@ public final class FusedCnnStep implements TrainingStep {
                     widest = Math.max(widest, Math.max(d.nIn, d.nOut));
                 }
             }
-            bias = new float[maxCout];
             logits = new double[batch * classes];
             oneHot = new double[batch * classes];
             targets = new double[batch * classes];
@@ -278,26 +314,13 @@ public final class FusedCnnStep implements TrainingStep {
         return a.ordering() == 'c' && a.dataType() == DataType.FLOAT && a.elementWiseStride() == 1 ? a : a.castTo(DataType.FLOAT).dup('c');
     }
 
-    /** Runs {@code body(from, to)} over [0, count) in two halves shared with the helper thread when the work is large. */
-    private static void split(int count, long floats, Range body) {
-        if (count < 2 || floats < SPLIT_FLOATS || !SecondThread.AVAILABLE) {
-            body.run(0, count);
-            return;
-        }
-        SecondThread.chunks(2, i -> body.run(SecondThread.boundary(count, 2, i, 1), SecondThread.boundary(count, 2, i + 1, 1)));
-    }
-
-    @FunctionalInterface
-    private interface Range {
-        void run(int from, int to);
-    }
-
     private INDArray[] forward(Buffers buf, INDArray features, boolean train) {
         int batch = buf.batch;
         INDArray x = rowMajor(features);
         if (x.length() != buf.input.length) throw new IllegalArgumentException("features of " + x.length() + " values, expected " + buf.input.length);
         Blas.pointer(x).get(buf.input, 0, buf.input.length);
         float[] in = buf.input;
+        if (PROFILE) mark = System.nanoTime();
         for (int l = 0; l < convs.length; l++) {
             convForward(buf, l, in, l == 0);
             in = buf.stageOut(l);
@@ -323,8 +346,26 @@ public final class FusedCnnStep implements TrainingStep {
             }
             din = buf.out[i];
         }
+        tick(1);
         forwardPasses++;
         return inputs;
+    }
+
+    /**
+     * Samples per block of a convolution: a block's im2col columns (~512 KB) stay in cache from im2col through the
+     * product and pooling, or from the column-gradient product through col2im.
+     */
+    /**
+     * Row stride of a convolution's native [rows or channels, batch * outPlane] matrices: a few floats more than a
+     * row, so that rows do not start at the same offset modulo 4 KB (batch 128 makes rows of 32 KB and 288 KB,
+     * whose cache-set aliasing made the products and loops over them 3x slower).
+     */
+    private static int ld(Conv c, int batch) {
+        return batch * c.outPlane() + 16;
+    }
+
+    private static int blockSamples(Conv c) {
+        return Math.max(1, (128 << 10) / (c.rows() * c.outPlane()));
     }
 
     /** Convolution {@code l} (+ bias, ReLU, pooling) of {@code in}: NCHW for the network's input, else [C, B, H, W]. */
@@ -332,100 +373,150 @@ public final class FusedCnnStep implements TrainingStep {
         Conv c = convs[l];
         int batch = buf.batch;
         int pixels = batch * c.outPlane();
-        float[] col = buf.col[l];
-        split(c.rows(), col.length, (r0, r1) -> im2col(c, in, nchw, batch, col, r0, r1));
-        Blas.pointer(buf.colT[l]).put(col, 0, col.length);
+        int op = c.outPlane();
+        FloatPointer colT = Blas.pointer(buf.colT[l]);
         FloatPointer out = Blas.pointer(buf.convOut[l]);
-        Blas.convForward(c.cout, c.rows(), pixels, c.wp, Blas.pointer(buf.colT[l]), out);
-        float[] a = buf.act[l];
-        out.get(a, 0, a.length);
-        float[] bias = buf.bias;
+        long colAddr = NativeFloats.address(colT);
+        long outAddr = NativeFloats.address(out);
+        float[] bias = buf.bias[l];
         c.bp.get(bias, 0, c.cout);
-        split(c.cout, a.length, (c0, c1) -> {
-            for (int ch = c0; ch < c1; ch++) {
-                float b = bias[ch];
-                for (int j = ch * pixels, end = j + pixels; j < end; j++) a[j] = Math.max(a[j] + b, 0f);
+        int per = blockSamples(c);
+        int blocks = (batch + per - 1) / per;
+        SecondThread.chunks(blocks, i -> {
+            int b0 = i * per;
+            int b1 = Math.min(batch, b0 + per);
+            long t0 = PROFILE ? System.nanoTime() : 0;
+            im2col(c, in, nchw, batch, colAddr, b0, b1);
+            long t1 = PROFILE ? System.nanoTime() : 0;
+            Blas.convForward(c.cout, c.rows(), ld(c, batch), b0 * op, b1 * op, c.wp, colT, out);
+            long t2 = PROFILE ? System.nanoTime() : 0;
+            if (c.pool > 1) maxPool(c, outAddr, bias, buf.pooled[l], buf.argmax[l], batch, b0, b1);
+            else biasRelu(c, outAddr, bias, buf.act[l], batch, b0, b1);
+            if (PROFILE) {
+                // summed over both threads
+                long t3 = System.nanoTime();
+                blockNanos[3 * Math.min(l, 1)].addAndGet(t1 - t0);
+                blockNanos[3 * Math.min(l, 1) + 1].addAndGet(t2 - t1);
+                blockNanos[3 * Math.min(l, 1) + 2].addAndGet(t3 - t2);
             }
         });
-        if (c.pool > 1) {
-            float[] p = buf.pooled[l];
-            int[] arg = buf.argmax[l];
-            split(c.cout * batch, a.length, (q0, q1) -> maxPool(c, a, p, arg, q0, q1));
+        tick(0);
+    }
+
+    /**
+     * Columns of samples {@code [b0, b1)} of the im2col matrix, written into native memory: row (channel, kh, kw),
+     * column (sample, oy, ox) holds {@code in[sample, channel, oy + kh, ox + kw]}.
+     */
+    private static void im2col(Conv c, float[] in, boolean nchw, int batch, long col, int b0, int b1) {
+        int k = c.k;
+        int op = c.outPlane();
+        long ld = ld(c, batch);
+        int plane = c.inH * c.inW;
+        int outH = c.outH;
+        int outW = c.outW;
+        int inW = c.inW;
+        for (int r = 0; r < c.rows(); r++) {
+            int ch = r / (k * k);
+            int kh = r / k % k;
+            int kw = r % k;
+            long dst = col + ((r * ld + (long) b0 * op) << 2);
+            for (int b = b0; b < b1; b++) {
+                int src = (nchw ? b * c.cin + ch : ch * batch + b) * plane + kh * inW + kw;
+                for (int oy = 0; oy < outH; oy++, src += inW) {
+                    for (int ox = 0; ox < outW; ox++, dst += 4) NativeFloats.U.putFloat(dst, in[src + ox]);
+                }
+            }
         }
     }
 
     /**
-     * Rows {@code [r0, r1)} of the im2col matrix: row (channel, kh, kw), column (sample, oy, ox) holds
-     * {@code in[sample, channel, oy + kh, ox + kw]}.
+     * The adjoint of {@link #im2col} for samples {@code [b0, b1)}: the column gradient (native) summed into
+     * {@code dIn} ([C, B, H, W], heap).
      */
-    private static void im2col(Conv c, float[] in, boolean nchw, int batch, float[] col, int r0, int r1) {
+    private static void col2im(Conv c, long dCol, int batch, float[] dIn, int b0, int b1) {
         int k = c.k;
-        int pixels = batch * c.outPlane();
+        int op = c.outPlane();
+        long ld = ld(c, batch);
         int plane = c.inH * c.inW;
         int outH = c.outH;
         int outW = c.outW;
         int inW = c.inW;
-        for (int r = r0; r < r1; r++) {
+        for (int ch = 0; ch < c.cin; ch++) Arrays.fill(dIn, (ch * batch + b0) * plane, (ch * batch + b1) * plane, 0f);
+        for (int r = 0; r < c.rows(); r++) {
             int ch = r / (k * k);
             int kh = r / k % k;
             int kw = r % k;
-            int dst = r * pixels;
-            for (int b = 0; b < batch; b++) {
-                int src = (nchw ? b * c.cin + ch : ch * batch + b) * plane + kh * inW + kw;
-                for (int oy = 0; oy < outH; oy++, src += inW, dst += outW) {
-                    for (int ox = 0; ox < outW; ox++) col[dst + ox] = in[src + ox];
-                }
-            }
-        }
-    }
-
-    /** The adjoint of {@link #im2col} for input channels {@code [c0, c1)}: sums the column gradient into {@code dIn} ([C, B, H, W]). */
-    private static void col2im(Conv c, float[] dCol, int batch, float[] dIn, int c0, int c1) {
-        int k = c.k;
-        int pixels = batch * c.outPlane();
-        int plane = c.inH * c.inW;
-        int outH = c.outH;
-        int outW = c.outW;
-        int inW = c.inW;
-        Arrays.fill(dIn, c0 * batch * plane, c1 * batch * plane, 0f);
-        for (int r = c0 * k * k; r < c1 * k * k; r++) {
-            int ch = r / (k * k);
-            int kh = r / k % k;
-            int kw = r % k;
-            int src = r * pixels;
-            for (int b = 0; b < batch; b++) {
+            long src = dCol + ((r * ld + (long) b0 * op) << 2);
+            for (int b = b0; b < b1; b++) {
                 int dst = (ch * batch + b) * plane + kh * inW + kw;
-                for (int oy = 0; oy < outH; oy++, dst += inW, src += outW) {
-                    for (int ox = 0; ox < outW; ox++) dIn[dst + ox] += dCol[src + ox];
+                for (int oy = 0; oy < outH; oy++, dst += inW) {
+                    for (int ox = 0; ox < outW; ox++, src += 4) dIn[dst + ox] += NativeFloats.U.getFloat(src);
                 }
             }
         }
     }
 
-    /** Max pooling of planes {@code [q0, q1)} (plane = channel * batch + sample); ties go to the first maximum. */
-    private static void maxPool(Conv c, float[] a, float[] p, int[] arg, int q0, int q1) {
+    /** Bias + ReLU of an unpooled convolution's samples {@code [b0, b1)}, into the heap. */
+    private static void biasRelu(Conv c, long out, float[] bias, float[] act, int batch, int b0, int b1) {
+        int op = c.outPlane();
+        int pixels = batch * op;
+        int ld = ld(c, batch);
+        for (int ch = 0; ch < c.cout; ch++) {
+            float b = bias[ch];
+            long shift = (long) ch * (ld - pixels);
+            for (int j = ch * pixels + b0 * op, end = ch * pixels + b1 * op; j < end; j++) {
+                act[j] = Math.max(NativeFloats.get(out, j + shift) + b, 0f);
+            }
+        }
+    }
+
+    /**
+     * Max pooling of samples {@code [b0, b1)} of the convolution's raw product, with bias and ReLU applied to each
+     * window's maximum: max(relu(x + b)) = relu(max(x) + b), a quarter of the work. Keeps the index of each window's
+     * first maximum for the backward pass, where the gradient goes (DL4J's choice on ties).
+     */
+    private static void maxPool(Conv c, long out, float[] bias, float[] p, int[] arg, int batch, int b0, int b1) {
         int pool = c.pool;
         int outW = c.outW;
-        for (int q = q0; q < q1; q++) {
-            int inBase = q * c.outPlane();
-            int o = q * c.poolH * c.poolW;
-            for (int py = 0; py < c.poolH; py++) {
-                for (int px = 0; px < c.poolW; px++, o++) {
-                    int corner = inBase + py * pool * outW + px * pool;
-                    int best = corner;
-                    float m = a[corner];
-                    for (int dy = 0; dy < pool; dy++) {
-                        for (int dx = 0; dx < pool; dx++) {
-                            int idx = corner + dy * outW + dx;
-                            float v = a[idx];
-                            if (v > m) {
-                                m = v;
-                                best = idx;
+        int op = c.outPlane();
+        int pp = c.poolH * c.poolW;
+        int ld = ld(c, batch);
+        for (int ch = 0; ch < c.cout; ch++) {
+            float bb = bias[ch];
+            for (int b = b0; b < b1; b++) {
+                int q = ch * batch + b;
+                int inBase = ch * ld + b * op;
+                int o = q * pp;
+                for (int py = 0; py < c.poolH; py++) {
+                    for (int px = 0; px < c.poolW; px++, o++) {
+                        int corner = inBase + py * pool * outW + px * pool;
+                        int best = corner;
+                        float m = NativeFloats.get(out, corner);
+                        if (pool == 2) {
+                            float v1 = NativeFloats.get(out, corner + 1);
+                            float v2 = NativeFloats.get(out, corner + outW);
+                            float v3 = NativeFloats.get(out, corner + outW + 1);
+                            best = v1 > m ? corner + 1 : best;
+                            m = Math.max(m, v1);
+                            best = v2 > m ? corner + outW : best;
+                            m = Math.max(m, v2);
+                            best = v3 > m ? corner + outW + 1 : best;
+                            m = Math.max(m, v3);
+                        } else {
+                            for (int dy = 0; dy < pool; dy++) {
+                                for (int dx = 0; dx < pool; dx++) {
+                                    int idx = corner + dy * outW + dx;
+                                    float v = NativeFloats.get(out, idx);
+                                    if (v > m) {
+                                        m = v;
+                                        best = idx;
+                                    }
+                                }
                             }
                         }
+                        p[o] = Math.max(m + bb, 0f);
+                        arg[o] = best;
                     }
-                    p[o] = m;
-                    arg[o] = best;
                 }
             }
         }
@@ -509,8 +600,11 @@ public final class FusedCnnStep implements TrainingStep {
                 Double.isNaN(temperature) ? 1.0 : temperature, alpha, buf.dLogits);
         for (int i = 0; i < buf.rowMajor.length; i++) buf.rowMajor[i] = (float) buf.dLogits[i];
         Blas.pointer(buf.delta[last]).put(buf.rowMajor, 0, buf.rowMajor.length);
+        tick(2);
         denseBackward(buf, inputs);
+        tick(3);
         for (int l = convs.length - 1; l >= 0; l--) convBackward(buf, l);
+        steps++;
         return loss;
     }
 
@@ -557,40 +651,60 @@ public final class FusedCnnStep implements TrainingStep {
     private void convBackward(Buffers buf, int l) {
         Conv c = convs[l];
         int batch = buf.batch;
-        int pixels = batch * c.outPlane();
-        float[] dAct = buf.dAct[l];
+        int op = c.outPlane();
+        int pixels = batch * op;
         float[] dStage = buf.dStage[l];
-        float[] a = buf.act[l];
-        if (c.pool > 1) {
-            float[] p = buf.pooled[l];
-            int[] arg = buf.argmax[l];
-            int plane = c.stagePlane();
-            int outPlane = c.outPlane();
-            split(c.cout * batch, dAct.length, (q0, q1) -> {
-                Arrays.fill(dAct, q0 * outPlane, q1 * outPlane, 0f);
-                // the window's gradient goes to its maximum, times ReLU' there: [max > 0]
-                for (int j = q0 * plane; j < q1 * plane; j++) if (p[j] > 0f) dAct[arg[j]] = dStage[j];
-            });
-        } else {
-            split(c.cout, dAct.length, (c0, c1) -> {
-                for (int k = c0 * pixels; k < c1 * pixels; k++) {
-                    int bits = Float.floatToRawIntBits(a[k]);
-                    int keep = (bits | -bits) >> 31;
-                    dAct[k] = Float.intBitsToFloat(Float.floatToRawIntBits(dStage[k]) & keep);
-                }
-            });
-        }
         FloatPointer dOut = Blas.pointer(buf.dOut[l]);
-        dOut.put(dAct, 0, dAct.length);
-        Blas.rowSums(c.cout, pixels, dOut, Blas.pointer(buf.ones), c.dbp);
-        Blas.convWeightGradient(c.cout, c.rows(), pixels, dOut, Blas.pointer(buf.colT[l]), c.dwp);
+        long dOutAddr = NativeFloats.address(dOut);
+        int per = blockSamples(c);
+        int blocks = (batch + per - 1) / per;
+        SecondThread.chunks(blocks, i -> {
+            int b0 = i * per;
+            int b1 = Math.min(batch, b0 + per);
+            if (c.pool > 1) unpool(c, buf.pooled[l], buf.argmax[l], dStage, dOutAddr, batch, b0, b1);
+            else reluGradient(c, buf.act[l], dStage, dOutAddr, batch, b0, b1);
+        });
+        tick(5);
+        Blas.rowSums(c.cout, pixels, ld(c, batch), dOut, Blas.pointer(buf.ones), c.dbp);
+        Blas.convWeightGradient(c.cout, c.rows(), pixels, ld(c, batch), dOut, Blas.pointer(buf.colT[l]), c.dwp);
+        tick(6);
         if (l == 0) return;   // nothing learns the input
         FloatPointer dCol = Blas.pointer(buf.dCol[l]);
-        Blas.convColumnGradient(c.cout, c.rows(), pixels, c.wp, dOut, dCol);
-        float[] col = buf.col[l];
-        dCol.get(col, 0, col.length);
+        long dColAddr = NativeFloats.address(dCol);
         float[] dIn = buf.dStage[l - 1];
-        split(c.cin, col.length, (c0, c1) -> col2im(c, col, batch, dIn, c0, c1));
+        SecondThread.chunks(blocks, i -> {
+            int b0 = i * per;
+            int b1 = Math.min(batch, b0 + per);
+            Blas.convColumnGradient(c.cout, c.rows(), ld(c, batch), b0 * op, b1 * op, c.wp, dOut, dCol);
+            col2im(c, dColAddr, batch, dIn, b0, b1);
+        });
+        tick(7);
+    }
+
+    /** The pooled gradient of samples {@code [b0, b1)} to each window's maximum, times ReLU' there ([pooled > 0]); zero elsewhere. */
+    private static void unpool(Conv c, float[] pooled, int[] arg, float[] dStage, long dOut, int batch, int b0, int b1) {
+        int op = c.outPlane();
+        int pp = c.poolH * c.poolW;
+        long ld = ld(c, batch);
+        for (int ch = 0; ch < c.cout; ch++) {
+            NativeFloats.zero(dOut, ch * ld + (long) b0 * op, (long) (b1 - b0) * op);
+            for (int j = (ch * batch + b0) * pp, end = (ch * batch + b1) * pp; j < end; j++) {
+                if (pooled[j] > 0f) NativeFloats.put(dOut, arg[j], dStage[j]);
+            }
+        }
+    }
+
+    /** The stage gradient of samples {@code [b0, b1)} times ReLU'(z) = [relu(z) > 0], into native memory. */
+    private static void reluGradient(Conv c, float[] act, float[] dStage, long dOut, int batch, int b0, int b1) {
+        int op = c.outPlane();
+        int pixels = batch * op;
+        int ld = ld(c, batch);
+        for (int ch = 0; ch < c.cout; ch++) {
+            long shift = (long) ch * (ld - pixels);
+            for (int k = ch * pixels + b0 * op, end = ch * pixels + b1 * op; k < end; k++) {
+                NativeFloats.put(dOut, k + shift, act[k] > 0f ? dStage[k] : 0f);
+            }
+        }
     }
 
     private static void copy(INDArray source, double[] into, float[] via) {

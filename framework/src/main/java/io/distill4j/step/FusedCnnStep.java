@@ -689,7 +689,11 @@ public final class FusedCnnStep implements TrainingStep {
         for (int ch = 0; ch < c.cout; ch++) {
             NativeFloats.zero(dOut, ch * ld + (long) b0 * op, (long) (b1 - b0) * op);
             for (int j = (ch * batch + b0) * pp, end = (ch * batch + b1) * pp; j < end; j++) {
-                if (pooled[j] > 0f) NativeFloats.put(dOut, arg[j], dStage[j]);
+                // branch-free [pooled > 0] (pooled is a ReLU output, never -0.0): a data-dependent branch mispredicts
+                // half the time; every window's maximum gets a store, of zero where the ReLU was off
+                int bits = Float.floatToRawIntBits(pooled[j]);
+                int keep = (bits | -bits) >> 31;
+                NativeFloats.put(dOut, arg[j], Float.intBitsToFloat(Float.floatToRawIntBits(dStage[j]) & keep));
             }
         }
     }
@@ -702,7 +706,9 @@ public final class FusedCnnStep implements TrainingStep {
         for (int ch = 0; ch < c.cout; ch++) {
             long shift = (long) ch * (ld - pixels);
             for (int k = ch * pixels + b0 * op, end = ch * pixels + b1 * op; k < end; k++) {
-                NativeFloats.put(dOut, k + shift, act[k] > 0f ? dStage[k] : 0f);
+                int bits = Float.floatToRawIntBits(act[k]);
+                int keep = (bits | -bits) >> 31;
+                NativeFloats.put(dOut, k + shift, Float.intBitsToFloat(Float.floatToRawIntBits(dStage[k]) & keep));
             }
         }
     }

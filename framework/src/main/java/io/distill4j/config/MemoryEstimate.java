@@ -83,6 +83,7 @@ public final class MemoryEstimate {
         long evalRows = Math.min(Evaluator.BATCH, Math.max(validation, test));
         Map<String, long[]> parts = new LinkedHashMap<>();
         long batchActivations = 0;
+        long im2col = 0;
         String evalKey = null;
         long evalActivations = -1;
         List<String> keys = modelKeys(c.models());
@@ -92,17 +93,20 @@ public final class MemoryEstimate {
             long state = Optimizers.create(spec.optimizer(), 1).stateSize(1);
             Layers l = Layers.of(spec, data);
             String key = keys.get(i) + "." + l.key(2 + state, 2 * batch + evalRows);
-            boolean heapAdam = TrainingSteps.FUSED.equals(c.training().engine()) && "mlp".equals(spec.family())
+            boolean fused = TrainingSteps.FUSED.equals(c.training().engine());
+            boolean heapAdam = fused && ("mlp".equals(spec.family()) || "cnn".equals(spec.family()))
                     && "adam".equals(spec.optimizer().name());
             add(parts, key, copies * l.params() * (2 + state) * FLOAT, heapAdam ? copies * 4 * l.params() * FLOAT : 0);
             batchActivations += copies * l.activations();
+            // the fused CNN step keeps each convolution's im2col matrix and, above the first, its gradient
+            if (fused) im2col += copies * l.im2col();
             if (l.activations() > evalActivations) {
                 evalActivations = l.activations();
                 evalKey = key;
             }
         }
         add(parts, evalKey, evalRows * evalActivations * FLOAT, 0);
-        add(parts, "training.batchSize", (2 * batch * batchActivations + batch * (data.pixels() + data.numClasses())) * FLOAT, 0);
+        add(parts, "training.batchSize", (2 * batch * batchActivations + batch * im2col + batch * (data.pixels() + data.numClasses())) * FLOAT, 0);
         add(parts, "data.trainLimit", train * data.pixels() * FLOAT * (validation > 0 ? 2 : 1), 0);
         add(parts, "data.testLimit", test * data.pixels() * FLOAT, 0);
         if (c.distill().temporalEnsemble() > 0) {
@@ -139,10 +143,11 @@ public final class MemoryEstimate {
     }
 
     /** Parameter and activation counts (per example) of a model's conv stages and dense layers, head included. */
-    private record Layers(long convParams, long convActivations, long denseParams, long denseActivations) {
+    private record Layers(long convParams, long convActivations, long denseParams, long denseActivations, long im2col) {
         static Layers of(ModelSpec spec, DatasetInfo data) {
             long convParams = 0;
             long convActivations = 0;
+            long im2col = 0;
             long channels = data.channels();
             long height = data.height();
             long width = data.width();
@@ -153,6 +158,7 @@ public final class MemoryEstimate {
                     height = height - k + 1;
                     width = width - k + 1;
                     convActivations += height * width * cs.filters();
+                    im2col += channels * k * k * height * width * (im2col == 0 ? 1 : 2);
                     if (cs.pool() > 1) {
                         height /= cs.pool();
                         width /= cs.pool();
@@ -171,7 +177,7 @@ public final class MemoryEstimate {
                 denseActivations += out;
                 in = out;
             }
-            return new Layers(convParams, convActivations, denseParams, denseActivations);
+            return new Layers(convParams, convActivations, denseParams, denseActivations, im2col);
         }
 
         long params() {

@@ -32,7 +32,7 @@ final class Blas {
         return (FloatPointer) a.data().addressPointer();
     }
 
-    private static FloatPointer at(FloatPointer p, long offset) {
+    static FloatPointer at(FloatPointer p, long offset) {
         return offset == 0 ? p : new FloatPointer(p).position(p.position() + offset);
     }
 
@@ -95,5 +95,36 @@ final class Blas {
                                              FloatPointer dIn) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, c1 - c0, nOut, 1f, delta, nOut, at(w, c0), nIn, 0f,
                 at(dIn, c0), nIn);
+    }
+
+    /**
+     * Columns {@code [c0, c1)} of a convolution's forward product {@code out[cOut, n] = w[cOut, k] · colT[k, n]}, with
+     * {@code w} DL4J's {@code [nOut, nIn, kH, kW]} ('c') weights and {@code colT} the im2col matrix of the batch
+     * (rows: input channel and kernel offset; columns: sample and output pixel). The caller cuts the batch into
+     * blocks small enough that a block's columns are still in cache from im2col (3x the speed of one product over
+     * the whole batch, which OpenBLAS packs from memory).
+     */
+    static void convForward(int cOut, int k, int ld, int c0, int c1, FloatPointer w, FloatPointer colT, FloatPointer out) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cOut, c1 - c0, k, 1f, w, k, at(colT, c0), ld, 0f, at(out, c0), ld);
+    }
+
+    /**
+     * {@code dw[cOut, k] = dOut[cOut, n] · colT[k, n]^T}: the convolution's weight gradient, laid out like its weights.
+     * {@code ld}: the row stride of dOut and colT.
+     */
+    static void convWeightGradient(int cOut, int k, int n, int ld, FloatPointer dOut, FloatPointer colT, FloatPointer dw) {
+        inBlocks(blocks(cOut, k, n), k, (c0, c1) ->
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cOut, c1 - c0, n, 1f, dOut, ld, at(colT, (long) c0 * ld), ld, 0f,
+                        at(dw, c0), k));
+    }
+
+    /** Columns {@code [c0, c1)} of {@code dCol[k, n] = w[cOut, k]^T · dOut[cOut, n]}: the gradient of the im2col matrix. */
+    static void convColumnGradient(int cOut, int k, int ld, int c0, int c1, FloatPointer w, FloatPointer dOut, FloatPointer dCol) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, c1 - c0, cOut, 1f, w, k, at(dOut, c0), ld, 0f, at(dCol, c0), ld);
+    }
+
+    /** {@code db[rows] = sum over columns of a[rows, n]} (row-major, row stride {@code ld}). */
+    static void rowSums(int rows, int n, int ld, FloatPointer a, FloatPointer ones, FloatPointer db) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, rows, n, 1f, a, ld, ones, 1, 0f, db, 1);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** The training-step implementations by the name a config gives them ({@code training.engine}). */
 public final class TrainingSteps {
-    /** The fused MLP step where a network allows it, DL4J's fit elsewhere (CNNs): the default. */
+    /** The fused MLP or CNN step where a network allows it, DL4J's fit elsewhere: the default. */
     public static final String FUSED = "fused";
     /** DL4J's fit for every model: the reference the fused step is tested against. */
     public static final String DL4J = "dl4j";
@@ -39,11 +39,13 @@ public final class TrainingSteps {
         if (FUSED.equals(engine)) {
             Optional<String> why = FusedMlpSupport.unsupported(net);
             if (why.isEmpty()) return FusedMlpStep.of(net, precision).orElseThrow();
+            Optional<String> whyNotCnn = FusedCnnSupport.unsupported(net);
             if (!fp32) {
                 throw new IllegalArgumentException("model '" + modelName + "' cannot train in " + precision
-                        + ": only the fused MLP step computes in " + precision + ", and this model takes DL4J's fit (" + why.get() + ")");
+                        + ": only the fused MLP step computes in " + precision + " (" + why.get() + ")");
             }
-            LOG.info("model '{}' takes DL4J's fit step: {}", modelName, why.get());
+            if (whyNotCnn.isEmpty()) return FusedCnnStep.of(net).orElseThrow();
+            LOG.info("model '{}' takes DL4J's fit step: not a fused MLP ({}), not a fused CNN ({})", modelName, why.get(), whyNotCnn.get());
         } else if (!DL4J.equals(engine)) {
             throw new IllegalArgumentException("unknown training engine '" + engine + "', known: " + engines());
         } else if (!fp32) {

@@ -211,7 +211,7 @@ class FusedMlpStepTest {
         MultiLayerNetwork cnn = MNIST.build(new ModelSpec("c", "cnn", List.of(16), List.of(new ConvSpec(4, 5, 2)),
                 new OptimizerSpec("adam", 0.01, null), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null), Head.LABELS, T, ALPHA, 1);
         assertThat(FusedMlpSupport.unsupported(cnn)).isPresent();
-        assertThat(TrainingSteps.create(cnn, TrainingSteps.FUSED, "c").kind()).isEqualTo(TrainingSteps.DL4J);
+        assertThat(TrainingSteps.create(cnn, TrainingSteps.FUSED, "c").kind()).as("the fused CNN step takes it").isEqualTo(TrainingSteps.FUSED);
         MultiLayerNetwork doubles = new NetworkFactory(CLASSES, 4, 4, 1, DataType.DOUBLE).build(new ModelSpec("d", "mlp",
                 List.of(4), List.of(), new OptimizerSpec("adam", 0.01, null), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null),
                 Head.LABELS, T, ALPHA, 1);

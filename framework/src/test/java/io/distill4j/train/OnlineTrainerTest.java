@@ -1,8 +1,10 @@
 package io.distill4j.train;
 
+import io.distill4j.config.ConvSpec;
 import io.distill4j.config.DistillSpec;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
+import io.distill4j.config.OptimizerSpec;
 import io.distill4j.data.LabeledSplit;
 import io.distill4j.model.NetworkFactory;
 import io.distill4j.report.Evaluator;
@@ -285,6 +287,52 @@ class OnlineTrainerTest {
                 List.of(mlp("s1", "assistant", 0.0, ModelSpec.TRAINING_PASS, 8), mlp("s3", "labels", 0.0, ModelSpec.TRAINING_PASS, 4)));
         OnlineTrainer fused = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, distill, 2, 32, SEED, false);
         OnlineTrainer dl4j = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY, TrainingSteps.DL4J), TRAIN, distill, 2, 32, SEED, false);
+        for (int i = 0; i < 20; i++) {
+            StepRecord a = fused.advance();
+            StepRecord b = dl4j.advance();
+            assertThat(a.losses().keySet()).isEqualTo(b.losses().keySet());
+            a.losses().forEach((name, loss) -> assertThat(loss).as("step %d %s", a.step(), name)
+                    .isCloseTo(b.losses().get(name), org.assertj.core.data.Offset.offset(1e-4)));
+        }
+        for (int i = 0; i < fused.participants().size(); i++) {
+            INDArray a = fused.participants().get(i).net().params();
+            INDArray b = dl4j.participants().get(i).net().params();
+            assertThat(a.sub(b).amaxNumber().doubleValue()).as(fused.participants().get(i).name()).isLessThan(1e-4);
+            assertThat(fused.participants().get(i).step().kind()).isEqualTo(TrainingSteps.FUSED);
+        }
+    }
+
+    /** A CNN ladder on the 4x4 synthetic images: two conv stages (no pooling) with a dropout dense layer, a pooled student. */
+    private static ModelsSpec cnnLadder(double dropout) {
+        OptimizerSpec adam = new OptimizerSpec("adam", 0.01, null);
+        return new ModelsSpec(new ModelSpec("teacher", "cnn", List.of(16), List.of(new ConvSpec(4, 2, 1), new ConvSpec(6, 2, 1)), adam,
+                dropout, "labels", ModelSpec.TRAINING_PASS, null, null), null,
+                List.of(new ModelSpec("s1", "cnn", List.of(), List.of(new ConvSpec(3, 3, 2)), adam, 0.0, "teacher",
+                                ModelSpec.TRAINING_PASS, null, null),
+                        new ModelSpec("s2", "cnn", List.of(8), List.of(new ConvSpec(2, 3, 1)), adam, dropout, "labels",
+                                ModelSpec.TRAINING_PASS, null, null)));
+    }
+
+    @Test
+    void fusedCnnStepsOnASecondThreadGiveBitwiseTheSequentialResult() {
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 5, true, 0.7);
+        OnlineTrainer parallel = trainer(cnnLadder(0.2), distill);
+        OnlineTrainer sequential = sequential(cnnLadder(0.2), distill);
+        for (int i = 0; i < 30; i++) {
+            assertThat(parallel.advance().losses()).isEqualTo(sequential.advance().losses());
+        }
+        for (int i = 0; i < parallel.participants().size(); i++) {
+            assertThat(parallel.participants().get(i).step().kind()).isEqualTo(TrainingSteps.FUSED);
+            assertThat(Arrays.equals(params(parallel.participants().get(i).net()), params(sequential.participants().get(i).net())))
+                    .as(parallel.participants().get(i).name()).isTrue();
+        }
+    }
+
+    @Test
+    void fusedAndDl4jEnginesAgreeOverAWholeCnnLadder() {
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 2, 4, true, 0.0);
+        OnlineTrainer fused = new OnlineTrainer(Participants.build(cnnLadder(0.0), distill, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, distill, 2, 32, SEED, true);
+        OnlineTrainer dl4j = new OnlineTrainer(Participants.build(cnnLadder(0.0), distill, SEED, FACTORY, TrainingSteps.DL4J), TRAIN, distill, 2, 32, SEED, true);
         for (int i = 0; i < 20; i++) {
             StepRecord a = fused.advance();
             StepRecord b = dl4j.advance();

@@ -278,15 +278,17 @@ class Online:
                 self.kd_steps[spec.name] = self.kd_steps.get(spec.name, 0) + 1
             if not pub:
                 continue
+            memory = self.memory.get(spec.name)
             if spec.eval_pass:
+                # one extra inference pass with the updated weights, on publishing steps only (and only those fold)
                 if publish:
                     net.eval()
                     with torch.no_grad():
-                        signals[spec.name] = net(x)
+                        logits = net(x)
                     net.train()
+                    signals[spec.name] = memory.update(idx, logits) if memory is not None else logits
                 continue
             logits = z.detach()
-            memory = self.memory.get(spec.name)
             if memory is not None:
                 logits = memory.update(idx, logits)   # burn-in and off-period steps fold into the memory too
             if publish:

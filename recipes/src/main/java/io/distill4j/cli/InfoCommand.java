@@ -35,8 +35,8 @@ public final class InfoCommand implements Callable<Integer> {
         out.printf("cpu             %s%n", rt.cpu());
         CpuInfo cpu = CpuInfo.current();
         if (BlasCore.fallbackWhereForcingPays(rt.blasCore(), cpu)) {
-            out.printf("warning         %s on this processor falls back to a generic kernel, ~3x slower than it can: start with "
-                    + "OPENBLAS_CORETYPE=%s (scripts/distill4j sets it itself)%n", rt.blasCore(), BlasCore.choose(cpu).orElse("SKYLAKEX"));
+            out.printf("warning         %s: OpenBLAS 0.3.19 falls back to a generic kernel (up to 3x slower) on processors newer than it "
+                    + "knows; start with OPENBLAS_CORETYPE=%s to be sure (scripts/distill4j sets it itself)%n", rt.blasCore(), BlasCore.choose(cpu).orElse("SKYLAKEX"));
         }
         out.printf("openmp threads  %d (OMP_NUM_THREADS=%s; default %d on purpose, see README performance)%n",
                 rt.ompThreads(), rt.ompNumThreadsEnv(), ThreadDefaults.DEFAULT_THREADS);

@@ -238,8 +238,8 @@ public final class OnlineDistillationRecipe implements Recipe {
                 runtime.binary(), runtime.ompThreads(), runtime.blasThreads(), runtime.blasCore(), runtime.cpu(), config.training().seed());
         CpuInfo cpu = CpuInfo.current();
         if (BlasCore.fallbackWhereForcingPays(runtime.blasCore(), cpu)) {
-            LOG.warn("{} on this processor falls back to a generic kernel, ~3x slower than it can; start with OPENBLAS_CORETYPE={} "
-                    + "(scripts/distill4j does)", runtime.blasCore(), BlasCore.choose(cpu).orElse("SKYLAKEX"));
+            LOG.warn("{}: OpenBLAS 0.3.19 falls back to a generic kernel (up to 3x slower) on processors newer than it knows; "
+                    + "start with OPENBLAS_CORETYPE={} to be sure (scripts/distill4j does)", runtime.blasCore(), BlasCore.choose(cpu).orElse("SKYLAKEX"));
         }
     }
 

@@ -17,11 +17,17 @@ public record Provenance(String distill4jVersion, String gitCommit, String java,
                          Map<String, String> dataSha256, List<String> commandLine, String createdAt,
                          List<Resume> resumes,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String precision) {
-    /** One continuation of the run: from which checkpoint step, by which command, with which config keys changed (if allowed). */
+    /**
+     * One continuation of the run: from which checkpoint step, by which command, with which config keys changed (if
+     * allowed), and {@code kernelChange}: how its kernels differ from those the run last ran on
+     * ({@link NativeRuntime#kernelChangeSince}), absent when they are the same: such a resume is not bitwise identical
+     * to a run that was never stopped.
+     */
     public record Resume(long fromStep, List<String> commandLine, String at, List<String> changedConfigKeys,
-                         NativeRuntime runtime, @JsonInclude(JsonInclude.Include.NON_NULL) String precision) {
+                         NativeRuntime runtime, @JsonInclude(JsonInclude.Include.NON_NULL) String precision,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String kernelChange) {
         public Resume(long fromStep, List<String> commandLine, String at, List<String> changedConfigKeys, NativeRuntime runtime) {
-            this(fromStep, commandLine, at, changedConfigKeys, runtime, null);
+            this(fromStep, commandLine, at, changedConfigKeys, runtime, null, null);
         }
     }
 
@@ -30,6 +36,11 @@ public record Provenance(String distill4jVersion, String gitCommit, String java,
                       String createdAt, List<Resume> resumes) {
         this(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256, commandLine, createdAt,
                 resumes, null);
+    }
+
+    /** The runtime the run last ran on: its latest resume's, else its start's. */
+    public NativeRuntime lastRuntime() {
+        return resumes == null || resumes.isEmpty() ? runtime : resumes.get(resumes.size() - 1).runtime();
     }
 
     public Provenance withResume(Resume resume) {

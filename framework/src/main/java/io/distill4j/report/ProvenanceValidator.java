@@ -11,8 +11,8 @@ final class ProvenanceValidator {
     private static final Set<String> FIELDS = Set.of("distill4jVersion", "gitCommit", "java", "os", "arch", "runtime", "seed",
             "configHash", "dataset", "dataSha256", "commandLine", "createdAt", "resumes", "precision");
     private static final Set<String> RUNTIME = Set.of("backend", "binary", "ompThreads", "blasThreads", "blasVendor", "cpuCores",
-            "ompNumThreadsEnv", "blasCore", "cpu");
-    private static final Set<String> RESUME = Set.of("fromStep", "commandLine", "at", "changedConfigKeys", "runtime", "precision");
+            "ompNumThreadsEnv", "blasCore", "openblasCoretypeEnv", "cpu");
+    private static final Set<String> RESUME = Set.of("fromStep", "commandLine", "at", "changedConfigKeys", "runtime", "precision", "kernelChange");
 
     private ProvenanceValidator() {
     }
@@ -32,6 +32,7 @@ final class ProvenanceValidator {
                 r.integer("fromStep", 0);
                 r.optionalString("at");
                 r.optionalString("precision");
+                r.optionalString("kernelChange");
                 if (r.present("commandLine")) r.strings("commandLine");
                 if (r.present("changedConfigKeys")) r.strings("changedConfigKeys");
                 if (r.present("runtime")) runtime(r.object("runtime", "an object"));
@@ -41,7 +42,7 @@ final class ProvenanceValidator {
 
     private static void runtime(JsonFields n) {
         n.only(RUNTIME, RunReport.SCHEMA_VERSION);
-        for (String s : List.of("backend", "binary", "blasVendor", "ompNumThreadsEnv", "blasCore", "cpu")) n.optionalString(s);
+        for (String s : List.of("backend", "binary", "blasVendor", "ompNumThreadsEnv", "blasCore", "openblasCoretypeEnv", "cpu")) n.optionalString(s);
         for (String i : List.of("ompThreads", "blasThreads", "cpuCores")) n.integer(i, Long.MIN_VALUE);
     }
 }

@@ -112,6 +112,11 @@ public final class ReportRenderer {
                 r.status(), r.steps(), r.totalSteps(), r.trainingSeconds(), r.schemaVersion());
     }
 
+    private static String forced(io.distill4j.runtime.NativeRuntime rt) {
+        String env = rt.openblasCoretypeEnv();
+        return env == null || env.equals("(unset)") ? "" : ", OPENBLAS_CORETYPE=" + env;
+    }
+
     private static Map<String, String> provenanceRows(Provenance p) {
         Map<String, String> rows = new java.util.LinkedHashMap<>();
         if (p == null) return rows;
@@ -120,7 +125,7 @@ public final class ReportRenderer {
         if (p.runtime() != null) {
             rows.put("nd4j", p.runtime().backend() + ", binary " + p.runtime().binary() + ", " + p.runtime().ompThreads()
                     + " OpenMP thread(s), BLAS " + p.runtime().blasVendor()
-                    + (p.runtime().blasCore() == null ? "" : " (core " + p.runtime().blasCore() + ")"));
+                    + (p.runtime().blasCore() == null ? "" : " (core " + p.runtime().blasCore() + forced(p.runtime()) + ")"));
             if (p.runtime().cpu() != null) rows.put("cpu", p.runtime().cpu());
         }
         if (p.precision() != null) rows.put("precision", p.precision());
@@ -134,7 +139,8 @@ public final class ReportRenderer {
         for (int i = 0; i < resumes.size(); i++) {
             Provenance.Resume res = resumes.get(i);
             rows.put("resume " + (i + 1), "from step " + res.fromStep() + " at " + res.at()
-                    + (res.changedConfigKeys() == null || res.changedConfigKeys().isEmpty() ? "" : ", changed " + res.changedConfigKeys()));
+                    + (res.changedConfigKeys() == null || res.changedConfigKeys().isEmpty() ? "" : ", changed " + res.changedConfigKeys())
+                    + (res.kernelChange() == null ? "" : ", other kernels (not bitwise identical): " + res.kernelChange()));
         }
         return rows;
     }

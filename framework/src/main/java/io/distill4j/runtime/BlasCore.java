@@ -4,75 +4,135 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Which OpenBLAS kernel ("core") to force for this processor. ND4J M2.1 bundles OpenBLAS 0.3.19, which does not know
- * processors newer than it and then falls back to a generic kernel: on an AVX-512 Xeon of 2023 that is 3x slower
- * (SGEMM 81 vs 429 GFLOP/s, the online step 3,950 vs 12,400 samples/s, issue 11). OpenBLAS reads the choice from the
- * environment variable {@code OPENBLAS_CORETYPE} when it loads, so the launcher asks this class before the JVM that
- * trains starts ({@link BlasCoreMain}). The choice never names a kernel whose instructions the processor lacks.
+ * Which OpenBLAS kernel ("core") to force for this processor. ND4J M2.1 bundles OpenBLAS 0.3.19, which runs a generic
+ * kernel on processors newer than it ({@link OpenBlas0319}): on an Emerald Rapids Xeon that made SGEMM 5x and the
+ * online step 3x slower (81 vs 429 GFLOP/s, 3,950 vs 12,400 samples/s; issue 11). OpenBLAS reads the choice from the
+ * environment variable {@code OPENBLAS_CORETYPE} once, when it loads, so the launcher asks this class before the JVM
+ * that trains starts ({@link BlasCoreMain}). The choice never names a kernel whose instructions the processor lacks.
  */
 public final class BlasCore {
-    /** The variable (and, for library users, system property {@code distill4j.blasCore}) that overrides the choice. */
+    /** The variable that overrides the choice: {@code auto}, {@code none} (or {@code default}: OpenBLAS's own), or a core. */
     public static final String OVERRIDE = "DISTILL4J_BLAS_CORE";
-    /** The instructions each forcible core needs. */
+    /** The system property that does the same, ahead of the variable (for {@code java -cp ... BlasCoreMain}). */
+    public static final String PROPERTY = "distill4j.blasCore";
+    /** The instructions each core a user may force needs. */
     static final Map<String, List<String>> NEEDS = Map.of(
-            "SKYLAKEX", List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "fma"),
-            "COOPERLAKE", List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "fma", "avx512_bf16"),
+            "SKYLAKEX", List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma"),
+            "COOPERLAKE", List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma", "avx512_bf16"),
             "HASWELL", List.of("avx2", "fma"),
             "ZEN", List.of("avx2", "fma"),
             "SANDYBRIDGE", List.of("avx"),
             "NEHALEM", List.of("sse4_2"),
             "PRESCOTT", List.of("sse3"));
-    /**
-     * Intel family-6 models OpenBLAS 0.3.19 recognises as AVX2 cores (Haswell … Comet Lake): left to its own choice.
-     * Anything newer without AVX-512 (Alder Lake, Raptor Lake ...) it does not know.
-     */
-    private static final Set<Integer> KNOWN_INTEL_AVX2 = Set.of(60, 63, 69, 70, 61, 71, 79, 86, 78, 94, 142, 158, 165, 166);
+    /** Kernel generations by SGEMM width, for "a faster kernel exists": each name OpenBLAS 0.3.19 exports a table for. */
+    static final Map<String, Integer> GENERATION = Map.ofEntries(Map.entry("KATMAI", 0), Map.entry("COPPERMINE", 0),
+            Map.entry("NORTHWOOD", 0), Map.entry("BANIAS", 0), Map.entry("ATHLON", 0), Map.entry("PRESCOTT", 0),
+            Map.entry("CORE2", 0), Map.entry("NEHALEM", 1), Map.entry("BARCELONA", 1), Map.entry("SANDYBRIDGE", 2),
+            Map.entry("BULLDOZER", 2), Map.entry("PILEDRIVER", 2), Map.entry("STEAMROLLER", 2), Map.entry("EXCAVATOR", 2),
+            Map.entry("HASWELL", 3), Map.entry("ZEN", 3), Map.entry("SKYLAKEX", 4), Map.entry("COOPERLAKE", 4));
 
     private BlasCore() {
     }
 
     /**
-     * The core to force for {@code cpu}, or empty to let OpenBLAS pick. Intel with AVX-512: SKYLAKEX, whose kernels need
-     * only the AVX-512 base set (COOPERLAKE measured the same: its extra bf16 kernels do not serve sgemm). Intel AVX2
-     * parts 0.3.19 does not know: HASWELL. AMD: OpenBLAS's own choice (ZEN kernels on Zen 1–4; whether a forced AVX-512
-     * core beats them on Zen 4 has not been measured, so nothing is forced).
+     * The core to force for {@code cpu}, or empty to let OpenBLAS pick: {@link #fastest} where OpenBLAS 0.3.19 would run
+     * a generic kernel, nothing where it knows the processor (there its own choice is the same or better).
      */
     public static Optional<String> choose(CpuInfo cpu) {
-        if (!cpu.intel() || cpu.family() != 6) return Optional.empty();
-        if (cpu.has(NEEDS.get("SKYLAKEX").toArray(String[]::new))) return Optional.of("SKYLAKEX");
-        if (cpu.has("avx2", "fma") && !KNOWN_INTEL_AVX2.contains(cpu.model())) return Optional.of("HASWELL");
-        return Optional.empty();
+        return OpenBlas0319.genericFallback(cpu).isPresent() ? fastest(cpu) : Optional.empty();
     }
 
     /**
-     * The core to force given the user's {@code override} ({@code auto} or null: {@link #choose}; {@code none}: OpenBLAS's own
-     * choice; otherwise a core name, refused if unknown or if the processor lacks its instructions).
+     * The fastest core we trust on {@code cpu}. Intel with AVX-512: SKYLAKEX, not COOPERLAKE: 0.3.19's COOPERLAKE is
+     * SKYLAKEX plus bf16 kernels ND4J never calls (same SGEMM, measured equal), and it needs one instruction set more.
+     * AVX2 Intel: HASWELL. AVX2 AMD: ZEN, also on Zen 4 and 5 with AVX-512: whether SKYLAKEX beats ZEN there is unmeasured.
+     */
+    static Optional<String> fastest(CpuInfo cpu) {
+        if (cpu.intel() && cpu.has(NEEDS.get("SKYLAKEX").toArray(String[]::new))) return Optional.of("SKYLAKEX");
+        if (!cpu.has("avx2", "fma")) return Optional.empty();
+        if (cpu.intel()) return Optional.of("HASWELL");
+        return cpu.amd() ? Optional.of("ZEN") : Optional.empty();
+    }
+
+    /** The user's override: the system property, else the environment variable; null if neither is set. */
+    public static String override() {
+        String property = System.getProperty(PROPERTY);
+        return property != null ? property : System.getenv(OVERRIDE);
+    }
+
+    /**
+     * The core to force given the user's {@code override} ({@code auto} or null: {@link #choose}; {@code none} or
+     * {@code default}: OpenBLAS's own choice; otherwise a core name, refused if unknown or if the processor lacks its
+     * instructions, with a one-line message).
      */
     public static Optional<String> resolve(String override, CpuInfo cpu) {
-        if (override == null || override.isBlank() || override.equalsIgnoreCase("auto")) return choose(cpu);
+        if (automatic(override)) return choose(cpu);
         if (override.equalsIgnoreCase("none") || override.equalsIgnoreCase("default")) return Optional.empty();
         String core = override.strip().toUpperCase(Locale.ROOT);
         List<String> needs = NEEDS.get(core);
         if (needs == null) {
-            throw new IllegalArgumentException(OVERRIDE + "=" + override + ": expected auto, none or one of "
-                    + new java.util.TreeSet<>(NEEDS.keySet()));
+            throw new IllegalArgumentException(source() + "=" + override + ": expected auto, none or one of "
+                    + new TreeSet<>(NEEDS.keySet()));
         }
         List<String> missing = needs.stream().filter(f -> !cpu.flags().contains(f)).toList();
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException(OVERRIDE + "=" + override + ": this processor lacks " + missing
+            throw new IllegalArgumentException(source() + "=" + override + ": this processor lacks " + missing
                     + ", which that kernel needs; use auto or a smaller core");
         }
         return Optional.of(core);
     }
 
     /**
-     * Whether the process runs a generic kernel where a faster one exists: {@code blasCore} as {@link NativeRuntime#blasCore()}
-     * records it, on a processor for which {@link #choose} would force a core.
+     * What to warn about the kernel that runs ({@code running}, as {@link LoadedBlasCore#name()} reads it; null if
+     * unknown), or empty: a kernel slower than {@link #fastest} when the user left the choice to us, or an override that
+     * could not take effect because OpenBLAS had loaded before it was read.
      */
-    public static boolean fallbackWhereForcingPays(String blasCore, CpuInfo cpu) {
-        return NativeRuntime.OPENBLAS_OWN_CHOICE.equals(blasCore) && choose(cpu).isPresent();
+    public static Optional<String> warning(String running, CpuInfo cpu, String override) {
+        if (!automatic(override)) {
+            Optional<String> asked;
+            try {
+                asked = resolve(override, cpu);
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());  // commands refuse it before they get here; a library user hears it here
+            }
+            if (asked.isEmpty() || running == null || asked.get().equals(running)) return Optional.empty();
+            return Optional.of(source() + "=" + override + " but OpenBLAS runs " + running + ": OpenBLAS reads its core once, "
+                    + "when it loads; start Java with OPENBLAS_CORETYPE=" + asked.get() + " (scripts/distill4j does)");
+        }
+        Optional<String> best = fastest(cpu);
+        if (running == null || best.isEmpty() || !GENERATION.containsKey(running)
+                || GENERATION.get(running) >= GENERATION.get(best.get())) {
+            return Optional.empty();
+        }
+        boolean generic = GENERATION.get(running) <= 1 && best.get().equals("SKYLAKEX");
+        String measured = generic ? " (the online step ran 3x faster with SKYLAKEX than with the generic kernel on an Emerald "
+                + "Rapids Xeon)" : "";
+        return Optional.of("OpenBLAS runs its " + running + " kernel on a processor that can run " + best.get() + measured
+                + ": start Java with OPENBLAS_CORETYPE=" + best.get() + " (scripts/distill4j does unless it is set), or set "
+                + OVERRIDE + "=none to keep this one quietly");
+    }
+
+    /**
+     * The running core, where it came from and what {@code auto} would force, for {@code info}: e.g. "SKYLAKEX, OpenBLAS's
+     * own choice; auto forces nothing on this processor".
+     */
+    public static String describe(String running, String coretypeEnv, CpuInfo cpu) {
+        String source = coretypeEnv == null || coretypeEnv.equals("(unset)") ? "OpenBLAS's own choice"
+                : "forced (OPENBLAS_CORETYPE=" + coretypeEnv + ")";
+        String auto = choose(cpu).map(c -> "auto forces " + c + " on this processor")
+                .orElse("auto forces nothing on this processor");
+        return (running == null ? "unknown (not a DYNAMIC_ARCH OpenBLAS)" : running) + ", " + source + "; " + auto;
+    }
+
+    /** The name the user gave the override under, for messages. */
+    private static String source() {
+        return System.getProperty(PROPERTY) != null ? "-D" + PROPERTY : OVERRIDE;
+    }
+
+    private static boolean automatic(String override) {
+        return override == null || override.isBlank() || override.strip().equalsIgnoreCase("auto");
     }
 }

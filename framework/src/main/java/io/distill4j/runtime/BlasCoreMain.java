@@ -10,8 +10,7 @@ public final class BlasCoreMain {
 
     public static void main(String[] args) {
         try {
-            String override = System.getProperty("distill4j.blasCore", System.getenv(BlasCore.OVERRIDE));
-            System.out.println(BlasCore.resolve(override, CpuInfo.current()).orElse(""));
+            System.out.println(BlasCore.resolve(BlasCore.override(), CpuInfo.current()).orElse(""));
         } catch (IllegalArgumentException e) {
             System.err.println("distill4j: " + e.getMessage());
             System.exit(2);

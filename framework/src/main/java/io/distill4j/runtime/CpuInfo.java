@@ -56,6 +56,11 @@ public record CpuInfo(String vendor, int family, int model, String modelName, Se
         return vendor.equals("GenuineIntel");
     }
 
+    /** AMD, or Hygon (licensed Zen cores, the same kernels). */
+    public boolean amd() {
+        return vendor.equals("AuthenticAMD") || vendor.equals("HygonGenuine");
+    }
+
     /** e.g. "Intel(R) Xeon(R) Processor (GenuineIntel family 6 model 207)". */
     public String describe() {
         return modelName + " (" + vendor + " family " + family + " model " + model + ")";

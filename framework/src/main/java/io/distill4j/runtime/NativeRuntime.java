@@ -6,8 +6,11 @@ import org.nd4j.linalg.api.environment.Nd4jEnvironment;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,29 +20,21 @@ import java.util.regex.Pattern;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NativeRuntime(String backend, String binary, int ompThreads, long blasThreads, String blasVendor,
-                            int cpuCores, String ompNumThreadsEnv, String blasCore, String cpu) {
-    /** {@link #blasCore()} when nothing was forced. */
-    public static final String OPENBLAS_OWN_CHOICE = "OpenBLAS's own choice";
+                            int cpuCores, String ompNumThreadsEnv, String blasCore, String openblasCoretypeEnv, String cpu) {
     private static final Pattern BINARY = Pattern.compile("(linux|macosx|windows)-[a-z0-9_]+(-[a-z0-9]+)*?(?=[./\\\\])");
 
-    /** Describes the loaded backend; loads it if nothing has yet. */
+    /**
+     * Describes the loaded backend; loads it if nothing has yet. {@code blasCore} is the OpenBLAS kernel that runs
+     * ({@link LoadedBlasCore}), {@code openblasCoretypeEnv} whether it was forced, {@code cpu} the processor: with the
+     * native binary they fix the kernels, and so the rounding, of every product (all three null in files written before).
+     */
     public static NativeRuntime describe() {
         String backend = Nd4j.getBackend().getClass().getSimpleName();
         Nd4jEnvironment env = Nd4jEnvironment.getEnvironment();
         return new NativeRuntime(backend, nativeBinary(), NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
                 env.getBlasThreads(), env.getBlasVendor(), Runtime.getRuntime().availableProcessors(),
-                System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), loadedBlasCore(), CpuInfo.current().describe());
-    }
-
-    /**
-     * The OpenBLAS kernel in use: the core forced with {@code OPENBLAS_CORETYPE} (as {@code scripts/distill4j} does, see
-     * {@link BlasCore}), or {@link #OPENBLAS_OWN_CHOICE}. OpenBLAS's own name for its choice is not reachable from Java
-     * (JavaCPP 1.5.7's OpenBLAS preset does not map {@code openblas_get_corename}); with the processor and native binary
-     * recorded beside it, the kernel is determined all the same.
-     */
-    static String loadedBlasCore() {
-        String forced = System.getenv("OPENBLAS_CORETYPE");
-        return forced == null || forced.isBlank() ? OPENBLAS_OWN_CHOICE : forced.strip().toUpperCase(java.util.Locale.ROOT);
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"), LoadedBlasCore.name(),
+                System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"), CpuInfo.current().describe());
     }
 
     /**
@@ -47,13 +42,16 @@ public record NativeRuntime(String backend, String binary, int ompThreads, long 
      * are the same or {@code before} did not record them. A resumed run continues correctly on other kernels, but its
      * numbers then differ at rounding level from a run that was never stopped.
      */
-    public java.util.Optional<String> kernelChangeSince(NativeRuntime before) {
-        if (before == null) return java.util.Optional.empty();
-        List<String> changes = new java.util.ArrayList<>();
-        if (!java.util.Objects.equals(binary, before.binary)) changes.add("native binary " + before.binary + " -> " + binary);
-        if (before.blasCore != null && !before.blasCore.equals(blasCore)) changes.add("OpenBLAS core " + before.blasCore + " -> " + blasCore);
+    public Optional<String> kernelChangeSince(NativeRuntime before) {
+        if (before == null) return Optional.empty();
+        List<String> changes = new ArrayList<>();
+        if (!Objects.equals(binary, before.binary)) changes.add("native binary " + before.binary + " -> " + binary);
+        // a core name recorded before cores were read ("OpenBLAS's own choice") says nothing to compare with
+        if (BlasCore.GENERATION.containsKey(String.valueOf(before.blasCore)) && !before.blasCore.equals(blasCore)) {
+            changes.add("OpenBLAS core " + before.blasCore + " -> " + blasCore);
+        }
         if (before.cpu != null && !before.cpu.equals(cpu)) changes.add("processor " + before.cpu + " -> " + cpu);
-        return changes.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("; ", changes));
+        return changes.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", changes));
     }
 
     /**

@@ -24,7 +24,7 @@ class ModelProvenanceTest {
     Path tmp;
 
     static Provenance run() {
-        NativeRuntime runtime = new NativeRuntime("CpuBackend", "linux-x86_64-avx2", 2, 1, "OPENBLAS", 2, "2", "SkylakeX", "Intel(R) Xeon(R) Processor (GenuineIntel family 6 model 207)");
+        NativeRuntime runtime = new NativeRuntime("CpuBackend", "linux-x86_64-avx2", 2, 1, "OPENBLAS", 2, "2", "SKYLAKEX", "(unset)", "Intel(R) Xeon(R) Processor (GenuineIntel family 6 model 207)");
         return new Provenance("1.2.3", "abc123", "Eclipse Adoptium 17", "Linux 6.1", "amd64", runtime, 42, "f00d",
                 "mnist", Map.of("train-images-idx3-ubyte", "ba89"), List.of("train", "--config", "x.yaml"),
                 "2026-01-01T00:00:00Z", List.of(new Provenance.Resume(8, List.of("resume", "r"), "2026-01-02T00:00:00Z",

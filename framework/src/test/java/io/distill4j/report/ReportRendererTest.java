@@ -23,7 +23,7 @@ class ReportRendererTest {
         List<ModelSummary> models = List.of(
                 new ModelSummary(student, "student" + HOSTILE, "mlp" + HOSTILE, 100, "labels" + HOSTILE, 2048L, 2.0, 2.0, eval, eval, null, cost),
                 new ModelSummary(twin, "twin" + HOSTILE, "mlp" + HOSTILE, 100, "labels" + HOSTILE, 2048L, 2.0, 2.0, eval, eval, student, cost));
-        NativeRuntime runtime = new NativeRuntime("cpu" + HOSTILE, "linux" + HOSTILE, 1, 1, "blas" + HOSTILE, 2, "1" + HOSTILE, "core" + HOSTILE, "cpu" + HOSTILE);
+        NativeRuntime runtime = new NativeRuntime("cpu" + HOSTILE, "linux" + HOSTILE, 1, 1, "blas" + HOSTILE, 2, "1" + HOSTILE, "core" + HOSTILE, "env" + HOSTILE, "cpu" + HOSTILE);
         Provenance provenance = new Provenance("0.1" + HOSTILE, "abc" + HOSTILE, "17" + HOSTILE, "linux" + HOSTILE, "x86" + HOSTILE,
                 runtime, 7, "hash" + HOSTILE, "mnist" + HOSTILE, Map.of("file" + HOSTILE, "sha" + HOSTILE), List.of("train", HOSTILE),
                 "now" + HOSTILE, List.of(new Provenance.Resume(4, List.of("resume", HOSTILE), "then" + HOSTILE, List.of("key" + HOSTILE), runtime)));

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +13,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The kernel choice on recorded /proc/cpuinfo samples: never a kernel the processor lacks. */
 class BlasCoreTest {
+    /** Every sample: recorded ones (Emerald Rapids, this machine) and written ones (the rest; Zen 5 is Zen 4's flags, family 26). */
+    static final List<String> SAMPLES = List.of("intel-xeon-model207", "intel-xeon-model167-this-machine",
+            "intel-raptor-lake-avx2-only", "intel-alder-lake-avx2-only", "intel-haswell-known", "intel-core2-no-avx",
+            "amd-epyc-zen4", "amd-epyc-zen5");
+
     static CpuInfo sample(String name) throws IOException {
         try (InputStream in = BlasCoreTest.class.getResourceAsStream(name + ".txt")) {
             return CpuInfo.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -30,10 +36,12 @@ class BlasCoreTest {
     }
 
     @Test
-    void avx512IntelPartsGetSkylakexAvx2PartsUnknownToOpenBlasGetHaswellTheRestIsLeftAlone() throws IOException {
-        assertThat(BlasCore.choose(sample("intel-xeon-model207"))).contains("SKYLAKEX");
-        assertThat(BlasCore.choose(sample("intel-xeon-model167-this-machine"))).contains("SKYLAKEX");
-        assertThat(BlasCore.choose(sample("intel-alder-lake-avx2-only"))).contains("HASWELL");
+    void aCoreIsForcedOnlyWhereOpenBlas0319RunsAGenericKernel() throws IOException {
+        assertThat(BlasCore.choose(sample("intel-xeon-model207"))).as("Emerald Rapids: Prescott otherwise").contains("SKYLAKEX");
+        assertThat(BlasCore.choose(sample("intel-raptor-lake-avx2-only"))).as("Raptor Lake: Prescott otherwise").contains("HASWELL");
+        assertThat(BlasCore.choose(sample("amd-epyc-zen5"))).as("Zen 5: Barcelona otherwise; not AVX-512 (unmeasured)").contains("ZEN");
+        assertThat(BlasCore.choose(sample("intel-xeon-model167-this-machine"))).as("OpenBLAS picks SKYLAKEX itself").isEmpty();
+        assertThat(BlasCore.choose(sample("intel-alder-lake-avx2-only"))).as("OpenBLAS picks HASWELL itself").isEmpty();
         assertThat(BlasCore.choose(sample("intel-haswell-known"))).isEmpty();
         assertThat(BlasCore.choose(sample("intel-core2-no-avx"))).isEmpty();
         assertThat(BlasCore.choose(sample("amd-epyc-zen4"))).as("Zen 4: OpenBLAS's own ZEN kernels").isEmpty();
@@ -41,48 +49,95 @@ class BlasCoreTest {
     }
 
     @Test
-    void theChoiceNeverNeedsAnInstructionTheProcessorLacks() throws IOException {
-        for (String s : new String[]{"intel-xeon-model207", "intel-xeon-model167-this-machine", "intel-alder-lake-avx2-only",
-                "intel-haswell-known", "intel-core2-no-avx", "amd-epyc-zen4"}) {
+    void noChoiceNeedsAnInstructionTheProcessorLacks() throws IOException {
+        for (String s : SAMPLES) {
             CpuInfo cpu = sample(s);
-            Optional<String> core = BlasCore.choose(cpu);
-            core.ifPresent(c -> assertThat(cpu.flags()).as(s + " -> " + c).containsAll(BlasCore.NEEDS.get(c)));
+            for (Optional<String> core : List.of(BlasCore.choose(cpu), BlasCore.fastest(cpu))) {
+                core.ifPresent(c -> assertThat(cpu.flags()).as(s + " -> " + c).containsAll(BlasCore.NEEDS.get(c)));
+            }
         }
+        assertThat(BlasCore.fastest(sample("intel-core2-no-avx"))).isEmpty();
     }
 
     @Test
     void theUsersOverrideWinsButIsChecked() throws IOException {
         CpuInfo xeon = sample("intel-xeon-model207");
         assertThat(BlasCore.resolve(null, xeon)).contains("SKYLAKEX");
-        assertThat(BlasCore.resolve("auto", xeon)).contains("SKYLAKEX");
+        assertThat(BlasCore.resolve(" Auto ", xeon)).contains("SKYLAKEX");
         assertThat(BlasCore.resolve("none", xeon)).isEmpty();
+        assertThat(BlasCore.resolve("default", xeon)).isEmpty();
         assertThat(BlasCore.resolve("cooperlake", xeon)).contains("COOPERLAKE");
         assertThat(BlasCore.resolve("SKYLAKEX", sample("amd-epyc-zen4"))).as("a user may try it on Zen 4").contains("SKYLAKEX");
-        assertThatThrownBy(() -> BlasCore.resolve("SKYLAKEX", sample("intel-alder-lake-avx2-only")))
+        assertThat(BlasCore.resolve("haswell", sample("intel-xeon-model167-this-machine"))).contains("HASWELL");
+        assertThatThrownBy(() -> BlasCore.resolve("SKYLAKEX", sample("intel-raptor-lake-avx2-only")))
                 .hasMessage("DISTILL4J_BLAS_CORE=SKYLAKEX: this processor lacks [avx512f, avx512cd, avx512bw, avx512dq, avx512vl], "
                         + "which that kernel needs; use auto or a smaller core");
-        assertThatThrownBy(() -> BlasCore.resolve("turbo", xeon)).hasMessageStartingWith("DISTILL4J_BLAS_CORE=turbo: expected auto, none or one of [");
+        assertThatThrownBy(() -> BlasCore.resolve("COOPERLAKE", sample("intel-haswell-known"))).hasMessageContaining("avx512_bf16");
+        assertThatThrownBy(() -> BlasCore.resolve("turbo", xeon))
+                .hasMessage("DISTILL4J_BLAS_CORE=turbo: expected auto, none or one of "
+                        + "[COOPERLAKE, HASWELL, NEHALEM, PRESCOTT, SANDYBRIDGE, SKYLAKEX, ZEN]");
     }
 
     @Test
-    void theGenericFallbackIsRecognisedWhereForcingACorePays() throws IOException {
-        CpuInfo xeon = sample("intel-xeon-model207");
-        assertThat(BlasCore.fallbackWhereForcingPays(NativeRuntime.OPENBLAS_OWN_CHOICE, xeon)).isTrue();
-        assertThat(BlasCore.fallbackWhereForcingPays("SKYLAKEX", xeon)).isFalse();
-        assertThat(BlasCore.fallbackWhereForcingPays(NativeRuntime.OPENBLAS_OWN_CHOICE, sample("amd-epyc-zen4"))).isFalse();
-        assertThat(BlasCore.fallbackWhereForcingPays(NativeRuntime.OPENBLAS_OWN_CHOICE, sample("intel-haswell-known"))).isFalse();
+    void theSystemPropertyComesBeforeTheVariable() {
+        String before = System.getProperty(BlasCore.PROPERTY);
+        try {
+            System.setProperty(BlasCore.PROPERTY, "haswell");
+            assertThat(BlasCore.override()).isEqualTo("haswell");
+            System.clearProperty(BlasCore.PROPERTY);
+            assertThat(BlasCore.override()).isEqualTo(System.getenv(BlasCore.OVERRIDE));
+        } finally {
+            if (before != null) System.setProperty(BlasCore.PROPERTY, before);
+        }
+    }
+
+    @Test
+    void aSlowerKernelThanTheProcessorCanRunIsWarnedAbout() throws IOException {
+        CpuInfo emerald = sample("intel-xeon-model207");
+        assertThat(BlasCore.warning("PRESCOTT", emerald, null)).hasValue("OpenBLAS runs its PRESCOTT kernel on a processor that "
+                + "can run SKYLAKEX (the online step ran 3x faster with SKYLAKEX than with the generic kernel on an Emerald Rapids "
+                + "Xeon): start Java with OPENBLAS_CORETYPE=SKYLAKEX (scripts/distill4j does unless it is set), or set DISTILL4J_BLAS_CORE=none "
+                + "to keep this one quietly");
+        assertThat(BlasCore.warning("HASWELL", sample("intel-xeon-model167-this-machine"), "auto"))
+                .as("Haswell on an AVX-512 CPU").hasValueSatisfying(w -> assertThat(w)
+                        .startsWith("OpenBLAS runs its HASWELL kernel on a processor that can run SKYLAKEX: start Java with"));
+        assertThat(BlasCore.warning("BARCELONA", sample("amd-epyc-zen5"), null)).hasValueSatisfying(w -> assertThat(w)
+                .contains("OPENBLAS_CORETYPE=ZEN"));
+        assertThat(BlasCore.warning("SKYLAKEX", emerald, null)).isEmpty();
+        assertThat(BlasCore.warning("COOPERLAKE", emerald, null)).isEmpty();
+        assertThat(BlasCore.warning("ZEN", sample("amd-epyc-zen4"), null)).as("OpenBLAS's choice on Zen 4 stands").isEmpty();
+        assertThat(BlasCore.warning("NEHALEM", sample("intel-core2-no-avx"), null)).isEmpty();
+        assertThat(BlasCore.warning(null, emerald, null)).as("not an OpenBLAS we can read").isEmpty();
+        assertThat(BlasCore.warning("PRESCOTT", emerald, "none")).as("the user chose OpenBLAS's own").isEmpty();
+        assertThat(BlasCore.warning("PRESCOTT", emerald, "SKYLAKEX")).hasValue("DISTILL4J_BLAS_CORE=SKYLAKEX but OpenBLAS runs "
+                + "PRESCOTT: OpenBLAS reads its core once, when it loads; start Java with OPENBLAS_CORETYPE=SKYLAKEX "
+                + "(scripts/distill4j does)");
+        assertThat(BlasCore.warning("HASWELL", emerald, "haswell")).as("what the user asked for").isEmpty();
+    }
+
+    @Test
+    void infoSaysWhereTheCoreCameFrom() throws IOException {
+        assertThat(BlasCore.describe("SKYLAKEX", "(unset)", sample("intel-xeon-model167-this-machine")))
+                .isEqualTo("SKYLAKEX, OpenBLAS's own choice; auto forces nothing on this processor");
+        assertThat(BlasCore.describe("SKYLAKEX", "SKYLAKEX", sample("intel-xeon-model207")))
+                .isEqualTo("SKYLAKEX, forced (OPENBLAS_CORETYPE=SKYLAKEX); auto forces SKYLAKEX on this processor");
+        assertThat(BlasCore.describe(null, null, CpuInfo.parse(""))).startsWith("unknown (not a DYNAMIC_ARCH OpenBLAS), OpenBLAS's own choice");
     }
 
     @Test
     void aResumeOnOtherKernelsIsNamed() {
-        NativeRuntime a = new NativeRuntime("CpuBackend", "linux-x86_64-avx2", 1, 1, "OPENBLAS", 2, "1", "SKYLAKEX", "Xeon (family 6 model 207)");
-        NativeRuntime b = new NativeRuntime("CpuBackend", "linux-x86_64-avx2", 1, 1, "OPENBLAS", 2, "1", NativeRuntime.OPENBLAS_OWN_CHOICE,
-                "EPYC (family 25 model 17)");
+        NativeRuntime a = runtime("SKYLAKEX", "Xeon (family 6 model 207)");
+        NativeRuntime b = runtime("PRESCOTT", "EPYC (family 25 model 17)");
         assertThat(a.kernelChangeSince(a)).isEmpty();
-        assertThat(b.kernelChangeSince(a)).contains("OpenBLAS core SKYLAKEX -> OpenBLAS's own choice; "
+        assertThat(b.kernelChangeSince(a)).contains("OpenBLAS core SKYLAKEX -> PRESCOTT; "
                 + "processor Xeon (family 6 model 207) -> EPYC (family 25 model 17)");
-        NativeRuntime old = new NativeRuntime("CpuBackend", "linux-x86_64-avx2", 1, 1, "OPENBLAS", 2, "1", null, null);
-        assertThat(a.kernelChangeSince(old)).as("a run recorded before cores were: nothing to compare").isEmpty();
+        assertThat(a.kernelChangeSince(runtime(null, null))).as("a run recorded before cores were: nothing to compare").isEmpty();
+        assertThat(a.kernelChangeSince(runtime("OpenBLAS's own choice", "Xeon (family 6 model 207)")))
+                .as("the first recording's placeholder is no core name").isEmpty();
+    }
+
+    private static NativeRuntime runtime(String core, String cpu) {
+        return new NativeRuntime("CpuBackend", "linux-x86_64-avx2", 1, 1, "OPENBLAS", 2, "1", core, "(unset)", cpu);
     }
 
     @Test

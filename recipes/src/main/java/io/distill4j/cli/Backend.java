@@ -1,5 +1,7 @@
 package io.distill4j.cli;
 
+import io.distill4j.runtime.BlasCore;
+import io.distill4j.runtime.CpuInfo;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.File;
@@ -26,8 +28,21 @@ final class Backend {
         io.distill4j.runtime.ThreadDefaults.environmentProblem(System.getenv()).ifPresent(problem -> {
             throw new UserInputException(ExitCodes.USAGE, problem);
         });
+        checkBlasCoreOverride();
         ensureAvailable();
         io.distill4j.runtime.ThreadDefaults.apply(threads);
+    }
+
+    /**
+     * A DISTILL4J_BLAS_CORE (or -Ddistill4j.blasCore) that names no core, or one this processor lacks, is a usage error
+     * here too: scripts/distill4j refuses it before Java starts, {@code java -jar} users hear it from this.
+     */
+    static void checkBlasCoreOverride() {
+        try {
+            BlasCore.resolve(BlasCore.override(), CpuInfo.current());
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(ExitCodes.USAGE, e.getMessage());
+        }
     }
 
     static void ensureAvailable() {

@@ -65,10 +65,12 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int batch = config.training().batchSize();
         NativeRuntime rt = NativeRuntime.describe();
-        out.printf(Locale.ROOT, "runtime: %s %s, %d OpenMP thread(s), %d OpenBLAS thread(s), %d cores, engine %s, precision %s, parallel %s, batch %d, %d timed steps after %d warm-up%n",
-                rt.backend(), rt.binary(), rt.ompThreads(), rt.blasThreads(), rt.cpuCores(), config.training().engine(),
+        out.printf(Locale.ROOT, "runtime: %s %s, %d OpenMP thread(s), %d OpenBLAS thread(s), OpenBLAS core %s, %d cores, engine %s, precision %s, parallel %s, batch %d, %d timed steps after %d warm-up%n",
+                rt.backend(), rt.binary(), rt.ompThreads(), rt.blasThreads(), rt.blasCore(), rt.cpuCores(), config.training().engine(),
                 config.training().precision(),
                 config.training().parallel(), batch, steps, warmup);
+        io.distill4j.runtime.BlasCore.warning(rt.blasCore(), io.distill4j.runtime.CpuInfo.current(), io.distill4j.runtime.BlasCore.override())
+                .ifPresent(w -> spec.commandLine().getErr().println("distill4j: warning: " + w));
 
         // the headline is the online step without twins, so the ratio against PyTorch stays comparable across versions
         double online = secondsPerStep(config, config.models(), data, factory, false, out);

@@ -30,14 +30,11 @@ public final class InfoCommand implements Callable<Integer> {
                 System.getProperty("os.name"), System.getProperty("os.arch"));
         out.printf("nd4j backend    %s%n", rt.backend());
         out.printf("native binary   %s%n", rt.binary());
-        out.printf("blas            %s, %d thread(s), core %s (OPENBLAS_CORETYPE=%s)%n", rt.blasVendor(), rt.blasThreads(),
-                rt.blasCore(), System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
-        out.printf("cpu             %s%n", rt.cpu());
+        out.printf("blas            %s, %d thread(s)%n", rt.blasVendor(), rt.blasThreads());
         CpuInfo cpu = CpuInfo.current();
-        if (BlasCore.fallbackWhereForcingPays(rt.blasCore(), cpu)) {
-            out.printf("warning         %s: OpenBLAS 0.3.19 falls back to a generic kernel (up to 3x slower) on processors newer than it "
-                    + "knows; start with OPENBLAS_CORETYPE=%s to be sure (scripts/distill4j sets it itself)%n", rt.blasCore(), BlasCore.choose(cpu).orElse("SKYLAKEX"));
-        }
+        out.printf("blas core       %s%n", BlasCore.describe(rt.blasCore(), rt.openblasCoretypeEnv(), cpu));
+        out.printf("cpu             %s%n", rt.cpu());
+        BlasCore.warning(rt.blasCore(), cpu, BlasCore.override()).ifPresent(w -> out.printf("warning         %s%n", w));
         out.printf("openmp threads  %d (OMP_NUM_THREADS=%s; default %d on purpose, see README performance)%n",
                 rt.ompThreads(), rt.ompNumThreadsEnv(), ThreadDefaults.DEFAULT_THREADS);
         out.printf("cpu cores       %d%n", rt.cpuCores());

@@ -12,7 +12,9 @@ import io.distill4j.config.RunConfig;
 import io.distill4j.data.EpochCursor;
 import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
+import io.distill4j.report.Provenance;
 import io.distill4j.report.RunReport;
+import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.study.StudyFolder;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -53,6 +55,12 @@ public final class ResumeCommand implements Callable<Integer> {
             description = "Resume even though the config differs from the checkpoint's; the change is recorded in provenance.")
     boolean allowConfigChange;
 
+    @CommandLine.Option(names = "--same-kernels",
+            description = "Refuse (exit 4) to resume on other kernels than the run last ran on (OpenBLAS core, native binary, "
+                    + "processor), which would continue the run correctly but not bitwise identically; without it such a resume "
+                    + "warns and records the change in provenance.")
+    boolean sameKernels;
+
     @CommandLine.Mixin
     LoggingMixin logging;
 
@@ -71,14 +79,18 @@ public final class ResumeCommand implements Callable<Integer> {
                 throw new UserInputException(ExitCodes.USAGE, "--from, --set and --allow-config-change apply to one run; "
                         + "resume its seed folder instead (e.g. " + runDir.resolve("seed-N") + ")");
             }
+            if (sameKernels) {
+                throw new UserInputException(ExitCodes.USAGE, "--same-kernels applies to one run; resume its seed folder instead (e.g. "
+                        + runDir.resolve("seed-N") + ")");
+            }
             return StudyRunner.resume(spec, runDir, logging.quiet(), threads.value());
         }
-        return resumeRun(spec, runDir, maxStep, overrides, allowConfigChange, logging.quiet(), threads.value());
+        return resumeRun(spec, runDir, maxStep, overrides, allowConfigChange, sameKernels, logging.quiet(), threads.value());
     }
 
     /** Resumes one run folder; a study resumes its stopped seed through this too. */
     static int resumeRun(CommandLine.Model.CommandSpec spec, Path runDir, Long maxStep, List<String> overrides,
-                         boolean allowConfigChange, boolean quiet, Integer threads) {
+                         boolean allowConfigChange, boolean sameKernels, boolean quiet, Integer threads) {
         RunDirectory dir = RunDirectory.open(runDir);
         if (!Files.isRegularFile(dir.configFile())) {
             throw new UserInputException(ExitCodes.REPORT, runDir + " is not a run folder (no config.yaml); pass the folder that train created");
@@ -118,8 +130,24 @@ public final class ResumeCommand implements Callable<Integer> {
                 sayComplete(spec, runDir);
                 return null;  // nothing to do: the session writes nothing
             }
+            if (sameKernels) refuseOtherKernels(dir, checkpoint);
             return Recipes.get(requested.config().recipe()).prepareResume(new RunContext(requested, dir,
                     TrainCommand.commandLine(spec)), checkpoint, changed);
+        });
+    }
+
+    /** {@code --same-kernels}: only the kernels the run last ran on continue it bitwise identically. */
+    private static void refuseOtherKernels(RunDirectory dir, CheckpointStore.Loaded checkpoint) {
+        Provenance recorded;
+        try {
+            recorded = new ObjectMapper().readValue(dir.provenanceFile().toFile(), Provenance.class);
+        } catch (IOException e) {
+            return;  // the recipe refuses a damaged run folder with its own message
+        }
+        NativeRuntime.describe().kernelChangeSince(recorded.lastRuntime()).ifPresent(change -> {
+            throw new CheckpointException("--same-kernels: this process runs other kernels than checkpoint "
+                    + checkpoint.dir().getFileName() + "'s run (" + change + "); a resume here would not be bitwise identical "
+                    + "(drop --same-kernels to continue anyway, or resume with the run's OPENBLAS_CORETYPE on its processor)");
         });
     }
 

@@ -120,7 +120,7 @@ final class StudyRunner {
             Path seedDir = folder.seedDir(seed);
             if (Files.isRegularFile(seedDir.resolve("report.json"))) continue;
             if (Files.exists(seedDir.resolve("checkpoints/latest"))) {
-                jobs.put(seed, () -> ResumeCommand.resumeRun(spec, seedDir, null, List.of(), false, quiet, threads));
+                jobs.put(seed, () -> ResumeCommand.resumeRun(spec, seedDir, null, List.of(), false, false, quiet, threads));
             } else {
                 ResolvedConfig config = loader.load(folder.configFile(), List.of("training.seed=" + seed));
                 jobs.put(seed, () -> {

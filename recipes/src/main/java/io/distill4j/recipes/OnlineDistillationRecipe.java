@@ -101,12 +101,12 @@ public final class OnlineDistillationRecipe implements Recipe {
                     + "would not continue the same run");
         }
         NativeRuntime now = NativeRuntime.describe();
+        // bitwise exactness needs the same kernels: say so when they changed, and keep the change in the resume's entry
+        String kernelChange = now.kernelChangeSince(recorded.lastRuntime()).orElse(null);
+        if (kernelChange != null) LOG.warn(kernelChangeWarning(kernelChange));
         Provenance provenance = recorded.withResume(new Provenance.Resume(checkpoint.state().step(),
                 context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, now,
-                Precision.describe(config.training().precision())));
-        // bitwise exactness needs the same kernels: say so when they changed (the change stays in the resume's provenance)
-        now.kernelChangeSince(lastRuntime(recorded)).ifPresent(change -> LOG.warn("resuming on other kernels ({}): the run "
-                + "continues correctly, but its numbers will differ at rounding level from a run that was never stopped", change));
+                Precision.describe(config.training().precision()), kernelChange));
         List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(),
                 (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine(),
                 config.training().precision());
@@ -119,7 +119,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         return listeners -> {
             dir.writeJson(dir.provenanceFile(), provenance);
             if (!changedConfigKeys.isEmpty()) dir.writeText(dir.configFile(), context.config().yaml());
-            logRuntime(provenance.runtime(), config);
+            logRuntime(now, config);  // this process's, not the run's first
             logSteps(participants);
             List<EvaluationRecord> earlier = MetricsLog.truncateAfter(dir.metricsFile(), checkpoint.state().step());
             LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
@@ -127,10 +127,10 @@ public final class OnlineDistillationRecipe implements Recipe {
         };
     }
 
-    /** The runtime the run last ran on: its latest resume's, else its start's. */
-    private static NativeRuntime lastRuntime(Provenance p) {
-        List<Provenance.Resume> resumes = p.resumes() == null ? List.of() : p.resumes();
-        return resumes.isEmpty() ? p.runtime() : resumes.get(resumes.size() - 1).runtime();
+    /** The one line a resume on other kernels logs (ResumeCommand's --same-kernels refuses instead). */
+    private static String kernelChangeWarning(String change) {
+        return "resuming on other kernels (" + change + "): the run continues correctly, but it will not be bitwise identical "
+                + "to a run that was never stopped (resume --same-kernels refuses this)";
     }
 
     private static List<String> differingFiles(java.util.Map<String, String> recorded, java.util.Map<String, String> now) {
@@ -236,11 +236,7 @@ public final class OnlineDistillationRecipe implements Recipe {
     private static void logRuntime(NativeRuntime runtime, RunConfig config) {
         LOG.info("runtime: {} binary {}, {} OpenMP thread(s), {} OpenBLAS thread(s), OpenBLAS core {}; {}; seed {}", runtime.backend(),
                 runtime.binary(), runtime.ompThreads(), runtime.blasThreads(), runtime.blasCore(), runtime.cpu(), config.training().seed());
-        CpuInfo cpu = CpuInfo.current();
-        if (BlasCore.fallbackWhereForcingPays(runtime.blasCore(), cpu)) {
-            LOG.warn("{}: OpenBLAS 0.3.19 falls back to a generic kernel (up to 3x slower) on processors newer than it knows; "
-                    + "start with OPENBLAS_CORETYPE={} to be sure (scripts/distill4j does)", runtime.blasCore(), BlasCore.choose(cpu).orElse("SKYLAKEX"));
-        }
+        BlasCore.warning(runtime.blasCore(), CpuInfo.current(), BlasCore.override()).ifPresent(LOG::warn);
     }
 
     private static void logSteps(List<Participant> participants) {

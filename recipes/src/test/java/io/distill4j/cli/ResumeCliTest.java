@@ -57,6 +57,7 @@ class ResumeCliTest {
         JsonNode resume = prov.get("resumes").get(0);
         assertThat(resume.get("fromStep").asLong()).isEqualTo(8);
         assertThat(resume.get("changedConfigKeys")).extracting(JsonNode::asText).containsExactly("distill.temperature", "training.epochs");
+        assertThat(resume.has("kernelChange")).as("the same kernels: nothing to record").isFalse();
         assertThat(Files.readString(run.resolve("config.yaml"))).contains("epochs: 2");
         // a student exported by a resumed run says so, as provenance.json does
         ModelProvenance made = ModelProvenance.read(run.resolve("students/student-64.zip")).orElseThrow();

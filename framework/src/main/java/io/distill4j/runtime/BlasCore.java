@@ -26,7 +26,7 @@ public final class BlasCore {
             "ZEN", List.of("avx2", "fma"),
             "SANDYBRIDGE", List.of("avx"),
             "NEHALEM", List.of("sse4_2"),
-            "PRESCOTT", List.of("sse3"));
+            "PRESCOTT", List.of("pni"));  // SSE3, as /proc/cpuinfo spells it
     /** Kernel generations by SGEMM width, for "a faster kernel exists": each name OpenBLAS 0.3.19 exports a table for. */
     static final Map<String, Integer> GENERATION = Map.ofEntries(Map.entry("KATMAI", 0), Map.entry("COPPERMINE", 0),
             Map.entry("NORTHWOOD", 0), Map.entry("BANIAS", 0), Map.entry("ATHLON", 0), Map.entry("PRESCOTT", 0),
@@ -112,7 +112,7 @@ public final class BlasCore {
                 + "Rapids Xeon)" : "";
         return Optional.of("OpenBLAS runs its " + running + " kernel on a processor that can run " + best.get() + measured
                 + ": start Java with OPENBLAS_CORETYPE=" + best.get() + " (scripts/distill4j does unless it is set), or set "
-                + OVERRIDE + "=none to keep this one quietly");
+                + OVERRIDE + "=" + running + " to keep this one quietly");
     }
 
     /**

@@ -69,6 +69,7 @@ class BlasCoreTest {
         assertThat(BlasCore.resolve("cooperlake", xeon)).contains("COOPERLAKE");
         assertThat(BlasCore.resolve("SKYLAKEX", sample("amd-epyc-zen4"))).as("a user may try it on Zen 4").contains("SKYLAKEX");
         assertThat(BlasCore.resolve("haswell", sample("intel-xeon-model167-this-machine"))).contains("HASWELL");
+        assertThat(BlasCore.resolve("prescott", sample("intel-core2-no-avx"))).as("SSE3 is 'pni' in cpuinfo").contains("PRESCOTT");
         assertThatThrownBy(() -> BlasCore.resolve("SKYLAKEX", sample("intel-raptor-lake-avx2-only")))
                 .hasMessage("DISTILL4J_BLAS_CORE=SKYLAKEX: this processor lacks [avx512f, avx512cd, avx512bw, avx512dq, avx512vl], "
                         + "which that kernel needs; use auto or a smaller core");
@@ -96,7 +97,7 @@ class BlasCoreTest {
         CpuInfo emerald = sample("intel-xeon-model207");
         assertThat(BlasCore.warning("PRESCOTT", emerald, null)).hasValue("OpenBLAS runs its PRESCOTT kernel on a processor that "
                 + "can run SKYLAKEX (the online step ran 3x faster with SKYLAKEX than with the generic kernel on an Emerald Rapids "
-                + "Xeon): start Java with OPENBLAS_CORETYPE=SKYLAKEX (scripts/distill4j does unless it is set), or set DISTILL4J_BLAS_CORE=none "
+                + "Xeon): start Java with OPENBLAS_CORETYPE=SKYLAKEX (scripts/distill4j does unless it is set), or set DISTILL4J_BLAS_CORE=PRESCOTT "
                 + "to keep this one quietly");
         assertThat(BlasCore.warning("HASWELL", sample("intel-xeon-model167-this-machine"), "auto"))
                 .as("Haswell on an AVX-512 CPU").hasValueSatisfying(w -> assertThat(w)
@@ -113,6 +114,9 @@ class BlasCoreTest {
                 + "PRESCOTT: OpenBLAS reads its core once, when it loads; start Java with OPENBLAS_CORETYPE=SKYLAKEX "
                 + "(scripts/distill4j does)");
         assertThat(BlasCore.warning("HASWELL", emerald, "haswell")).as("what the user asked for").isEmpty();
+        assertThat(BlasCore.warning("PRESCOTT", emerald, "PRESCOTT")).as("the quiet way the warning names").isEmpty();
+        assertThat(BlasCore.warning("PRESCOTT", emerald, "turbo")).as("a library user hears of a bad override here")
+                .hasValueSatisfying(w -> assertThat(w).startsWith("DISTILL4J_BLAS_CORE=turbo: expected auto, none or one of"));
     }
 
     @Test

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * not know the processor, a fitting core everywhere else.
  */
 class OpenBlas0319Test {
-    private static final Set<String> AVX512_BF16 = Set.of("sse3", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512cd",
+    private static final Set<String> AVX512_BF16 = Set.of("pni", "sse4_2", "avx", "avx2", "fma", "avx512f", "avx512cd",
             "avx512bw", "avx512dq", "avx512vl", "avx512_bf16");
 
     @ParameterizedTest(name = "{0} family {1} model {2}: the binary ran {3}")

@@ -1,0 +1,62 @@
+package io.distill4j.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * One trainable model, whatever engine runs it (DL4J networks on the fused or {@code fit} step, SameDiff graphs): the
+ * seam between the online loop, checkpoints, evaluation, export and the bench on one side and the arithmetic on the
+ * other. Nothing outside an implementation names the engine's types.
+ *
+ * <p>Features are rows of a batch: pixels for image families, token ids (as floats, {@code PAD} = 0) for text
+ * families. Logits are {@code [batch, classes]}.
+ */
+public interface TrainableModel {
+    /**
+     * Fits one batch (forward in training mode, loss, backward, optimizer update) and returns its mean loss.
+     *
+     * @param targets a publisher's logits {@code [batch, classes]}, or null to learn from the labels alone
+     * @param alpha   weight of the soft term when targets are given
+     */
+    double fit(INDArray features, INDArray oneHot, INDArray targets, double alpha);
+
+    /** Logits of the last fit's own forward pass (training mode), in a buffer the next fit may reuse. */
+    INDArray trainingLogits();
+
+    /** Logits of an inference-mode forward pass (no dropout) with the current weights, in a reusable buffer. */
+    INDArray inferenceLogits(INDArray features);
+
+    /** Runs {@code hook} on the fitting thread right after each fit's forward pass (null clears it). */
+    void onForward(Runnable hook);
+
+    /** Forward passes run so far, training and inference: the cost a signal adds is counted, not assumed. */
+    long forwardPasses();
+
+    /** Returns once this model's last update has landed in its parameters (an update may run in the background). */
+    void settle();
+
+    /** Trainable parameters. */
+    long parameterCount();
+
+    /** Optimizer steps taken (restored by {@link #restore}). */
+    long iterations();
+
+    /** Which implementation runs it ({@code fused}, {@code fused-bf16}, {@code dl4j}, {@code samediff}): for logs and provenance. */
+    String engine();
+
+    /** Writes everything a resume needs to continue bit for bit: parameters, optimizer state, counters. */
+    void save(OutputStream out) throws IOException;
+
+    /** Reads what {@link #save} wrote, into this model (same architecture: built from the same spec). */
+    void restore(InputStream in) throws IOException;
+
+    /**
+     * Writes the deployable model (no optimizer state) as a zip holding {@code entries} besides the model itself
+     * (provenance, a text model's vocabulary), so that the file can classify on its own.
+     */
+    void export(OutputStream out, Map<String, byte[]> entries) throws IOException;
+}

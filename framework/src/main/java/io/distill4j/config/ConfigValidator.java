@@ -24,6 +24,9 @@ final class ConfigValidator {
             Map.entry("data.trainLimit", new IntRange(0, NO_MAX)),
             Map.entry("data.testLimit", new IntRange(0, NO_MAX)),
             Map.entry("data.validation", new IntRange(0, NO_MAX)),
+            Map.entry("data.maxLength", new IntRange(1, 65_536)),
+            // PAD, UNK, CLS and at least one word; at most 2^24 ids, the integers a float feature holds exactly
+            Map.entry("data.vocabSize", new IntRange(4, 1 << 24)),
             Map.entry("distill.period", new IntRange(1, NO_MAX)),
             Map.entry("distill.burnInSteps", new IntRange(0, NO_MAX)),
             Map.entry("training.epochs", new IntRange(1, 10_000)),
@@ -77,6 +80,7 @@ final class ConfigValidator {
         integer(data.trainLimit(), "data.trainLimit");
         integer(data.testLimit(), "data.testLimit");
         integer(data.validation(), "data.validation");
+        data = textKeys(data);
         ModelsSpec models = validateModels(c.models());
         DistillSpec d = c.distill();
         range(d.temperature(), 1e-3, 100, "distill.temperature");
@@ -208,6 +212,28 @@ final class ConfigValidator {
         if (ModelsSpec.ASSISTANT.equals(learnsFrom) && assistant == null) {
             throw error(key, "refers to the assistant, but models.assistant is not defined");
         }
+    }
+
+    /**
+     * data.maxLength and data.vocabSize: filled in and range-checked for a text dataset, refused for an image dataset
+     * (silently ignoring a key the user set would hide a mistake, such as the wrong dataset).
+     */
+    private DataSpec textKeys(DataSpec data) {
+        if (!vocabulary.textDatasets().contains(data.dataset())) {
+            if (data.maxLength() != null) throw notForImages(data, "data.maxLength");
+            if (data.vocabSize() != null) throw notForImages(data, "data.vocabSize");
+            return data;
+        }
+        DataSpec text = data.withText(data.maxLength() == null ? DataSpec.DEFAULT_MAX_LENGTH : data.maxLength(),
+                data.vocabSize() == null ? DataSpec.DEFAULT_VOCAB_SIZE : data.vocabSize());
+        integer(text.maxLength(), "data.maxLength");
+        integer(text.vocabSize(), "data.vocabSize");
+        return text;
+    }
+
+    private ConfigException notForImages(DataSpec data, String key) {
+        return error(key, "only text datasets " + vocabulary.textDatasets() + " take it, and " + data.dataset()
+                + " is an image dataset; remove the key");
     }
 
     private ModelSpec check(ModelSpec s, String key) {

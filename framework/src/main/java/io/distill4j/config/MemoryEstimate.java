@@ -75,7 +75,9 @@ public final class MemoryEstimate {
     }
 
     public static MemoryEstimate of(RunConfig c) {
-        DatasetInfo data = DatasetRegistry.get(c.data().dataset());
+        DatasetInfo registered = DatasetRegistry.get(c.data().dataset());
+        // a text dataset's examples are as long as the config says (validation filled data.maxLength in)
+        DatasetInfo data = registered.isText() ? registered.withSequenceLength(c.data().maxLength()) : registered;
         long batch = c.training().batchSize();
         long train = examples(c.data().trainLimit(), data.trainExamples());
         long test = examples(c.data().testLimit(), data.testExamples());

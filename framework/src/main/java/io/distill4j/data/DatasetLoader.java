@@ -1,5 +1,7 @@
 package io.distill4j.data;
 
+import io.distill4j.config.DataSpec;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,22 +18,43 @@ public final class DatasetLoader {
     }
 
     /**
-     * Loads {@code dataset} from {@code root}, the folder that directly holds its four files (e.g. data/mnist).
+     * Loads what a config's data section asks for: {@code data.dataset} from {@code data.root}, with its limits and
+     * validation examples, and for a text dataset {@code data.maxLength} ids per example and a vocabulary of
+     * {@code data.vocabSize} ids (see {@link TextDatasetLoader} for the split, the shuffle and the vocabulary).
+     *
+     * @throws DataException when the folder or a file is missing (the message says how to fetch it), or malformed
+     * @throws IllegalArgumentException for an unknown dataset name, or a text dataset without its two keys (the config's
+     *                                  validation fills them in)
+     */
+    public static LoadedDataset load(DataSpec data) {
+        DatasetInfo info = DatasetRegistry.get(data.dataset());
+        Path root = Path.of(data.root());
+        if (!info.isText()) return load(data.dataset(), root, data.trainLimit(), data.testLimit(), data.validation());
+        if (data.maxLength() == null || data.vocabSize() == null) {
+            throw new IllegalArgumentException(info.name() + " is a text dataset: data.maxLength and data.vocabSize are required");
+        }
+        requireFiles(info, root);
+        return TextDatasetLoader.load(info, root, data.trainLimit(), data.testLimit(), data.validation(), data.maxLength(),
+                data.vocabSize());
+    }
+
+    /**
+     * Loads the image dataset {@code dataset} from {@code root}, the folder that directly holds its four files (e.g. data/mnist).
      * A limit of 0 keeps the whole split, otherwise its first {@code limit} examples. The last {@code validation}
      * of the kept training examples are held out as the validation split.
      *
      * @throws DataException when the folder or a file is missing (the message says how to fetch it), when a file is
      *                       malformed, or when the images are not of the registered shape
-     * @throws IllegalArgumentException for an unknown dataset name
+     * @throws IllegalArgumentException for an unknown dataset name, or a text dataset (load it with {@link #load(DataSpec)},
+     *                                  so that its data.maxLength and data.vocabSize apply)
      */
     public static LoadedDataset load(String dataset, Path root, int trainLimit, int testLimit, int validation) {
         DatasetInfo info = DatasetRegistry.get(dataset);
-        for (String f : info.files()) {
-            if (!Files.isRegularFile(root.resolve(f))) {
-                throw new DataException(dataset + " data not found in " + root + " (missing " + f
-                        + "); fetch it with: scripts/fetch-data " + dataset);
-            }
+        if (info.isText()) {
+            throw new IllegalArgumentException(dataset + " is a text dataset: load it with load(DataSpec) so that data.maxLength "
+                    + "and data.vocabSize apply");
         }
+        requireFiles(info, root);
         TreeMap<String, String> sha = new TreeMap<>();
         for (String f : info.files()) sha.put(f, sha256(root.resolve(f)));
         LabeledSplit train = split(info, root.resolve(info.trainImages()), root.resolve(info.trainLabels()), trainLimit);
@@ -43,6 +66,15 @@ public final class DatasetLoader {
         int kept = train.size() - validation;
         return new LoadedDataset(info, train.slice(0, kept), train.slice(kept, train.size()), test,
                 Collections.unmodifiableSortedMap(sha));
+    }
+
+    private static void requireFiles(DatasetInfo info, Path root) {
+        for (String f : info.files()) {
+            if (!Files.isRegularFile(root.resolve(f))) {
+                throw new DataException(info.name() + " data not found in " + root + " (missing " + f
+                        + "); fetch it with: scripts/fetch-data " + info.name());
+            }
+        }
     }
 
     private static LabeledSplit split(DatasetInfo info, Path images, Path labels, int limit) {

@@ -12,7 +12,9 @@ public final class DatasetRegistry {
             "mnist", new DatasetInfo("mnist", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                     "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10, 28, 28, 1, 60_000, 10_000),
             "fashion-mnist", new DatasetInfo("fashion-mnist", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 10, 28, 28, 1, 60_000, 10_000))));
+                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 10, 28, 28, 1, 60_000, 10_000),
+            // the aclImdb reviews, negatives and positives, in the order of scripts/fetch-data imdb's reviews.json
+            "imdb", DatasetInfo.text("imdb", "reviews.json", 2, 25_000, 25_000))));
 
     private DatasetRegistry() {
     }
@@ -20,6 +22,12 @@ public final class DatasetRegistry {
     /** Known dataset names, sorted, unmodifiable. */
     public static Set<String> names() {
         return BY_NAME.keySet();
+    }
+
+    /** Names of the text datasets (their examples are token ids; data.maxLength and data.vocabSize apply), sorted. */
+    public static Set<String> textNames() {
+        return Collections.unmodifiableSortedSet(new java.util.TreeSet<>(
+                BY_NAME.values().stream().filter(DatasetInfo::isText).map(DatasetInfo::name).toList()));
     }
 
     /** The dataset called {@code name}; IllegalArgumentException naming the known ones otherwise. */

@@ -3,8 +3,8 @@ package io.distill4j.data;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Examples of one split: FLOAT features {@code [n, pixels]} scaled to [0, 1] (pixel / 255), and class labels in
- * {@code [0, numClasses)}, one per feature row.
+ * Examples of one split: FLOAT features {@code [n, pixels]}, image pixels scaled to [0, 1] (pixel / 255) or a text's
+ * token ids (exact in a float up to 2^24), and class labels in {@code [0, numClasses)}, one per feature row.
  */
 public record LabeledSplit(INDArray features, int[] labels, int numClasses) {
     public LabeledSplit {

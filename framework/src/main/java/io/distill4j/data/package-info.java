@@ -1,2 +1,5 @@
-/** Datasets: strict IDX reading, the registry of known datasets, loading with checksums, and deterministic resumable batching. */
+/**
+ * Datasets: strict IDX and reviews-JSON reading, the registry of known datasets (images and texts), loading with
+ * checksums and splits, and deterministic resumable batching.
+ */
 package io.distill4j.data;

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigLoaderTest {
-    static final Vocabulary VOCABULARY = new Vocabulary(Set.of("online"), Set.of("mnist", "fashion-mnist"),
+    static final Vocabulary VOCABULARY = new Vocabulary(Set.of("online"), Set.of("mnist", "fashion-mnist", "imdb"), Set.of("imdb"),
             Set.of("mlp", "cnn"), Set.of("adam", "sgd"));
 
     static final String VALID = """
@@ -91,7 +91,7 @@ class ConfigLoaderTest {
         "distill.alpha=1.5                   | distill.alpha                    | expected a value in [0, 1], got 1.5",
         "distill.temperature=-1              | distill.temperature              | expected a value in",
         "distill.period=0                    | distill.period                   | expected an integer >= 1",
-        "data.dataset=cifar                  | data.dataset                     | expected one of [fashion-mnist, mnist], got 'cifar'",
+        "data.dataset=cifar                  | data.dataset                     | expected one of [fashion-mnist, imdb, mnist], got 'cifar'",
         "models.teacher.family=rnn           | models.teacher.family            | expected one of [cnn, mlp]",
         "models.students[1].learnsFrom=tutor | models.students[1].learnsFrom    | expected one of [teacher, assistant, labels]",
         "models.students[0].hidden=[0]       | models.students[0].hidden[0]     | expected a value in [1, 65536]",
@@ -107,6 +107,8 @@ class ConfigLoaderTest {
         "training.batchSize=100000           | training.batchSize               | expected a value in [1, 60000]",
         "name=has space                      | name                             | expected letters, digits",
         "data.validation=-1                  | data.validation                  | expected an integer >= 0, got -1",
+        "data.maxLength=256                  | data.maxLength                   | only text datasets [imdb] take it, and mnist is an image dataset; remove the key",
+        "data.vocabSize=20000                | data.vocabSize                   | only text datasets [imdb] take it, and mnist is an image dataset; remove the key",
     })
     void badValuesNameTheKeyAndWhatWasExpected(String override, String key, String expected) {
         assertThatThrownBy(() -> load(VALID, override))
@@ -114,6 +116,54 @@ class ConfigLoaderTest {
                 .hasMessageContaining(key + ": ")
                 .hasMessageContaining(expected)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    static final String IMDB = VALID.replace("data: {dataset: mnist, root: data/mnist}", "data: {dataset: imdb}");
+
+    @Test
+    void aTextDatasetGetsItsLengthAndVocabularyDefaultsWrittenIntoTheResolvedConfig() throws IOException {
+        ResolvedConfig r = load(IMDB);
+        assertThat(r.config().data().maxLength()).isEqualTo(DataSpec.DEFAULT_MAX_LENGTH).isEqualTo(256);
+        assertThat(r.config().data().vocabSize()).isEqualTo(DataSpec.DEFAULT_VOCAB_SIZE).isEqualTo(20_000);
+        assertThat(r.config().data().root()).isEqualTo(dir.resolve("data/imdb").toString());
+        assertThat(r.yaml()).contains("maxLength: 256").contains("vocabSize: 20000");
+        assertThat(load(r.yaml()).config()).isEqualTo(r.config());
+        RunConfig set = load(IMDB, "data.maxLength=512", "data.vocabSize=30000").config();
+        assertThat(set.data().maxLength()).isEqualTo(512);
+        assertThat(set.data().vocabSize()).isEqualTo(30_000);
+        assertThat(new ConfigLoader(VOCABULARY).changedKeys(r.config(), set)).containsExactly("data.maxLength", "data.vocabSize");
+    }
+
+    @Test
+    void anImageDatasetsResolvedConfigHasNoTextKeys() throws IOException {
+        ResolvedConfig r = load(VALID);
+        assertThat(r.config().data().maxLength()).isNull();
+        assertThat(r.config().data().vocabSize()).isNull();
+        assertThat(r.yaml()).doesNotContain("maxLength").doesNotContain("vocabSize");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "data.maxLength=0            | data.maxLength: expected a value in [1, 65536], got 0",
+        "data.maxLength=65537        | data.maxLength: expected a value in [1, 65536], got 65537",
+        "data.maxLength=long         | data.maxLength: expected an integer",
+        "data.maxLength=2.5          | data.maxLength: expected an integer",
+        "data.vocabSize=3            | data.vocabSize: expected a value in [4, 16777216], got 3",
+        "data.vocabSize=16777217     | data.vocabSize: expected a value in [4, 16777216], got 16777217",
+        "data.vocabSize=99999999999  | data.vocabSize: expected a value in [4, 16777216], got 99999999999",
+    })
+    void badTextKeysAreConfigErrorsNamingTheKey(String override, String expected) {
+        assertThatThrownBy(() -> load(IMDB, override))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void theTextKeysInAnImageConfigFileAreRefusedToo() {
+        assertThatThrownBy(() -> load(VALID.replace("root: data/mnist}", "root: data/mnist, maxLength: 128}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("c.yaml") + ": data.maxLength: only text datasets [imdb] take it, and mnist is an image dataset; remove the key");
     }
 
     @Test

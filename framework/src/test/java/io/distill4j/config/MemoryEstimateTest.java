@@ -37,6 +37,18 @@ class MemoryEstimateTest {
     }
 
     @Test
+    void aTextDatasetsExamplesAreAsLongAsDataMaxLength() throws IOException {
+        String imdb = MLP.replace("data: {dataset: mnist, trainLimit: 1000, validation: 200, testLimit: 500}",
+                "data: {dataset: imdb, trainLimit: 1000, validation: 200, testLimit: 500, maxLength: 100}");
+        MemoryEstimate e = MemoryEstimate.of(config(imdb));
+        // 1000 training rows of 100 ids, held twice while the validation rows are split off; 500 test rows
+        assertThat(e.parts()).contains(new MemoryEstimate.Part("data.trainLimit", 800_000, 0),
+                new MemoryEstimate.Part("data.testLimit", 200_000, 0));
+        // the teacher reads 100 features: P = 100*100 + 100 + 100*2 + 2 = 10,302, 4P floats native
+        assertThat(e.parts().get(0).nativeBytes()).isEqualTo(4 * 10_302 * 4 + 500 * (100 + 2) * 4);
+    }
+
+    @Test
     void smallMlpByHand() throws IOException {
         MemoryEstimate e = MemoryEstimate.of(config(MLP));
         // teacher: P = 784*100 + 100 + 100*10 + 10 = 79,510; parameters + gradients + Adam's 2 moments = 4P floats

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 import static io.distill4j.data.IdxFixtures.images;
 import static io.distill4j.data.IdxFixtures.labels;
@@ -33,8 +34,9 @@ class DatasetLoaderTest {
     }
 
     @Test
-    void registryKnowsMnistAndFashionMnist() {
-        assertThat(DatasetRegistry.names()).containsExactly("fashion-mnist", "mnist");
+    void registryKnowsMnistFashionMnistAndImdb() {
+        assertThat(DatasetRegistry.names()).containsExactly("fashion-mnist", "imdb", "mnist");
+        assertThat(DatasetRegistry.textNames()).containsExactly("imdb");
         DatasetInfo mnist = DatasetRegistry.get("mnist");
         assertThat(mnist).isEqualTo(new DatasetInfo("mnist", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                 "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10, 28, 28, 1, 60_000, 10_000));
@@ -45,11 +47,46 @@ class DatasetLoaderTest {
         assertThatThrownBy(() -> DatasetRegistry.get("cifar10")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cifar10").hasMessageContaining("mnist");
         assertThatThrownBy(() -> DatasetRegistry.names().remove("mnist")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> DatasetRegistry.textNames().remove("imdb")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aTextDatasetIsOneFileOfRowsWhoseLengthTheConfigChooses() {
+        DatasetInfo imdb = DatasetRegistry.get("imdb");
+        assertThat(imdb.kind()).isEqualTo(DatasetInfo.Kind.TEXT);
+        assertThat(imdb.files()).containsExactly("reviews.json");
+        assertThat(imdb.textFile()).isEqualTo("reviews.json");
+        assertThat(imdb.numClasses()).isEqualTo(2);
+        assertThat(imdb.trainExamples()).isEqualTo(25_000);
+        assertThat(imdb.testExamples()).isEqualTo(25_000);
+        assertThat(imdb.sequenceLength()).as("left to data.maxLength").isZero();
+        DatasetInfo sized = imdb.withSequenceLength(256);
+        assertThat(sized.sequenceLength()).isEqualTo(256);
+        assertThat(sized.pixels()).as("features per example").isEqualTo(256);
+        assertThat(List.of(sized.height(), sized.width(), sized.channels())).containsExactly(1, 256, 1);
+        assertThatThrownBy(imdb::trainImages).isInstanceOf(IllegalStateException.class).hasMessage("imdb is a text dataset, not image");
+        assertThatThrownBy(() -> DatasetRegistry.get("mnist").sequenceLength()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> DatasetRegistry.get("mnist").withSequenceLength(5)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> imdb.withSequenceLength(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(DatasetRegistry.get("mnist").isText()).isFalse();
+        assertThat(DatasetRegistry.get("mnist").kind()).isEqualTo(DatasetInfo.Kind.IMAGE);
+    }
+
+    @Test
+    void anImageDatasetLoadsThroughTheConfigsDataSectionAsThroughItsKeys() throws Exception {
+        DatasetInfo info = DatasetRegistry.get("mnist");
+        writeDataset(info, dir);
+        LoadedDataset viaSpec = DatasetLoader.load(new io.distill4j.config.DataSpec("mnist", dir.toString(), 3, 1, 1));
+        LoadedDataset viaKeys = DatasetLoader.load("mnist", dir, 3, 1, 1);
+        assertThat(viaSpec.train().labels()).containsExactly(viaKeys.train().labels());
+        assertThat(viaSpec.validation().labels()).containsExactly(viaKeys.validation().labels());
+        assertThat(viaSpec.test().features()).isEqualTo(viaKeys.test().features());
+        assertThat(viaSpec.vocabulary()).as("images have none").isNull();
     }
 
     @Test
     void loadsBothSplitsWithLimitsAndChecksums() throws Exception {
-        for (String name : DatasetRegistry.names()) {
+        for (String name : List.of("mnist", "fashion-mnist")) {
             DatasetInfo info = DatasetRegistry.get(name);
             Path root = dir.resolve(name);
             writeDataset(info, root);

@@ -35,6 +35,7 @@ public final class Recipes {
     }
 
     public static Vocabulary vocabulary() {
-        return new Vocabulary(BY_NAME.keySet(), DatasetRegistry.names(), ModelFamilies.names(), Optimizers.names());
+        return new Vocabulary(BY_NAME.keySet(), DatasetRegistry.names(), DatasetRegistry.textNames(), ModelFamilies.names(),
+                Optimizers.names());
     }
 }

@@ -216,7 +216,8 @@ class TemporalEnsemble:
 
 
 class Online:
-    def __init__(self, config, xtr, ytr, shape, total_steps):
+    def __init__(self, config, xtr, ytr, shape, total_steps, bf16=False):
+        self.bf16 = bf16
         self.distill = section(config, 'distill')
         training = section(config, 'training')
         self.batch = int(training['batchSize'])
@@ -266,8 +267,10 @@ class Online:
                 if spec.source not in signals:
                     continue          # off-period step: learners of a publisher wait
                 targets = signals[spec.source]
-            z = net(x)
-            loss = kd_loss(z, targets, y, spec.temperature, spec.alpha)
+            with torch.autocast('cpu', dtype=torch.bfloat16, enabled=self.bf16):
+                z = net(x)
+                loss = kd_loss(z, targets, y, spec.temperature, spec.alpha)
+            z = z.float()
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -303,9 +306,9 @@ def accuracy(net, x, y):
     return correct / x.shape[0]
 
 
-def check(config, data, shape, steps, min_accuracy):
+def check(config, data, shape, steps, min_accuracy, bf16=False):
     xtr, ytr, xte, yte = data
-    run = Online(config, xtr, ytr, shape, steps)
+    run = Online(config, xtr, ytr, shape, steps, bf16)
     run.burn_in = min(int(run.distill['burnInSteps']), steps // 3)
     t0 = time.perf_counter()
     for _ in range(steps):
@@ -351,6 +354,9 @@ def main():
     p.add_argument('--check-steps', type=int, default=300)
     p.add_argument('--min-accuracy', type=float, default=0.85)
     p.add_argument('--params-only', action='store_true', help='print the parameter counts and stop')
+    p.add_argument('--precision', choices=['fp32', 'bf16'], default='fp32',
+                   help="bf16: forward and loss under torch.autocast('cpu', dtype=torch.bfloat16), as Distill4J's "
+                        "training.precision: bf16 (fp32 weights and optimizer state)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     with open(a.config) as f:
@@ -366,10 +372,10 @@ def main():
     if a.params_only:
         return 0
     xtr, ytr, xte, yte, shape = load_data(config, a.data)
-    if a.check and not check(config, (xtr, ytr, xte, yte), shape, a.check_steps, a.min_accuracy):
+    if a.check and not check(config, (xtr, ytr, xte, yte), shape, a.check_steps, a.min_accuracy, a.precision == "bf16"):
         return 1
     # the timed run: fresh models, no burn-in (every step a distillation step), as `distill4j bench`
-    run = Online(config, xtr, ytr, shape, 1 << 31)
+    run = Online(config, xtr, ytr, shape, 1 << 31, a.precision == 'bf16')
     for _ in range(a.warmup):
         run.advance()
     t0 = time.perf_counter()

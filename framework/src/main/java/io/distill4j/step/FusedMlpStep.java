@@ -94,6 +94,13 @@ public final class FusedMlpStep implements TrainingStep {
                 (int) net.numParams());
         this.gemm = gemm(precision, weightOffsets, net.numParams());
         this.updateMirrors = gemm.mirror() != null && update.mirror(gemm.mirror());
+        if (updateMirrors && update instanceof HeapAdam adam) {
+            // the bf16 products read the mirror; only the biases are read in fp32 during training, so the rest of the
+            // fp32 parameters (9.6 MB per teacher step) is written once, when someone reads the network
+            long[][] biases = new long[dense][];
+            for (int i = 0; i < dense; i++) biases[i] = new long[]{weightOffsets[i] + (long) layers[i].nIn * layers[i].nOut, layers[i].nOut};
+            adam.deferParameters(biases);
+        }
     }
 
     private static Gemm gemm(String precision, long[] weightOffsets, long parameters) {

@@ -9,8 +9,10 @@ import org.nd4j.linalg.learning.config.Adam;
 /**
  * Adam with its moments on the Java heap, where HotSpot vectorises the loop (sqrt and divide included). ND4J's
  * native Adam op spends ~3 ns per parameter on this machine (7 ms per teacher step) because its sqrt is not
- * vectorised. Here the gradient and parameters are copied to the heap and back (memcpy speed) around a loop
- * HotSpot vectorises: ~2.5 ms for the teacher's 2.4M parameters, bound by memory bandwidth.
+ * vectorised. Here the gradient is copied to the heap and the parameters back (memcpy speed) around a loop
+ * HotSpot vectorises: ~2.5 ms for the teacher's 2.4M parameters, bound by memory bandwidth. The heap copy of the
+ * parameters is the one of record between updates (no copy in per step); {@link #flush()} hands the record back to
+ * the network, whose reader may change it, so the next update reads the parameters again.
  * Same update rule as ND4J's {@code adam_updater} op. The moments of record are DL4J's updater views:
  * {@link #flush()} writes them there before a checkpoint or export reads the network, so checkpoints keep
  * DL4J's format and a restored network continues from its saved moments.
@@ -25,6 +27,14 @@ final class HeapAdam implements ParameterUpdate {
     private final float[] g;
     private final float[] p;
     private boolean dirty;
+    /** Whether {@link #p} holds the current parameters (false until the first update, and after each flush). */
+    private boolean onHeap;
+    /**
+     * Parameter ranges ({offset, length}) written back to the network at every update when the rest may wait for
+     * {@link #flush()}; null: every parameter is written back at every update.
+     */
+    private long[][] eager;
+    private boolean parametersPending;
     /** Where the updated parameters also go, rounded to bf16 ({@link #mirror}); null: nowhere. */
     private ShortPointer mirror;
     private short[] h;
@@ -62,15 +72,32 @@ final class HeapAdam implements ParameterUpdate {
             // own pointer objects per chunk: a pointer's position is mutable, and chunks run on two threads
             FloatPointer pp = new FloatPointer(params0).position(start);
             new FloatPointer(gradient0).position(start).get(g, start, len);
-            pp.get(p, start, len);
+            if (!onHeap) pp.get(p, start, len);
             update(start, len, b1, b2, eps, step);
-            pp.put(p, start, len);
+            if (eager == null) pp.put(p, start, len);
             if (mirror != null) {
                 toBf16(start, len);
                 new ShortPointer(mirror).position(start).put(h, start, len);
             }
         });
+        if (eager != null) {
+            for (long[] r : eager) new FloatPointer(params0).position(r[0]).put(p, (int) r[0], (int) r[1]);
+            parametersPending = true;
+            lastParams = params0;
+        }
+        onHeap = true;
         dirty = true;
+    }
+
+    /** The network's parameters the last update deferred writing to. */
+    private FloatPointer lastParams;
+
+    /**
+     * Lets updates write only {@code ranges} ({offset, length}) of the parameters back to the network, the rest at the
+     * next {@link #flush()}: for a step whose products read a bf16 mirror and only the biases in fp32.
+     */
+    void deferParameters(long[][] ranges) {
+        this.eager = ranges;
     }
 
     private void update(int start, int len, float b1, float b2, float eps, float step) {
@@ -109,6 +136,11 @@ final class HeapAdam implements ParameterUpdate {
 
     @Override
     public void flush() {
+        if (parametersPending) {
+            lastParams.put(p, 0, n);
+            parametersPending = false;
+        }
+        onHeap = false;   // whoever reads the network may change its parameters
         if (!dirty) return;
         Blas.pointer(dl4j.getM()).put(m, 0, n);
         Blas.pointer(dl4j.getV()).put(v, 0, n);

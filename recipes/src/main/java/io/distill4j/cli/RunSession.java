@@ -1,7 +1,7 @@
 package io.distill4j.cli;
 
 import io.distill4j.checkpoint.CheckpointStore;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.config.MemoryEstimate;
 import io.distill4j.config.RunConfig;
 import io.distill4j.recipes.PreparedRun;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.checkpoint.CheckpointException;
 import io.distill4j.checkpoint.CheckpointListener;
 import io.distill4j.checkpoint.CheckpointStore;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.RunConfig;
 import io.distill4j.data.DatasetLoader;

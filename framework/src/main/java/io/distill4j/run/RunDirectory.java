@@ -1,4 +1,4 @@
-package io.distill4j.checkpoint;
+package io.distill4j.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -7,7 +7,8 @@ import org.nd4j.linalg.schedule.ISchedule;
  * A learning rate falling linearly from {@code initialValue} at the first update to zero after {@code steps} updates
  * (and staying at zero). DL4J's {@code PolySchedule} computes {@code initial * (1 + i / max)^power}, which grows
  * with power 1 (tested), so the decay is written out here; DL4J serialises it with the network (with its shaded Jackson, hence those annotations), so checkpoints and
- * the fused step's optimizer see the same rate.
+ * the fused step's optimizer see the same rate. It stays in this package although only the DL4J families use it: DL4J
+ * writes its class name into every checkpoint of a run with a linear schedule, so moving it would break their resume.
  */
 public final class LinearDecaySchedule implements ISchedule {
     private final double initialValue;

@@ -1,7 +1,8 @@
-package io.distill4j.model;
+package io.distill4j.model.dl4j;
 
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.OptimizerSpec;
+import io.distill4j.model.Head;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -42,4 +43,5 @@ class OptimizersTest {
         IUpdater restored = ((org.deeplearning4j.nn.conf.layers.BaseLayer) back.getLayer(0).conf().getLayer()).getIUpdater();
         assertThat(restored.getLearningRate(10, 0)).isCloseTo(0.0075, within(1e-12));
     }
+
 }

@@ -30,6 +30,22 @@ public final class LinearDecaySchedule implements ISchedule {
         return new LinearDecaySchedule(initialValue, steps);
     }
 
+    /**
+     * By value: DL4J merges layers whose updaters are equal into one updater block, and compares their schedules with
+     * {@code equals}. A network built in this process shares one schedule instance between its layers, one read from a
+     * checkpoint has an instance per layer; with identity equality the restored network got a block per layer, read the
+     * checkpoint's single-block Adam state in the wrong layout, and a resumed run drifted from the uninterrupted one.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LinearDecaySchedule s && Double.compare(s.initialValue, initialValue) == 0 && s.steps == steps;
+    }
+
+    @Override
+    public int hashCode() {
+        return Double.hashCode(initialValue) * 31 + Long.hashCode(steps);
+    }
+
     public double getInitialValue() {
         return initialValue;
     }

@@ -100,7 +100,8 @@ class Dl4jModelTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"fused,mlp", "dl4j,mlp", "fused,cnn", "dl4j,cnn", "fused,mlp-distill", "dl4j,mlp-distill"})
     void aRestoredModelContinuesBitwiseAsIfNeverStopped(String engine, String kind) throws IOException {
-        ModelSpec spec = kind.equals("cnn") ? cnn() : mlp(0.2, null);
+        // the mlp with dropout and a linear learning-rate schedule (its length travels in the checkpoint)
+        ModelSpec spec = kind.equals("cnn") ? cnn() : mlp(0.2, OptimizerSpec.LINEAR);
         Head head = kind.endsWith("distill") ? Head.DISTILL : Head.LABELS;
         boolean distills = head == Head.DISTILL;
         TrainableModel uninterrupted = build(engine, spec, head, 5);

@@ -2,13 +2,14 @@ package io.distill4j.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import io.distill4j.model.TrainableModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -64,8 +65,8 @@ public final class CheckpointStore {
         return String.format("step-%08d", step);
     }
 
-    /** Writes a complete checkpoint of {@code models} (name → network, with updater state) and {@code state}; keeps the newest {@code keep}. */
-    public Path write(Map<String, MultiLayerNetwork> models, TrainerState state, String configYaml, int keep) {
+    /** Writes a complete checkpoint of {@code models} (name → model, with optimizer state) and {@code state}; keeps the newest {@code keep}. */
+    public Path write(Map<String, ? extends TrainableModel> models, TrainerState state, String configYaml, int keep) {
         return write(models, Map.of(), state, configYaml, keep);
     }
 
@@ -73,7 +74,7 @@ public final class CheckpointStore {
      * As {@link #write(Map, TrainerState, String, int)}, with further training state as files of their own
      * ({@code extras}: file name → bytes, e.g. a publisher's signal memory), checksummed in the manifest like the rest.
      */
-    public Path write(Map<String, MultiLayerNetwork> models, Map<String, byte[]> extras, TrainerState state, String configYaml,
+    public Path write(Map<String, ? extends TrainableModel> models, Map<String, byte[]> extras, TrainerState state, String configYaml,
                       int keep) {
         String name = name(state.step());
         Path target = root.resolve(name);
@@ -83,9 +84,11 @@ public final class CheckpointStore {
             deleteRecursively(tmp);
             Files.createDirectories(tmp);
             Map<String, String> sums = new TreeMap<>();
-            for (Map.Entry<String, MultiLayerNetwork> e : models.entrySet()) {
+            for (Map.Entry<String, ? extends TrainableModel> e : models.entrySet()) {
                 Path f = tmp.resolve(modelFile(e.getKey()));
-                ModelSerializer.writeModel(e.getValue(), f.toFile(), true);
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f))) {
+                    e.getValue().save(out);
+                }
                 sums.put(f.getFileName().toString(), syncAndHash(f));
             }
             for (Map.Entry<String, byte[]> e : extras.entrySet()) {
@@ -220,7 +223,7 @@ public final class CheckpointStore {
     }
 
     /**
-     * A verified checkpoint read back: the trainer state, the path of each model's zip by name, and the files its
+     * A verified checkpoint read back: the trainer state, the path of each model's file by name, and the files its
      * manifest lists (the only ones a restore may read).
      */
     public record Loaded(Path dir, TrainerState state, Map<String, Path> models, Set<String> listed) {
@@ -238,13 +241,19 @@ public final class CheckpointStore {
             return Files.newInputStream(dir.resolve(file));
         }
 
-        public MultiLayerNetwork restore(String name) {
+        /**
+         * Restores model {@code name} into {@code into} (built from the same spec). A model that cannot continue as
+         * {@code into} ({@link TrainableModel#restore}'s IllegalArgumentException) is a CheckpointException naming it.
+         */
+        public void restore(String name, TrainableModel into) {
             Path f = models.get(name);
             if (f == null) throw new CheckpointException(dir + " has no model '" + name + "'; the config names a model the run never had");
-            try {
-                return ModelSerializer.restoreMultiLayerNetwork(f.toFile(), true);
+            try (InputStream in = Files.newInputStream(f)) {
+                into.restore(in);
             } catch (IOException e) {
                 throw new CheckpointException("cannot restore " + f + " (" + e.getMessage() + ")", e);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException("model '" + name + "' " + e.getMessage(), e);
             }
         }
     }

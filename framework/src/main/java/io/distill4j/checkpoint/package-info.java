@@ -1,2 +1,2 @@
-/** The run directory and its atomic, verified checkpoints of the whole online run (every model with its optimizer state, plus the trainer state). */
+/** Atomic, verified checkpoints of the whole online run (every model with its optimizer state, plus the trainer state). */
 package io.distill4j.checkpoint;

@@ -141,7 +141,7 @@ public final class ConfigLoader {
             if (e.getCause() instanceof InputCoercionException tooBig) {
                 // a number beyond int/long: say which key and the range it allows, not Java's int range alone
                 String key = path(e);
-                throw new ConfigException(source, key, "expected " + ConfigValidator.integerExpectation(key, tooBig.getTargetType())
+                throw new ConfigException(source, key, "expected " + ConfigValidator.integerExpectation(key, tooBig.getTargetType(), vocabulary)
                         + ", got " + root.at(pointer(e)).asText());
             }
             throw new ConfigException(source, path(e), firstLine(e.getOriginalMessage()));

@@ -13,12 +13,11 @@ import java.util.regex.Pattern;
  */
 final class ConfigValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    /** MNIST-sized inputs; a CNN must keep at least one pixel after its stages. */
-    static final int IMAGE_SIDE = 28;
-    private static final int NO_MAX = Integer.MAX_VALUE;
+    private static final long NO_MAX = IntRange.NO_MAX;
     /**
      * The allowed values of every integer key ({@code []}: any index; {@code models.*}: teacher, assistant, any student),
-     * in one table so that a number too large even to be read reports the same range validation would have.
+     * in one table so that a number too large even to be read reports the same range validation would have. The keys
+     * only one model family reads are that family's ({@link FamilyRules#integerKeys()}).
      */
     private static final Map<String, IntRange> INTEGERS = Map.ofEntries(
             Map.entry("data.trainLimit", new IntRange(0, NO_MAX)),
@@ -35,16 +34,8 @@ final class ConfigValidator {
             Map.entry("training.logEvery", new IntRange(1, NO_MAX)),
             Map.entry("checkpoint.every", new IntRange(0, NO_MAX)),
             Map.entry("checkpoint.keep", new IntRange(1, 1000)),
-            Map.entry("models.*.hidden[]", new IntRange(1, 65_536)),
-            Map.entry("models.*.conv[].filters", new IntRange(1, 4096)),
-            Map.entry("models.*.conv[].kernel", new IntRange(1, IMAGE_SIDE)),
-            Map.entry("models.*.conv[].pool", new IntRange(1, IMAGE_SIDE)));
-
-    private record IntRange(long min, long max) {
-        String expectation() {
-            return max == NO_MAX ? "an integer >= " + min : "a value in [" + min + ", " + max + "]";
-        }
-    }
+            Map.entry("models.*.hidden[]", new IntRange(1, 65_536)));
+    private static final String MODEL_KEY = "models.*.";
 
     private final String source;
     private final Vocabulary vocabulary;
@@ -57,16 +48,25 @@ final class ConfigValidator {
     }
 
     /** What an integer key accepts, for a value too large for its Java type ({@code target}: int or long). */
-    static String integerExpectation(String key, Class<?> target) {
-        IntRange r = INTEGERS.get(rangeKey(key));
+    static String integerExpectation(String key, Class<?> target, Vocabulary vocabulary) {
+        IntRange r = range(rangeKey(key), vocabulary);
         if (r != null && r.max() != NO_MAX) return r.expectation();
         long min = r != null ? r.min() : target == Long.class || target == long.class ? Long.MIN_VALUE : Integer.MIN_VALUE;
         long max = target == Long.class || target == long.class ? Long.MAX_VALUE : Integer.MAX_VALUE;
         return "an integer in [" + min + ", " + max + "]";
     }
 
+    /** The range of a key in {@link #rangeKey} form: the common table's, or the one family's that reads the key. */
+    private static IntRange range(String rangeKey, Vocabulary vocabulary) {
+        IntRange r = INTEGERS.get(rangeKey);
+        if (r != null || !rangeKey.startsWith(MODEL_KEY)) return r;
+        String below = rangeKey.substring(MODEL_KEY.length());
+        return vocabulary.families().values().stream().map(f -> f.integerKeys().get(below)).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
+    }
+
     private static String rangeKey(String key) {
-        return key.replaceAll("\\[\\d+]", "[]").replaceFirst("^models\\.(teacher|assistant|students\\[])\\.", "models.*.");
+        return key.replaceAll("\\[\\d+]", "[]").replaceFirst("^models\\.(teacher|assistant|students\\[])\\.", MODEL_KEY);
     }
 
     RunConfig validate(RunConfig c) {
@@ -103,14 +103,15 @@ final class ConfigValidator {
         if (d.twins()) checkTwinNames(models);
         integer(t.evalEvery(), "training.evalEvery");
         integer(t.logEvery(), "training.logEvery");
-        allowed(t.engine(), "training.engine", io.distill4j.step.TrainingSteps.engines());
-        precision(t, models);
+        allowed(t.engine(), "training.engine", vocabulary.engines());
+        allowed(t.precision(), "training.precision", vocabulary.precisions());
+        checkFamilies(models, t, data);
         integer(c.checkpoint().every(), "checkpoint.every");
         integer(c.checkpoint().keep(), "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");
         RunConfig valid = new RunConfig(c.name(), c.recipe(), data, models, d, t, c.checkpoint(), c.output());
         // last: the estimate needs every other value in range
-        memory.check(MemoryEstimate.of(valid)).ifPresent(p -> {
+        memory.check(MemoryEstimate.of(valid, vocabulary.families())).ifPresent(p -> {
             throw error(p.key(), p.problem());
         });
         return valid;
@@ -178,25 +179,16 @@ final class ConfigValidator {
         return "models.students[" + (index - offset - (hasAssistant ? 1 : 0)) + "]";
     }
 
-    /**
-     * bf16 runs only where it can run as asked: on the fused engine, for MLP models (the fused step; a CNN takes DL4J's
-     * fit, which is fp32), on a CPU with bf16 units. Anything else is an error, never a silent fp32 run.
-     */
-    private void precision(TrainingSpec t, ModelsSpec models) {
-        allowed(t.precision(), "training.precision", io.distill4j.step.Precision.all());
-        if (!io.distill4j.step.Precision.BF16.equals(t.precision())) return;
-        if (!io.distill4j.step.TrainingSteps.FUSED.equals(t.engine())) {
-            throw error("training.precision", "bf16 needs training.engine: fused (the " + t.engine() + " engine computes in fp32 only)");
+    /** Each model's own keys and whether it can train as asked, checked by its family ({@link FamilyRules}). */
+    private void checkFamilies(ModelsSpec models, TrainingSpec t, DataSpec data) {
+        io.distill4j.data.DatasetInfo info = io.distill4j.data.DatasetRegistry.get(data.dataset());
+        List<String> keys = MemoryEstimate.modelKeys(models);
+        for (int i = 0; i < keys.size(); i++) {
+            ModelSpec m = models.all().get(i);
+            vocabulary.families().get(m.family()).check(m, keys.get(i), t, info).ifPresent(p -> {
+                throw error(p.key(), p.problem());
+            });
         }
-        for (ModelSpec m : models.all()) {
-            if (!"mlp".equals(m.family())) {
-                throw error("training.precision", "bf16 runs only the fused MLP step, and model '" + m.name() + "' is a " + m.family()
-                        + " (DL4J's fit, fp32 only); use fp32");
-            }
-        }
-        io.distill4j.step.Precision.bf16Problem().ifPresent(p -> {
-            throw error("training.precision", p);
-        });
     }
 
     private void allowed(String value, String key, List<String> options) {
@@ -239,30 +231,11 @@ final class ConfigValidator {
     private ModelSpec check(ModelSpec s, String key) {
         matchName(s.name(), key + ".name");
         require(s.family(), key + ".family", "a model family");
-        oneOf(s.family(), key + ".family", vocabulary.families());
+        oneOf(s.family(), key + ".family", vocabulary.familyNames());
         for (int i = 0; i < s.hidden().size(); i++) {
             Integer width = s.hidden().get(i);
             if (width == null) throw error(key + ".hidden[" + i + "]", "expected a positive integer");
             integer(width, key + ".hidden[" + i + "]");
-        }
-        if ("mlp".equals(s.family()) && !s.conv().isEmpty()) {
-            throw error(key + ".conv", "only a cnn has conv stages; remove it or set family: cnn");
-        }
-        if ("cnn".equals(s.family())) {
-            if (s.conv().isEmpty()) throw error(key + ".conv", "expected at least one conv stage for family cnn");
-            int side = IMAGE_SIDE;
-            for (int i = 0; i < s.conv().size(); i++) {
-                String ck = key + ".conv[" + i + "]";
-                ConvSpec cs = s.conv().get(i);
-                if (cs == null || cs.filters() == null) throw error(ck + ".filters", "expected a positive integer");
-                integer(cs.filters(), ck + ".filters");
-                integer(cs.kernel(), ck + ".kernel");
-                integer(cs.pool(), ck + ".pool");
-                side = (side - cs.kernel() + 1) / cs.pool();
-                if (side < 1) {
-                    throw error(ck, "the image shrinks to nothing at this stage; use a smaller kernel or pool");
-                }
-            }
         }
         oneOf(s.optimizer().name(), key + ".optimizer.name", vocabulary.optimizers());
         range(s.optimizer().learningRate(), 1e-9, 10, key + ".optimizer.learningRate");
@@ -294,7 +267,7 @@ final class ConfigValidator {
 
     private void integer(Integer value, String key) {
         IntRange r = INTEGERS.get(rangeKey(key));
-        if (value < r.min() || value > r.max()) throw error(key, "expected " + r.expectation() + ", got " + value);
+        if (!r.contains(value)) throw error(key, "expected " + r.expectation() + ", got " + value);
     }
 
     private void range(Number value, double min, double max, String key) {

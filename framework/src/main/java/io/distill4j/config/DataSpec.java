@@ -35,6 +35,11 @@ public record DataSpec(String dataset, String root, Integer trainLimit, Integer 
         this(dataset, root, trainLimit, testLimit, validation, null, null);
     }
 
+    /** What the data layer loads for this section. */
+    public io.distill4j.data.DataRequest request() {
+        return new io.distill4j.data.DataRequest(dataset, root, trainLimit, testLimit, validation, maxLength, vocabSize);
+    }
+
     /** The same with the text keys set. */
     public DataSpec withText(Integer maxLength, Integer vocabSize) {
         return new DataSpec(dataset, root, trainLimit, testLimit, validation, maxLength, vocabSize);

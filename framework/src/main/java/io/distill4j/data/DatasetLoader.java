@@ -1,6 +1,5 @@
 package io.distill4j.data;
 
-import io.distill4j.config.DataSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +25,7 @@ public final class DatasetLoader {
      * @throws IllegalArgumentException for an unknown dataset name, or a text dataset without its two keys (the config's
      *                                  validation fills them in)
      */
-    public static LoadedDataset load(DataSpec data) {
+    public static LoadedDataset load(DataRequest data) {
         DatasetInfo info = DatasetRegistry.get(data.dataset());
         Path root = Path.of(data.root());
         if (!info.isText()) return load(data.dataset(), root, data.trainLimit(), data.testLimit(), data.validation());
@@ -45,13 +44,13 @@ public final class DatasetLoader {
      *
      * @throws DataException when the folder or a file is missing (the message says how to fetch it), when a file is
      *                       malformed, or when the images are not of the registered shape
-     * @throws IllegalArgumentException for an unknown dataset name, or a text dataset (load it with {@link #load(DataSpec)},
+     * @throws IllegalArgumentException for an unknown dataset name, or a text dataset (load it with {@link #load(DataRequest)},
      *                                  so that its data.maxLength and data.vocabSize apply)
      */
     public static LoadedDataset load(String dataset, Path root, int trainLimit, int testLimit, int validation) {
         DatasetInfo info = DatasetRegistry.get(dataset);
         if (info.isText()) {
-            throw new IllegalArgumentException(dataset + " is a text dataset: load it with load(DataSpec) so that data.maxLength "
+            throw new IllegalArgumentException(dataset + " is a text dataset: load it with load(DataRequest) so that data.maxLength "
                     + "and data.vocabSize apply");
         }
         requireFiles(info, root);

@@ -1,10 +1,13 @@
 package io.distill4j.model;
 
+import io.distill4j.model.dl4j.CnnFamily;
+import io.distill4j.model.dl4j.MlpFamily;
+
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The registry of model families by the name configs use. */
+/** The registry of model families by the name configs use; a family may build a model of any engine. */
 public final class ModelFamilies {
     private static final Map<String, ModelFamily> FAMILIES = new TreeMap<>();
 
@@ -22,6 +25,11 @@ public final class ModelFamilies {
 
     public static synchronized Set<String> names() {
         return Set.copyOf(FAMILIES.keySet());
+    }
+
+    /** Every family by name: the config's vocabulary validates models through them. */
+    public static synchronized Map<String, ModelFamily> all() {
+        return Map.copyOf(FAMILIES);
     }
 
     public static synchronized ModelFamily get(String name) {

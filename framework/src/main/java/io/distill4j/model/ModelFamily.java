@@ -1,21 +1,24 @@
 package io.distill4j.model;
 
+import io.distill4j.config.FamilyRules;
 import io.distill4j.config.ModelSpec;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.Layer;
 
-import java.util.List;
+import java.util.OptionalDouble;
 
 /**
- * A kind of network body. The factory adds the shared head (a logits layer and a loss layer), so every
- * family exposes its logits the same way and plugs into distillation without special cases.
+ * A kind of model a config can name ({@code family: mlp}): it validates its own keys and sizes its models' memory
+ * ({@link FamilyRules}), and builds trainable models whatever engine runs them (DL4J networks here, SameDiff graphs
+ * elsewhere). The registry is {@link ModelFamilies}.
  */
-public interface ModelFamily {
+public interface ModelFamily extends FamilyRules {
+    /** The name configs use. */
     String name();
 
-    /** The input type of the flattened image rows the data layer delivers. */
-    InputType inputType(int height, int width, int channels);
+    /** A fresh model of {@code spec}, its initial weights drawn from {@code context.seed()}. */
+    TrainableModel create(ModelSpec spec, ModelContext context);
 
-    /** The body layers, input sizes left for DL4J to infer; {@code retain} is the keep probability for dropout (1 = none). */
-    List<Layer> body(ModelSpec spec, double retain);
+    /** FLOPs of one training step on {@code batch} examples, where the family can count them (the bench's GFLOP/s line). */
+    default OptionalDouble trainingFlops(ModelSpec spec, ModelContext context, int batch) {
+        return OptionalDouble.empty();
+    }
 }

@@ -1,15 +1,11 @@
 package io.distill4j.model;
 
 import io.distill4j.runtime.StorageException;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
@@ -21,32 +17,21 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A deployable model zip: DL4J's {@link ModelSerializer} format (without updater state) plus entries of our own, which
- * its restore never looks at (it reads its entries by name), so the zip still loads with nothing but DL4J.
+ * A deployable model zip: the engine's own model zip plus entries of ours (provenance, a text model's vocabulary), which
+ * the engine's restore never looks at (it reads its entries by name), so the zip still loads with nothing but the engine.
  */
 public final class ModelZip {
     private ModelZip() {
     }
 
-    /** The zip as ModelSerializer alone writes it: the size a model costs to ship, whatever entries ride along. */
-    public static byte[] bytes(MultiLayerNetwork net) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ModelSerializer.writeModel(net, out, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("in memory: cannot happen", e);
-        }
-        return out.toByteArray();
-    }
-
     /**
-     * Writes ModelSerializer's entries, then {@code extras} (entry name → bytes). ModelSerializer finishes its own zip,
-     * so its entries are copied into one that stays open for ours; {@code out} is left open.
+     * Writes the entries of {@code modelZip} (a zip the engine wrote, which it finished itself), then {@code extras}
+     * (entry name → bytes), into one zip on {@code out}; {@code out} is left open.
      */
-    public static void write(MultiLayerNetwork net, Map<String, byte[]> extras, OutputStream out) throws IOException {
+    public static void write(byte[] modelZip, Map<String, byte[]> extras, OutputStream out) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
         Set<String> own = new HashSet<>();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes(net)))) {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(modelZip))) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 own.add(e.getName());
                 ZipEntry copy = new ZipEntry(e.getName());
@@ -57,7 +42,7 @@ public final class ModelZip {
             }
         }
         for (Map.Entry<String, byte[]> e : extras.entrySet()) {
-            if (own.contains(e.getKey())) throw new IllegalArgumentException(e.getKey() + " is an entry of DL4J's own model format");
+            if (own.contains(e.getKey())) throw new IllegalArgumentException(e.getKey() + " is an entry of the engine's own model format");
             zip.putNextEntry(new ZipEntry(e.getKey()));
             zip.write(e.getValue());
             zip.closeEntry();
@@ -65,7 +50,7 @@ public final class ModelZip {
         zip.finish();
     }
 
-    /** The bytes of entry {@code name} of a model zip, or empty if it has none (e.g. a zip DL4J wrote alone). */
+    /** The bytes of entry {@code name} of a model zip, or empty if it has none (e.g. a zip the engine wrote alone). */
     public static Optional<byte[]> entry(Path zip, String name) {
         try (ZipFile z = new ZipFile(zip.toFile())) {
             ZipEntry e = z.getEntry(name);

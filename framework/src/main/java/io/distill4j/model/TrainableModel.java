@@ -30,6 +30,18 @@ public interface TrainableModel {
     /** Logits of an inference-mode forward pass (no dropout) with the current weights, in a reusable buffer. */
     INDArray inferenceLogits(INDArray features);
 
+    /**
+     * Inference-mode logits as plain rows {@code [batch][classes]}, for evaluation, reports and the inference benchmark:
+     * whatever the pass allocated is released before this returns, and it is not a training cost ({@link #forwardPasses()}
+     * need not count it). Added beside {@link #inferenceLogits} because the two may take different paths: the DL4J model
+     * answers {@code inferenceLogits} with its fused step's buffers (the eval-pass signal, sized for a training batch) and
+     * this with DL4J's own forward pass over evaluation batches, as reports always did. The default copies
+     * {@link #inferenceLogits}.
+     */
+    default float[][] inferenceRows(INDArray features) {
+        return inferenceLogits(features).toFloatMatrix();
+    }
+
     /** Runs {@code hook} on the fitting thread right after each fit's forward pass (null clears it). */
     void onForward(Runnable hook);
 
@@ -51,7 +63,12 @@ public interface TrainableModel {
     /** Writes everything a resume needs to continue bit for bit: parameters, optimizer state, counters. */
     void save(OutputStream out) throws IOException;
 
-    /** Reads what {@link #save} wrote, into this model (same architecture: built from the same spec). */
+    /**
+     * Reads what {@link #save} wrote, into this model (same architecture: built from the same spec).
+     *
+     * @throws IllegalArgumentException if the saved model cannot continue as this one (e.g. it learned from soft targets
+     *                                  and this one learns from labels alone); the message says why, without the model's name
+     */
     void restore(InputStream in) throws IOException;
 
     /**

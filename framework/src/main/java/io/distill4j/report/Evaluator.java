@@ -2,25 +2,25 @@ package io.distill4j.report;
 
 import io.distill4j.data.Batches;
 import io.distill4j.data.LabeledSplit;
-import io.distill4j.model.Logits;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.distill4j.config.MemoryEstimate;
+import io.distill4j.model.TrainableModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Evaluates networks on a held-out split in inference mode, in batches that bound memory. */
+/** Evaluates models on a held-out split in inference mode, in batches that bound memory. */
 public final class Evaluator {
     /** Rows per inference batch; the config's memory estimate counts the activations of one such batch. */
-    public static final int BATCH = 1000;
+    public static final int BATCH = MemoryEstimate.EVALUATION_BATCH;
     private final LabeledSplit test;
 
     public Evaluator(LabeledSplit test) {
         this.test = test;
     }
 
-    /** Top-1 predictions and mean cross-entropy of a network on the split. */
+    /** Top-1 predictions and mean cross-entropy of a model on the split. */
     public record Predictions(int[] classes, double meanLoss) {
     }
 
-    public Predictions predict(MultiLayerNetwork net) {
+    public Predictions predict(TrainableModel model) {
         int n = test.size();
         int[] predicted = new int[n];
         double lossSum = 0;
@@ -29,7 +29,7 @@ public final class Evaluator {
             int[] idx = new int[to - from];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;
             INDArray features = Batches.features(test, idx);
-            float[][] logits = Logits.inferenceRows(net, features);
+            float[][] logits = model.inferenceRows(features);
             features.close();
             int[] labels = test.labels();
             for (int i = 0; i < idx.length; i++) {
@@ -78,7 +78,7 @@ public final class Evaluator {
                 teacher == null ? null : (double) agree / n, perClass, confusion);
     }
 
-    public ModelEvaluation evaluate(MultiLayerNetwork net) {
-        return evaluate(predict(net), null);
+    public ModelEvaluation evaluate(TrainableModel model) {
+        return evaluate(predict(model), null);
     }
 }

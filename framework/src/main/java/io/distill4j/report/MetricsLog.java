@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.runtime.AtomicFiles;
 import io.distill4j.runtime.StorageException;
-import io.distill4j.train.OnlineTrainer;
-import io.distill4j.train.RunListener;
-import io.distill4j.train.StepRecord;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -18,10 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Appends one JSON object per line to {@code metrics.jsonl}: {@code type=step} every {@code logEvery} steps
- * (losses of the models that stepped) and {@code type=eval} for every evaluation.
+ * Appends one JSON object per line to {@code metrics.jsonl}: {@code type=start} with the models of a fresh run,
+ * {@code type=step} every {@code logEvery} steps (losses of the models that stepped) and {@code type=eval} for every
+ * evaluation. The loop's listener that feeds it lives with the loop's other listeners.
  */
-public final class MetricsLog implements RunListener, AutoCloseable {
+public final class MetricsLog implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final BufferedWriter out;
     private final int logEvery;
@@ -50,27 +48,29 @@ public final class MetricsLog implements RunListener, AutoCloseable {
         return kept.evaluations();
     }
 
+    /** One model of the run as the start line lists it ({@code twinOf}: the student a twin mirrors, else null). */
+    public record Model(String name, String role, String family, long params, String learnsFrom, String twinOf) {
+    }
+
     /** A fresh run announces its models, so a report can be drawn while it is still training. */
-    @Override
-    public void onStart(OnlineTrainer trainer) {
-        if (trainer.step() != 0) return;
-        ObjectNode line = json.createObjectNode().put("type", "start").put("step", 0).put("totalSteps", trainer.totalSteps());
-        com.fasterxml.jackson.databind.node.ArrayNode models = line.putArray("models");
-        for (io.distill4j.train.Participant p : trainer.participants()) {
-            models.addObject().put("name", p.name()).put("role", p.role().id()).put("family", p.spec().family())
-                    .put("params", p.parameterCount()).put("learnsFrom", p.source() == null ? "labels" : p.source());
-            if (p.role() == io.distill4j.train.Role.TWIN) ((ObjectNode) models.get(models.size() - 1)).put("twinOf", p.identity());
+    public void start(long totalSteps, List<Model> models) {
+        ObjectNode line = json.createObjectNode().put("type", "start").put("step", 0).put("totalSteps", totalSteps);
+        com.fasterxml.jackson.databind.node.ArrayNode list = line.putArray("models");
+        for (Model m : models) {
+            ObjectNode node = list.addObject().put("name", m.name()).put("role", m.role()).put("family", m.family())
+                    .put("params", m.params()).put("learnsFrom", m.learnsFrom());
+            if (m.twinOf() != null) node.put("twinOf", m.twinOf());
         }
         write(line);
     }
 
-    @Override
-    public void onStep(OnlineTrainer trainer, StepRecord r) {
-        if (r.step() % logEvery != 0 && r.step() != r.totalSteps()) return;
-        ObjectNode line = json.createObjectNode().put("type", "step").put("step", r.step()).put("epoch", r.epoch())
-                .put("burnIn", r.burnIn()).put("published", r.published());
-        ObjectNode losses = line.putObject("loss");
-        r.losses().forEach(losses::put);
+    /** The losses of step {@code step} (the models that stepped, in step order), if it is one to log. */
+    public void step(long step, long totalSteps, int epoch, boolean burnIn, boolean published, Map<String, Double> losses) {
+        if (step % logEvery != 0 && step != totalSteps) return;
+        ObjectNode line = json.createObjectNode().put("type", "step").put("step", step).put("epoch", epoch)
+                .put("burnIn", burnIn).put("published", published);
+        ObjectNode node = line.putObject("loss");
+        losses.forEach(node::put);
         write(line);
     }
 

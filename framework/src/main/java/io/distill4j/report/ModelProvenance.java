@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.model.ModelZip;
-import io.distill4j.train.Participant;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +21,11 @@ public record ModelProvenance(int schemaVersion, String model, String role, Stri
     public static final String ENTRY = "distill4j-provenance.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public static ModelProvenance of(Participant p, long steps, Provenance run) {
-        return new ModelProvenance(SCHEMA_VERSION, p.name(), p.role().id(), p.spec().family(),
-                p.source() == null ? ModelSpec.LABELS : p.source(), p.parameterCount(), steps, run);
+    /** {@code learnsFrom}: the publisher's name, or null for labels alone. */
+    public static ModelProvenance of(String model, String role, String family, String learnsFrom, long params, long steps,
+                                     Provenance run) {
+        return new ModelProvenance(SCHEMA_VERSION, model, role, family, learnsFrom == null ? ModelSpec.LABELS : learnsFrom,
+                params, steps, run);
     }
 
     public byte[] toJson() {

@@ -1,8 +1,6 @@
 package io.distill4j.step;
 
 import io.distill4j.loss.SoftLogitKdLoss;
-import io.distill4j.model.Logits;
-import io.distill4j.model.NetworkFactory;
 import io.distill4j.signal.TrainingPassCapture;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -25,7 +23,7 @@ public final class Dl4jFitStep implements TrainingStep {
         this.net = net;
         LossLayer head = (LossLayer) net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
         this.kdLoss = head.getLossFn() instanceof SoftLogitKdLoss kd ? kd : null;
-        this.capture = new TrainingPassCapture(NetworkFactory.logitsActivationIndex(net));
+        this.capture = new TrainingPassCapture(Logits.activationIndex(net));
         net.addListeners(capture);
     }
 

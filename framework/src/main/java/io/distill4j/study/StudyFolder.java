@@ -1,7 +1,7 @@
 package io.distill4j.study;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.report.ReportException;
 
 import java.io.IOException;

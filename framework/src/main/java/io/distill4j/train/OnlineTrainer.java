@@ -97,7 +97,7 @@ public final class OnlineTrainer {
         return out;
     }
 
-    /** Training state besides the networks and {@code state.json}, as checkpoint files (file name → bytes). */
+    /** Training state besides the models and {@code state.json}, as checkpoint files (file name → bytes). */
     public Map<String, byte[]> stateFiles() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         memories.forEach((name, memory) -> out.put(memoryFile(name), memory.toBytes()));
@@ -191,12 +191,12 @@ public final class OnlineTrainer {
             // runs on the teacher's thread right after its forward pass, so the signal is in place before its fit returns
             Runnable startLearners = () -> {
                 if (publishStep) {
-                    ctx.signals.put(first.name(), signal(first, ctx, first.step().trainingLogits()));
+                    ctx.signals.put(first.name(), signal(first, ctx, first.model().trainingLogits()));
                     ctx.stepped.put(first.name(), true);
                 }
                 job.set(SecondThread.start(learners));
             };
-            if (publishStep) first.step().onForward(startLearners);
+            if (publishStep) first.model().onForward(startLearners);
             else startLearners.run();
             try {
                 stepOne(0, ctx, losses);
@@ -206,14 +206,14 @@ public final class OnlineTrainer {
                 joinQuietly(job.get());
                 throw e;
             } finally {
-                first.step().onForward(null);
+                first.model().onForward(null);
             }
             if (job.get() != null) job.get().join();
             else learners.run();   // the helper could not take them: the sequential order, the same bits
             losses.putAll(learned);
         }
-        // a step ends with every model's parameters in place: listeners, and anyone holding a network, see them
-        for (Participant p : participants) p.step().settle();
+        // a step ends with every model's parameters in place: listeners, and anyone holding a model, see them
+        for (Participant p : participants) p.model().settle();
         boolean epochEnd = cursor.positionInEpoch() == cursor.stepsPerEpoch();
         return new StepRecord(step, cursor.epoch(), totalSteps, losses, burnIn, publishStep, epochEnd);
     }
@@ -252,7 +252,7 @@ public final class OnlineTrainer {
         // dropout draws from ND4J's (per-thread) RNG, which no checkpoint holds: derive it from (seed, step, model
         // identity), so a twin draws exactly what its student would have drawn alone
         Nd4j.getRandom().setSeed(seed * 31 + step * 1_000_003L + Participants.identityKey(p.identity()));
-        double loss = p.step().fit(ctx.x, ctx.y, targets, p.spec().alphaOr(distill));
+        double loss = p.model().fit(ctx.x, ctx.y, targets, p.spec().alphaOr(distill));
         if (!Double.isFinite(loss)) {
             throw new DivergenceException(p.name(), step, loss);
         }
@@ -264,7 +264,7 @@ public final class OnlineTrainer {
         } else if (memories.containsKey(p.name()) && !ModelSpec.EVAL_PASS.equals(p.spec().signalSource())) {
             // burn-in and off-period steps still fold the training pass into the memory: the first visits of an example,
             // before the publisher has fitted it, are the least memorised predictions it will ever make
-            memories.get(p.name()).update(ctx.idx, p.step().trainingLogits());
+            memories.get(p.name()).update(ctx.idx, p.model().trainingLogits());
         }
     }
 
@@ -285,8 +285,8 @@ public final class OnlineTrainer {
     private static INDArray signalValues(Participant p, INDArray x) {
         if (ModelSpec.EVAL_PASS.equals(p.spec().signalSource())) {
             // one extra inference-mode forward with the just-updated weights: no dropout, known extra cost
-            return p.step().inferenceLogits(x);
+            return p.model().inferenceLogits(x);
         }
-        return p.step().trainingLogits();
+        return p.model().trainingLogits();
     }
 }

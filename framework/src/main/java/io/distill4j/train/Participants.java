@@ -4,10 +4,8 @@ import io.distill4j.config.DistillSpec;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
 import io.distill4j.model.Head;
-import io.distill4j.model.NetworkFactory;
-import io.distill4j.step.Precision;
-import io.distill4j.step.TrainingSteps;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.distill4j.model.ModelFactory;
+import io.distill4j.model.TrainableModel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,56 +49,43 @@ public final class Participants {
         return z ^ (z >>> 31);
     }
 
-    /** Fresh networks with the default engine ({@link TrainingSteps#FUSED}). */
-    public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory) {
-        return build(models, distill, seed, factory, TrainingSteps.FUSED);
+    /** Fresh models, built by {@code factory} (which says the engine and precision they train with). */
+    public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, ModelFactory factory) {
+        return assemble(models, distill.twins(), fresh(distill, seed, factory));
     }
 
-    public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory, String engine) {
-        return build(models, distill, seed, factory, engine, Precision.FP32);
+    /** Builds each model fresh from its identity: its initial weights from (seed, identity), never from its position. */
+    public static ModelSource fresh(DistillSpec distill, long seed, ModelFactory factory) {
+        return (spec, head, name, identity) -> factory.build(spec, factory.context(name, identity, head, spec.temperatureOr(distill),
+                spec.alphaOr(distill), initSeed(seed, identity)));
     }
 
-    /** Fresh networks stepping with {@code engine}, their products in {@code precision} ({@code training.precision}). */
-    public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, NetworkFactory factory, String engine,
-                                          String precision) {
-        return assemble(models, distill.twins(), (spec, head, name, identity) -> factory.build(spec, head, spec.temperatureOr(distill),
-                spec.alphaOr(distill), initSeed(seed, identity)), engine, precision);
-    }
-
-    /** Supplies a model's network: freshly built from its identity, or restored from a checkpoint by its name. */
+    /** Supplies a model: freshly built from its identity, or also restored from a checkpoint by its name. */
     @FunctionalInterface
-    public interface NetworkSource {
-        MultiLayerNetwork network(ModelSpec spec, Head head, String name, String identity);
+    public interface ModelSource {
+        TrainableModel model(ModelSpec spec, Head head, String name, String identity);
     }
 
-    /** Participants over the given networks, each stepping with {@code engine} ({@code training.engine}). */
-    public static List<Participant> assemble(ModelsSpec models, boolean twins, NetworkSource networks, String engine) {
-        return assemble(models, twins, networks, engine, Precision.FP32);
-    }
-
-    /** As above, the products in {@code precision} ({@code training.precision}). */
-    public static List<Participant> assemble(ModelsSpec models, boolean twins, NetworkSource networks, String engine,
-                                             String precision) {
+    /** Participants over the given models, in step order. */
+    public static List<Participant> assemble(ModelsSpec models, boolean twins, ModelSource supply) {
         List<Participant> out = new ArrayList<>();
         for (ModelSpec spec : models.all()) {
             Role role = spec == models.teacher() ? Role.TEACHER : spec == models.assistant() ? Role.ASSISTANT : Role.STUDENT;
             String source = spec.learnsFromLabelsOnly() ? null : publisherName(models, spec.learnsFrom());
             boolean publishes = isSourceOfAnyone(models, role);
             Head head = source == null ? Head.LABELS : Head.DISTILL;
-            MultiLayerNetwork net = networks.network(spec, head, spec.name(), spec.name());
-            out.add(new Participant(spec.name(), role, spec, TrainingSteps.create(net, engine, precision, spec.name()), source, publishes));
+            out.add(new Participant(spec.name(), role, spec, supply.model(spec, head, spec.name(), spec.name()), source, publishes));
         }
         if (twins) {
             for (ModelSpec spec : twinned(models)) {
                 String name = ModelsSpec.twinName(spec.name());
-                MultiLayerNetwork net = networks.network(spec, Head.LABELS, name, spec.name());
-                out.add(new Participant(name, Role.TWIN, spec, TrainingSteps.create(net, engine, precision, name), null, false, spec.name()));
+                out.add(new Participant(name, Role.TWIN, spec, supply.model(spec, Head.LABELS, name, spec.name()), null, false, spec.name()));
             }
         }
         return out;
     }
 
-    /** The names {@link #assemble} gives, in its order, without building a network (the models a checkpoint holds). */
+    /** The names {@link #assemble} gives, in its order, without building a model (the models a checkpoint holds). */
     public static List<String> names(ModelsSpec models, boolean twins) {
         List<String> out = new ArrayList<>();
         for (ModelSpec spec : models.all()) out.add(spec.name());

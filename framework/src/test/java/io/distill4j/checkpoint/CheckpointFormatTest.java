@@ -7,10 +7,15 @@ import io.distill4j.config.OptimizerSpec;
 import io.distill4j.data.EpochCursor;
 import io.distill4j.loss.SoftLogitKdLoss;
 import io.distill4j.model.Head;
-import io.distill4j.model.NetworkFactory;
+import io.distill4j.model.TrainableModel;
+import io.distill4j.model.dl4j.Dl4jModel;
+import io.distill4j.model.dl4j.NetworkFactory;
 import io.distill4j.signal.TemporalEnsemble;
+import io.distill4j.step.Precision;
+import io.distill4j.step.TrainingSteps;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +62,7 @@ class CheckpointFormatTest {
     }
 
     /** The teacher (4→3→3, labels, 27 params) and a student (4→2→3, distilled, 19 params), on 2x2 one-channel inputs. */
-    static Map<String, MultiLayerNetwork> models() {
+    static Map<String, MultiLayerNetwork> networks() {
         NetworkFactory factory = new NetworkFactory(CLASSES, 2, 2, 1, DataType.FLOAT);
         Map<String, MultiLayerNetwork> models = new LinkedHashMap<>();
         models.put("teacher", factory.build(mlp("teacher", ModelSpec.LABELS, 3), Head.LABELS, 2.0, 0.25, 1));
@@ -67,6 +72,13 @@ class CheckpointFormatTest {
             net.setParams(ramp(net.numParams(), 1f / 32));
             net.getUpdater().getStateViewArray().assign(ramp(net.getUpdater().getStateViewArray().length(), 1f / 1024));
         }
+        return models;
+    }
+
+    /** The same networks as the models a run checkpoints (the DL4J model the mlp family builds). */
+    static Map<String, TrainableModel> models() {
+        Map<String, TrainableModel> models = new LinkedHashMap<>();
+        networks().forEach((name, net) -> models.put(name, new Dl4jModel(net, name, TrainingSteps.FUSED, Precision.FP32)));
         return models;
     }
 
@@ -107,7 +119,8 @@ class CheckpointFormatTest {
         assertThat(Files.readString(loaded.configFile())).isEqualTo(YAML);
         assertThat(loaded.models()).containsOnlyKeys("teacher", "student");
 
-        MultiLayerNetwork student = loaded.restore("student");
+        // the model files are DL4J's ModelSerializer zips with updater state, whatever reads them
+        MultiLayerNetwork student = ModelSerializer.restoreMultiLayerNetwork(loaded.models().get("student").toFile(), true);
         assertThat(student.numParams()).isEqualTo(19);
         assertThat(student.params().data().asFloat()).containsExactly(ramp(19, 1f / 32).data().asFloat());
         assertThat(student.getUpdater().getStateViewArray().data().asFloat()).as("Adam's m and v")
@@ -117,12 +130,19 @@ class CheckpointFormatTest {
             assertThat(kd.getTemperature()).isEqualTo(2.0);
             assertThat(kd.getAlpha()).isEqualTo(0.25);
         });
-        MultiLayerNetwork teacher = loaded.restore("teacher");
+        MultiLayerNetwork teacher = ModelSerializer.restoreMultiLayerNetwork(loaded.models().get("teacher").toFile(), true);
         assertThat(teacher.numParams()).isEqualTo(27);
         assertThat(teacher.params().data().asFloat()).containsExactly(ramp(27, 1f / 32).data().asFloat());
         assertThat(teacher.getUpdater().getStateViewArray().length()).isEqualTo(54);
         assertThat(((LossLayer) teacher.getLayerWiseConfigurations().getConf(teacher.getnLayers() - 1).getLayer()).getLossFn())
                 .isInstanceOf(LossMCXENT.class);
+
+        // and a run's model restores from it: the student of the run, built afresh, takes the checkpoint's state
+        TrainableModel resumed = new io.distill4j.model.ModelFactory(CLASSES, io.distill4j.model.InputShape.image(2, 2, 1), 40,
+                TrainingSteps.FUSED, Precision.FP32).build(mlp("student", "teacher", 2), Head.DISTILL, 2.0, 0.25, 99);
+        loaded.restore("student", resumed);
+        assertThat(((Dl4jModel) resumed).network().params().data().asFloat()).containsExactly(ramp(19, 1f / 32).data().asFloat());
+        assertThat(resumed.iterations()).isZero();
 
         TemporalEnsemble memory = new TemporalEnsemble(4, CLASSES, 0.5);
         try (InputStream in = loaded.open("signal-memory-teacher.bin")) {

@@ -15,8 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigLoaderTest {
+    /** The real model families (mlp, cnn), engines and precisions: they validate what only they read. */
     static final Vocabulary VOCABULARY = new Vocabulary(Set.of("online"), Set.of("mnist", "fashion-mnist", "imdb"), Set.of("imdb"),
-            Set.of("mlp", "cnn"), Set.of("adam", "sgd"));
+            io.distill4j.model.ModelFamilies.all(), Set.of("adam", "sgd"), io.distill4j.step.TrainingSteps.engines(),
+            io.distill4j.step.Precision.all());
 
     static final String VALID = """
             name: t

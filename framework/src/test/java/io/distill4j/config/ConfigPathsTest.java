@@ -30,7 +30,8 @@ class ConfigPathsTest {
     }
 
     private static ConfigLoader loader() {
-        return new ConfigLoader(new Vocabulary(Set.of("online"), Set.of("mnist"), Set.of("mlp", "cnn"), Set.of("adam", "sgd")));
+        return new ConfigLoader(new Vocabulary(Set.of("online"), Set.of("mnist"), ConfigLoaderTest.VOCABULARY.families(), Set.of("adam", "sgd"),
+                ConfigLoaderTest.VOCABULARY.engines(), ConfigLoaderTest.VOCABULARY.precisions()));
     }
 
     @Test

@@ -27,6 +27,8 @@ class MemoryEstimateTest {
             training: {batchSize: 50}
             """;
 
+    private static final java.util.Map<String, ? extends FamilyRules> FAMILIES = ConfigLoaderTest.VOCABULARY.families();
+
     @TempDir
     Path dir;
 
@@ -40,7 +42,7 @@ class MemoryEstimateTest {
     void aTextDatasetsExamplesAreAsLongAsDataMaxLength() throws IOException {
         String imdb = MLP.replace("data: {dataset: mnist, trainLimit: 1000, validation: 200, testLimit: 500}",
                 "data: {dataset: imdb, trainLimit: 1000, validation: 200, testLimit: 500, maxLength: 100}");
-        MemoryEstimate e = MemoryEstimate.of(config(imdb));
+        MemoryEstimate e = MemoryEstimate.of(config(imdb), FAMILIES);
         // 1000 training rows of 100 ids, held twice while the validation rows are split off; 500 test rows
         assertThat(e.parts()).contains(new MemoryEstimate.Part("data.trainLimit", 800_000, 0),
                 new MemoryEstimate.Part("data.testLimit", 200_000, 0));
@@ -50,7 +52,7 @@ class MemoryEstimateTest {
 
     @Test
     void smallMlpByHand() throws IOException {
-        MemoryEstimate e = MemoryEstimate.of(config(MLP));
+        MemoryEstimate e = MemoryEstimate.of(config(MLP), FAMILIES);
         // teacher: P = 784*100 + 100 + 100*10 + 10 = 79,510; parameters + gradients + Adam's 2 moments = 4P floats
         // native (1,272,160 B); the fused step's heap Adam holds m, v, g, p = 4P floats (1,272,160 B); the biggest
         // model evaluated: 500 test rows (more than the 200 validation) x (100 + 10) activations = 220,000 B
@@ -73,7 +75,7 @@ class MemoryEstimateTest {
     @Test
     void onlyTheFusedAdamKeepsHeapCopiesAndTwinsCountOnlyWhenOn() throws IOException {
         MemoryEstimate dl4j = MemoryEstimate.of(config(MLP, "training.engine=dl4j", "distill.twins=false",
-                "distill.temporalEnsemble=0"));
+                "distill.temporalEnsemble=0"), FAMILIES);
         assertThat(dl4j.parts()).contains(new MemoryEstimate.Part("models.teacher.hidden", 1_492_160, 0),
                 new MemoryEstimate.Part("models.students[0].hidden", 63_680, 0),
                 new MemoryEstimate.Part("training.batchSize", 210_800, 0));
@@ -83,7 +85,7 @@ class MemoryEstimateTest {
     @Test
     void cnnCountsItsConvolutionsAndTheirActivations() throws IOException {
         MemoryEstimate e = MemoryEstimate.of(config(MLP, "models.teacher={family: cnn, conv: [{filters: 2, kernel: 5, pool: 2}]}",
-                "distill.twins=false", "distill.temporalEnsemble=0"));
+                "distill.twins=false", "distill.temporalEnsemble=0"), FAMILIES);
         // conv 2 filters 5x5 on 1 channel: 52 params, 24x24x2 = 1,152 outputs, pooled 12x12x2 = 288; dense 288 -> 10:
         // 2,890 params. P = 2,942 with Adam: 4P floats = 47,072 B, and the fused step's heap Adam as much again on the
         // heap; evaluation of the biggest model: 500 rows x 1,450 activations = 2,900,000 B. The convolutions hold most
@@ -96,7 +98,7 @@ class MemoryEstimateTest {
     @Test
     void theBudgetNamesTheBiggestPartOfWhatDoesNotFit() throws IOException {
         RunConfig c = config(MLP);
-        MemoryEstimate e = MemoryEstimate.of(c);
+        MemoryEstimate e = MemoryEstimate.of(c, FAMILIES);
         assertThat(new MemoryBudget(e.nativeBytes(), e.heapBytes()).check(e)).isEmpty();
         assertThat(new MemoryBudget(e.nativeBytes() - 1, e.heapBytes()).check(e)).hasValueSatisfying(p -> {
             assertThat(p.key()).isEqualTo("data.trainLimit");
@@ -113,7 +115,7 @@ class MemoryEstimateTest {
 
     @Test
     void theHiddenWidthsOfTheIssueNeedTensOfGigabytesWithoutOverflowing() throws IOException {
-        MemoryEstimate e = MemoryEstimate.of(config(MLP, "models.teacher.hidden=[65536, 65536]"));
+        MemoryEstimate e = MemoryEstimate.of(config(MLP, "models.teacher.hidden=[65536, 65536]"), FAMILIES);
         // P = 784*65536 + 65536 + 65536*65536 + 65536 + 65536*10 + 10 = 4,347,133,962: 4P floats native, 4P on the heap;
         // evaluation 500 x (65536 + 65536 + 10) floats
         assertThat(e.parts().get(0)).isEqualTo(new MemoryEstimate.Part("models.teacher.hidden",

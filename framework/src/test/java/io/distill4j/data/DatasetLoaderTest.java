@@ -76,7 +76,7 @@ class DatasetLoaderTest {
     void anImageDatasetLoadsThroughTheConfigsDataSectionAsThroughItsKeys() throws Exception {
         DatasetInfo info = DatasetRegistry.get("mnist");
         writeDataset(info, dir);
-        LoadedDataset viaSpec = DatasetLoader.load(new io.distill4j.config.DataSpec("mnist", dir.toString(), 3, 1, 1));
+        LoadedDataset viaSpec = DatasetLoader.load(new DataRequest("mnist", dir.toString(), 3, 1, 1, null, null));
         LoadedDataset viaKeys = DatasetLoader.load("mnist", dir, 3, 1, 1);
         assertThat(viaSpec.train().labels()).containsExactly(viaKeys.train().labels());
         assertThat(viaSpec.validation().labels()).containsExactly(viaKeys.validation().labels());

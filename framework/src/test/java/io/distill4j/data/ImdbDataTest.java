@@ -24,7 +24,7 @@ class ImdbDataTest {
 
     @Test
     void theStandardSplitIs25kAnd25kWithHalfOfEachClass() {
-        LoadedDataset d = DatasetLoader.load(new DataSpec("imdb", ROOT.toString(), 0, 0, 0, 256, 20_000));
+        LoadedDataset d = DatasetLoader.load(new DataSpec("imdb", ROOT.toString(), 0, 0, 0, 256, 20_000).request());
         assertThat(d.train().size()).isEqualTo(25_000);
         assertThat(d.test().size()).isEqualTo(25_000);
         assertThat(d.validation().size()).isZero();
@@ -47,7 +47,7 @@ class ImdbDataTest {
 
     @Test
     void validationIsDrawnFromBothClasses() {
-        LoadedDataset d = DatasetLoader.load(new DataSpec("imdb", ROOT.toString(), 0, 2000, 5000, 64, 1000));
+        LoadedDataset d = DatasetLoader.load(new DataSpec("imdb", ROOT.toString(), 0, 2000, 5000, 64, 1000).request());
         assertThat(d.train().size()).isEqualTo(20_000);
         assertThat(d.validation().size()).isEqualTo(5000);
         assertThat(d.test().size()).isEqualTo(2000);

@@ -195,15 +195,15 @@ class TextDatasetLoaderTest {
     void imdbLoadsThroughTheConfigsDataSectionOnly() throws IOException {
         Path root = dir.resolve("imdb");
         DataSpec spec = new DataSpec("imdb", root.toString(), 0, 0, 0, 16, 100);
-        assertThatThrownBy(() -> DatasetLoader.load(spec)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> DatasetLoader.load(spec.request())).isInstanceOf(DataException.class)
                 .hasMessage("imdb data not found in " + root + " (missing reviews.json); fetch it with: scripts/fetch-data imdb");
         Path f = ReviewsFixtures.write(root);
-        assertThatThrownBy(() -> DatasetLoader.load(spec)).isInstanceOf(DataException.class)
+        assertThatThrownBy(() -> DatasetLoader.load(spec.request())).isInstanceOf(DataException.class)
                 .as("the count is checked before the order, which a wrong count would make meaningless")
                 .hasMessage(f + ": holds 12 records; expected 50000");
         assertThatThrownBy(() -> DatasetLoader.load("imdb", root, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("imdb is a text dataset: load it with load(DataSpec)");
-        assertThatThrownBy(() -> DatasetLoader.load(new DataSpec("imdb", root.toString(), 0, 0, 0))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("imdb is a text dataset: load it with load(DataRequest)");
+        assertThatThrownBy(() -> DatasetLoader.load(new DataSpec("imdb", root.toString(), 0, 0, 0).request())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("imdb is a text dataset: data.maxLength and data.vocabSize are required");
     }
 }

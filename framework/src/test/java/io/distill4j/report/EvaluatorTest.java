@@ -4,8 +4,11 @@ import io.distill4j.config.ModelSpec;
 import io.distill4j.config.OptimizerSpec;
 import io.distill4j.data.LabeledSplit;
 import io.distill4j.model.Head;
-import io.distill4j.model.Logits;
-import io.distill4j.model.NetworkFactory;
+import io.distill4j.step.Logits;
+import io.distill4j.model.dl4j.Dl4jModel;
+import io.distill4j.model.dl4j.NetworkFactory;
+import io.distill4j.step.TrainingSteps;
+import io.distill4j.step.Precision;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,7 +32,7 @@ class EvaluatorTest {
         LabeledSplit split = new LabeledSplit(Nd4j.rand(DataType.FLOAT, n, 16), labels, 3);
         MultiLayerNetwork net = new NetworkFactory(3, 4, 4, 1, DataType.FLOAT).build(new ModelSpec("m", "mlp", List.of(8),
                 List.of(), new OptimizerSpec("adam", 0.01, null), 0.0, ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null), Head.LABELS, 2, 0.5, 9);
-        Evaluator.Predictions p = new Evaluator(split).predict(net);
+        Evaluator.Predictions p = new Evaluator(split).predict(new Dl4jModel(net, "m", TrainingSteps.FUSED, Precision.FP32));
         INDArray logits = Logits.inference(net, split.features()).castTo(DataType.DOUBLE);
         double loss = 0;
         for (int i = 0; i < n; i++) {

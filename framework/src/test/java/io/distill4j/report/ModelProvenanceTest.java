@@ -2,7 +2,7 @@ package io.distill4j.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.runtime.NativeRuntime;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -33,14 +33,13 @@ class ModelProvenanceTest {
 
     @Test
     void theEntryOfAStudentZipReadsBackAsWritten() throws IOException {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(3).activation(Activation.SOFTMAX).build())
-                .build());
-        net.init();
+        io.distill4j.model.TrainableModel model = new io.distill4j.model.ModelFactory(3, io.distill4j.model.InputShape.image(2, 2, 1),
+                10, io.distill4j.step.TrainingSteps.FUSED, io.distill4j.step.Precision.FP32).build(new io.distill4j.config.ModelSpec("student-64",
+                "mlp", List.of(2), List.of(), null, 0.0, "assistant", null, null, null), io.distill4j.model.Head.DISTILL, 2, 0.5, 1);
         ModelProvenance written = new ModelProvenance(ModelProvenance.SCHEMA_VERSION, "student-64", "student", "mlp", "assistant",
                 15, 80, run());
         RunDirectory dir = RunDirectory.create(tmp, "x", tmp.resolve("run"));
-        dir.writeModel(dir.studentFile("student-64"), net, Map.of(ModelProvenance.ENTRY, written.toJson()));
+        dir.writeModel(dir.studentFile("student-64"), model, Map.of(ModelProvenance.ENTRY, written.toJson()));
 
         assertThat(ModelProvenance.read(dir.studentFile("student-64"))).contains(written);
         // the field names are the documented schema (docs/checkpoint-format.md, "Exported students")

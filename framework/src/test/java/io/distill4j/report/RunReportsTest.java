@@ -1,7 +1,7 @@
 package io.distill4j.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.runtime.StorageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

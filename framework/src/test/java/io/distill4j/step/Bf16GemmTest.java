@@ -3,7 +3,7 @@ package io.distill4j.step;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.OptimizerSpec;
 import io.distill4j.model.Head;
-import io.distill4j.model.NetworkFactory;
+import io.distill4j.model.dl4j.NetworkFactory;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,12 @@ import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
 import io.distill4j.config.OptimizerSpec;
 import io.distill4j.data.LabeledSplit;
-import io.distill4j.model.NetworkFactory;
+import io.distill4j.model.InputShape;
+import io.distill4j.model.ModelFactory;
+import io.distill4j.model.TrainableModel;
+import io.distill4j.model.dl4j.Dl4jModel;
 import io.distill4j.report.Evaluator;
+import io.distill4j.step.Precision;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -15,7 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import io.distill4j.step.TrainingSteps;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -29,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OnlineTrainerTest {
     private static final LabeledSplit TRAIN = SyntheticData.split(640, 1);
-    private static final NetworkFactory FACTORY = new NetworkFactory(SyntheticData.CLASSES, SyntheticData.SIDE,
-            SyntheticData.SIDE, 1, DataType.FLOAT);
+    private static final ModelFactory FACTORY = new ModelFactory(SyntheticData.CLASSES, InputShape.image(SyntheticData.SIDE,
+            SyntheticData.SIDE, 1), Integer.MAX_VALUE, TrainingSteps.FUSED, Precision.FP32);
     private static final long SEED = 42;
 
     private static ModelsSpec ladder(String teacherSignal) {
@@ -50,8 +53,13 @@ class OnlineTrainerTest {
         return new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY), TRAIN, distill, 2, 32, SEED, false);
     }
 
-    private static float[] params(MultiLayerNetwork net) {
-        return net.params().dup().data().asFloat();
+    /** The DL4J network of a model of the DL4J families (all this test builds), parameters up to date. */
+    static MultiLayerNetwork net(TrainableModel model) {
+        return ((Dl4jModel) model).network();
+    }
+
+    private static float[] params(TrainableModel model) {
+        return net(model).params().dup().data().asFloat();
     }
 
     @Test
@@ -64,11 +72,11 @@ class OnlineTrainerTest {
         withStudents.run();
         teacherAlone.run();
         assertThat(withStudents.step()).isEqualTo(40);
-        float[] a = params(withStudents.participants().get(0).net());
-        float[] b = params(teacherAlone.participants().get(0).net());
+        float[] a = params(withStudents.participants().get(0).model());
+        float[] b = params(teacherAlone.participants().get(0).model());
         assertThat(Arrays.equals(a, b)).as("teacher parameters bitwise equal").isTrue();
         // and training did change them (the comparison is not between two untouched initialisations)
-        MultiLayerNetwork fresh = Participants.build(alone, distill, SEED, FACTORY).get(0).net();
+        TrainableModel fresh = Participants.build(alone, distill, SEED, FACTORY).get(0).model();
         assertThat(Arrays.equals(a, params(fresh))).isFalse();
     }
 
@@ -80,13 +88,13 @@ class OnlineTrainerTest {
         a.run();
         b.run();
         for (int i = 0; i < a.participants().size(); i++) {
-            assertThat(Arrays.equals(params(a.participants().get(i).net()), params(b.participants().get(i).net())))
+            assertThat(Arrays.equals(params(a.participants().get(i).model()), params(b.participants().get(i).model())))
                     .as(a.participants().get(i).name()).isTrue();
         }
         OnlineTrainer otherSeed = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED + 1, FACTORY),
                 TRAIN, distill, 2, 32, SEED + 1, true);
         otherSeed.run();
-        assertThat(Arrays.equals(params(a.participants().get(2).net()), params(otherSeed.participants().get(2).net()))).isFalse();
+        assertThat(Arrays.equals(params(a.participants().get(2).model()), params(otherSeed.participants().get(2).model()))).isFalse();
     }
 
     /** Counts forward passes through the teacher's first layer (backprop never calls getActivation). */
@@ -105,14 +113,14 @@ class OnlineTrainerTest {
 
     /** Teacher forward passes in 12 steps: DL4J's counted by an instrumented activation, the fused step's by its own counter. */
     private static long teacherForwards(ModelsSpec models, DistillSpec distill, String engine) {
-        OnlineTrainer t = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY, engine), TRAIN, distill, 2, 32, SEED, true);
+        OnlineTrainer t = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY.withEngine(engine)), TRAIN, distill, 2, 32, SEED, true);
         Participant teacher = t.participants().get(0);
-        assertThat(teacher.step().kind()).isEqualTo(engine);
-        AtomicInteger instrumented = TrainingSteps.DL4J.equals(engine) ? countForwards(teacher.net()) : null;
+        assertThat(teacher.model().engine()).isEqualTo(engine);
+        AtomicInteger instrumented = TrainingSteps.DL4J.equals(engine) ? countForwards(net(teacher.model())) : null;
         for (int i = 0; i < 12; i++) t.advance();
         assertThat(t.channel().publishedCount()).as("published signals").isEqualTo(
                 ModelSpec.EVAL_PASS.equals(models.teacher().signalSource()) ? 8 : 24);
-        return instrumented != null ? instrumented.get() : teacher.step().forwardPasses();
+        return instrumented != null ? instrumented.get() : teacher.model().forwardPasses();
     }
 
     @ParameterizedTest
@@ -151,7 +159,7 @@ class OnlineTrainerTest {
         t.run();
         Evaluator eval = new Evaluator(SyntheticData.split(600, 99));
         for (Participant p : t.participants()) {
-            assertThat(eval.evaluate(p.net()).accuracy()).as(p.name()).isGreaterThan(0.7);
+            assertThat(eval.evaluate(p.model()).accuracy()).as(p.name()).isGreaterThan(0.7);
         }
     }
 
@@ -173,17 +181,17 @@ class OnlineTrainerTest {
                 List.of(mlp("s", "teacher", 0.0, ModelSpec.TRAINING_PASS, 4)));
         DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false, 0.0);
         OnlineTrainer t = trainer(models, distill);
-        MultiLayerNetwork teacher = t.participants().get(0).net();
+        MultiLayerNetwork teacher = net(t.participants().get(0).model());
         io.distill4j.data.EpochCursor probe = io.distill4j.data.EpochCursor.restore(t.cursor().state());
         for (int i = 0; i < 3; i++) {
             INDArray x = io.distill4j.data.Batches.features(TRAIN, probe.next());
-            INDArray before = io.distill4j.model.Logits.inference(teacher, x).dup();
+            INDArray before = io.distill4j.step.Logits.inference(teacher, x).dup();
             t.advance();
             INDArray published = t.channel().latest("teacher").orElseThrow().values();
             assertThat(published.shape()).containsExactly(32, SyntheticData.CLASSES);
             assertThat(published.equalsWithEps(before, 1e-5)).as("step " + (i + 1)).isTrue();
             // and the update happened after the pass: the teacher now gives different logits
-            assertThat(io.distill4j.model.Logits.inference(teacher, x).equalsWithEps(before, 1e-6)).isFalse();
+            assertThat(io.distill4j.step.Logits.inference(teacher, x).equalsWithEps(before, 1e-6)).isFalse();
         }
     }
 
@@ -200,7 +208,7 @@ class OnlineTrainerTest {
         for (int i = 0; i < 24; i++) {
             int[] idx = probe.next();
             t.advance();
-            float[][] latest = t.participants().get(0).step().trainingLogits().toFloatMatrix();
+            float[][] latest = t.participants().get(0).model().trainingLogits().toFloatMatrix();
             for (int r = 0; r < idx.length; r++) {
                 float[] old = memory.get(idx[r]);
                 float[] now = latest[r].clone();
@@ -244,14 +252,12 @@ class OnlineTrainerTest {
     @Test
     void temporalEnsembleWithDl4jFitAndLearnersOnASecondThreadEqualsSequential() {
         DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 3, true, 0.8);
-        OnlineTrainer parallel = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY,
-                TrainingSteps.DL4J), TRAIN, distill, 2, 32, SEED, true);
-        OnlineTrainer sequential = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY,
-                TrainingSteps.DL4J), TRAIN, distill, 2, 32, SEED, false);
+        OnlineTrainer parallel = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY.withEngine(TrainingSteps.DL4J)), TRAIN, distill, 2, 32, SEED, true);
+        OnlineTrainer sequential = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY.withEngine(TrainingSteps.DL4J)), TRAIN, distill, 2, 32, SEED, false);
         parallel.run();
         sequential.run();
         for (int i = 0; i < parallel.participants().size(); i++) {
-            assertThat(Arrays.equals(params(parallel.participants().get(i).net()), params(sequential.participants().get(i).net())))
+            assertThat(Arrays.equals(params(parallel.participants().get(i).model()), params(sequential.participants().get(i).model())))
                     .as(parallel.participants().get(i).name()).isTrue();
         }
     }
@@ -271,7 +277,7 @@ class OnlineTrainerTest {
             }
             assertThat(a).extracting(StepRecord::losses).isEqualTo(b.stream().map(StepRecord::losses).toList());
             for (int i = 0; i < parallel.participants().size(); i++) {
-                assertThat(Arrays.equals(params(parallel.participants().get(i).net()), params(sequential.participants().get(i).net())))
+                assertThat(Arrays.equals(params(parallel.participants().get(i).model()), params(sequential.participants().get(i).model())))
                         .as("period " + period + " ensemble " + ensemble + " " + parallel.participants().get(i).name()).isTrue();
             }
           }
@@ -285,8 +291,8 @@ class OnlineTrainerTest {
         ModelsSpec models = new ModelsSpec(mlp("teacher", "labels", 0.0, ModelSpec.TRAINING_PASS, 32, 32),
                 mlp("assistant", "teacher", 0.0, ModelSpec.TRAINING_PASS, 16),
                 List.of(mlp("s1", "assistant", 0.0, ModelSpec.TRAINING_PASS, 8), mlp("s3", "labels", 0.0, ModelSpec.TRAINING_PASS, 4)));
-        OnlineTrainer fused = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, distill, 2, 32, SEED, false);
-        OnlineTrainer dl4j = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY, TrainingSteps.DL4J), TRAIN, distill, 2, 32, SEED, false);
+        OnlineTrainer fused = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY.withEngine(TrainingSteps.FUSED)), TRAIN, distill, 2, 32, SEED, false);
+        OnlineTrainer dl4j = new OnlineTrainer(Participants.build(models, distill, SEED, FACTORY.withEngine(TrainingSteps.DL4J)), TRAIN, distill, 2, 32, SEED, false);
         for (int i = 0; i < 20; i++) {
             StepRecord a = fused.advance();
             StepRecord b = dl4j.advance();
@@ -295,10 +301,10 @@ class OnlineTrainerTest {
                     .isCloseTo(b.losses().get(name), org.assertj.core.data.Offset.offset(1e-4)));
         }
         for (int i = 0; i < fused.participants().size(); i++) {
-            INDArray a = fused.participants().get(i).net().params();
-            INDArray b = dl4j.participants().get(i).net().params();
+            INDArray a = net(fused.participants().get(i).model()).params();
+            INDArray b = net(dl4j.participants().get(i).model()).params();
             assertThat(a.sub(b).amaxNumber().doubleValue()).as(fused.participants().get(i).name()).isLessThan(1e-4);
-            assertThat(fused.participants().get(i).step().kind()).isEqualTo(TrainingSteps.FUSED);
+            assertThat(fused.participants().get(i).model().engine()).isEqualTo(TrainingSteps.FUSED);
         }
     }
 
@@ -322,8 +328,8 @@ class OnlineTrainerTest {
             assertThat(parallel.advance().losses()).isEqualTo(sequential.advance().losses());
         }
         for (int i = 0; i < parallel.participants().size(); i++) {
-            assertThat(parallel.participants().get(i).step().kind()).isEqualTo(TrainingSteps.FUSED);
-            assertThat(Arrays.equals(params(parallel.participants().get(i).net()), params(sequential.participants().get(i).net())))
+            assertThat(parallel.participants().get(i).model().engine()).isEqualTo(TrainingSteps.FUSED);
+            assertThat(Arrays.equals(params(parallel.participants().get(i).model()), params(sequential.participants().get(i).model())))
                     .as(parallel.participants().get(i).name()).isTrue();
         }
     }
@@ -331,8 +337,8 @@ class OnlineTrainerTest {
     @Test
     void fusedAndDl4jEnginesAgreeOverAWholeCnnLadder() {
         DistillSpec distill = new DistillSpec(4.0, 0.7, 2, 4, true, 0.0);
-        OnlineTrainer fused = new OnlineTrainer(Participants.build(cnnLadder(0.0), distill, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, distill, 2, 32, SEED, true);
-        OnlineTrainer dl4j = new OnlineTrainer(Participants.build(cnnLadder(0.0), distill, SEED, FACTORY, TrainingSteps.DL4J), TRAIN, distill, 2, 32, SEED, true);
+        OnlineTrainer fused = new OnlineTrainer(Participants.build(cnnLadder(0.0), distill, SEED, FACTORY.withEngine(TrainingSteps.FUSED)), TRAIN, distill, 2, 32, SEED, true);
+        OnlineTrainer dl4j = new OnlineTrainer(Participants.build(cnnLadder(0.0), distill, SEED, FACTORY.withEngine(TrainingSteps.DL4J)), TRAIN, distill, 2, 32, SEED, true);
         for (int i = 0; i < 20; i++) {
             StepRecord a = fused.advance();
             StepRecord b = dl4j.advance();
@@ -341,10 +347,10 @@ class OnlineTrainerTest {
                     .isCloseTo(b.losses().get(name), org.assertj.core.data.Offset.offset(1e-4)));
         }
         for (int i = 0; i < fused.participants().size(); i++) {
-            INDArray a = fused.participants().get(i).net().params();
-            INDArray b = dl4j.participants().get(i).net().params();
+            INDArray a = net(fused.participants().get(i).model()).params();
+            INDArray b = net(dl4j.participants().get(i).model()).params();
             assertThat(a.sub(b).amaxNumber().doubleValue()).as(fused.participants().get(i).name()).isLessThan(1e-4);
-            assertThat(fused.participants().get(i).step().kind()).isEqualTo(TrainingSteps.FUSED);
+            assertThat(fused.participants().get(i).model().engine()).isEqualTo(TrainingSteps.FUSED);
         }
     }
 
@@ -354,7 +360,7 @@ class OnlineTrainerTest {
         DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false, 0.0);
         OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY),
                 poisoned, distill, 1, 32, SEED, true);
-        t.participants().get(2).net().params().putScalar(0, Float.NaN);   // s1 runs on the learner thread
+        net(t.participants().get(2).model()).params().putScalar(0, Float.NaN);   // s1 runs on the learner thread
         assertThatThrownBy(t::advance).isInstanceOf(DivergenceException.class).hasMessageContaining("model 's1'");
     }
 }

@@ -4,12 +4,13 @@ import io.distill4j.config.DistillSpec;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
 import io.distill4j.data.LabeledSplit;
-import io.distill4j.model.NetworkFactory;
+import io.distill4j.model.InputShape;
+import io.distill4j.model.ModelFactory;
+import io.distill4j.step.Precision;
 import io.distill4j.step.TrainingSteps;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Scratch twins: same initial weights, same batches, labels alone, bitwise the student trained alone on labels. */
 class TwinsTest {
     private static final LabeledSplit TRAIN = SyntheticData.split(640, 3);
-    private static final NetworkFactory FACTORY = new NetworkFactory(SyntheticData.CLASSES, SyntheticData.SIDE,
-            SyntheticData.SIDE, 1, DataType.FLOAT);
+    private static final ModelFactory FACTORY = new ModelFactory(SyntheticData.CLASSES, InputShape.image(SyntheticData.SIDE,
+            SyntheticData.SIDE, 1), Integer.MAX_VALUE, TrainingSteps.FUSED, Precision.FP32);
     private static final long SEED = 7;
 
     /** Teacher → assistant → two students (one with dropout), with twins. */
@@ -39,7 +40,7 @@ class TwinsTest {
     }
 
     private static float[] params(Participant p) {
-        return p.net().params().dup().data().asFloat();
+        return OnlineTrainerTest.net(p.model()).params().dup().data().asFloat();
     }
 
     private static Participant named(List<Participant> ps, String name) {
@@ -81,10 +82,10 @@ class TwinsTest {
     @CsvSource({"fused,false", "fused,true", "dl4j,false"})
     void aTrainedTwinIsBitwiseTheStudentTrainedAloneOnLabels(String engine, boolean parallel) {
         DistillSpec distill = new DistillSpec(2.0, 0.5, 1, 3, true, 0.0);
-        OnlineTrainer online = new OnlineTrainer(Participants.build(ladder(), distill, SEED, FACTORY, engine), TRAIN, distill,
+        OnlineTrainer online = new OnlineTrainer(Participants.build(ladder(), distill, SEED, FACTORY.withEngine(engine)), TRAIN, distill,
                 2, 32, SEED, parallel);
         DistillSpec none = new DistillSpec(2.0, 0.5, 1, 3, false, 0.0);
-        OnlineTrainer alone = new OnlineTrainer(Participants.build(scratch(), none, SEED, FACTORY, engine), TRAIN, none,
+        OnlineTrainer alone = new OnlineTrainer(Participants.build(scratch(), none, SEED, FACTORY.withEngine(engine)), TRAIN, none,
                 2, 32, SEED, parallel);
         online.run();
         alone.run();
@@ -100,9 +101,9 @@ class TwinsTest {
     void twinsDoNotChangeAnyOtherModel() {
         DistillSpec with = new DistillSpec(2.0, 0.5, 1, 3, true, 0.0);
         DistillSpec without = new DistillSpec(2.0, 0.5, 1, 3, false, 0.0);
-        OnlineTrainer a = new OnlineTrainer(Participants.build(ladder(), with, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, with,
+        OnlineTrainer a = new OnlineTrainer(Participants.build(ladder(), with, SEED, FACTORY.withEngine(TrainingSteps.FUSED)), TRAIN, with,
                 1, 32, SEED, false);
-        OnlineTrainer b = new OnlineTrainer(Participants.build(ladder(), without, SEED, FACTORY, TrainingSteps.FUSED), TRAIN, without,
+        OnlineTrainer b = new OnlineTrainer(Participants.build(ladder(), without, SEED, FACTORY.withEngine(TrainingSteps.FUSED)), TRAIN, without,
                 1, 32, SEED, false);
         a.run();
         b.run();

@@ -6,13 +6,14 @@ import io.distill4j.config.ResolvedConfig;
 import io.distill4j.config.RunConfig;
 import io.distill4j.data.DatasetLoader;
 import io.distill4j.data.LoadedDataset;
-import io.distill4j.model.NetworkFactory;
+import io.distill4j.model.Head;
+import io.distill4j.model.InputShape;
+import io.distill4j.model.ModelFactory;
+import io.distill4j.model.ModelFamilies;
 import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
 import io.distill4j.train.Participants;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 /**
@@ -60,8 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
         RunConfig config = resolved.config();
         Backend.start(threads.value());
         LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()), config.data().trainLimit(), 0, config.data().validation());
-        NetworkFactory factory = new NetworkFactory(data.info().numClasses(), data.info().height(), data.info().width(),
-                data.info().channels(), DataType.FLOAT);
+        ModelFactory factory = new ModelFactory(data.info().numClasses(), InputShape.image(data.info().height(), data.info().width(),
+                data.info().channels()), Integer.MAX_VALUE, config.training().engine(), config.training().precision());
         PrintWriter out = spec.commandLine().getOut();
         int batch = config.training().batchSize();
         NativeRuntime rt = NativeRuntime.describe();
@@ -93,8 +95,11 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "alone %-12s %.2f ms/step%n", m.name(), s * 1e3);
             }
             out.printf(Locale.ROOT, "signal cost: online %.2f ms/step vs sum of alone %.2f ms/step = %.3fx%n", online * 1e3, sum * 1e3, online / sum);
-            if (config.models().teacher() != null) {
-                double flops = trainingFlops(factory.build(config.models().teacher(), io.distill4j.model.Head.LABELS, 1, 0, 1), batch);
+            ModelSpec teacher = config.models().teacher();
+            OptionalDouble teacherFlops = teacher == null ? OptionalDouble.empty() : ModelFamilies.get(teacher.family())
+                    .trainingFlops(teacher, factory.context(teacher.name(), teacher.name(), Head.LABELS, 1, 0, 1), batch);
+            if (teacherFlops.isPresent()) {
+                double flops = teacherFlops.getAsDouble();
                 int cores = Runtime.getRuntime().availableProcessors();
                 double peak = sgemmPeak(cores);
                 out.printf(Locale.ROOT, "teacher step: %.1f GFLOP/s (%.1f MFLOP/step) vs SGEMM peak %.1f GFLOP/s (2048^3, %d OpenBLAS threads) = %.0f%%%n",
@@ -110,13 +115,12 @@ public final class BenchCommand implements Callable<Integer> {
      * Seconds per online step of {@code models}, after the warm-up steps. With {@code params} non-null, first one line
      * {@code params <model>=<count>} per participant of the step: scripts/bench holds the PyTorch twin to the same counts.
      */
-    private double secondsPerStep(RunConfig config, ModelsSpec models, LoadedDataset data, NetworkFactory factory, boolean twins,
+    private double secondsPerStep(RunConfig config, ModelsSpec models, LoadedDataset data, ModelFactory factory, boolean twins,
                                   PrintWriter params) {
         // no burn-in: the timed steps must be distillation steps, not labels-only ones
         io.distill4j.config.DistillSpec d = config.distill();
         io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins, d.temporalEnsemble());
-        List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory, config.training().engine(),
-                config.training().precision());
+        List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory);
         if (params != null) {
             for (Participant p : ps) params.printf(Locale.ROOT, "params %s=%d%n", p.name(), p.parameterCount());
         }
@@ -126,23 +130,6 @@ public final class BenchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) t.advance();
         return (System.nanoTime() - start) / 1e9 / steps;
-    }
-
-    /**
-     * FLOPs of one training step of a dense network on {@code batch} examples: per layer the forward product, the
-     * weight gradient and the input gradient (2 FLOPs per multiply-add each), except that nothing needs the
-     * gradient of the input itself, so the first layer has no input-gradient product.
-     */
-    static double trainingFlops(MultiLayerNetwork net, int batch) {
-        double macs = 0;
-        boolean first = true;
-        for (int i = 0; i < net.getnLayers(); i++) {
-            if (net.getLayer(i).conf().getLayer() instanceof FeedForwardLayer f && f.getNIn() > 0) {
-                macs += (first ? 2.0 : 3.0) * f.getNIn() * f.getNOut();
-                first = false;
-            }
-        }
-        return 2.0 * macs * batch;
     }
 
     /** The machine's SGEMM rate at 2048^3 with OpenBLAS on {@code threads} threads (restored afterwards). */

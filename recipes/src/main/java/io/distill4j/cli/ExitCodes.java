@@ -1,6 +1,7 @@
 package io.distill4j.cli;
 
 import io.distill4j.checkpoint.CheckpointException;
+import io.distill4j.run.RunLockedException;
 import io.distill4j.config.ConfigException;
 import io.distill4j.config.OverrideException;
 import io.distill4j.data.DataException;
@@ -35,7 +36,7 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
         if (t instanceof ConfigException) return CONFIG;
         if (t instanceof DataException) return DATA;
         if (t instanceof DivergenceException) return DIVERGED;
-        if (t instanceof CheckpointException) return CHECKPOINT;
+        if (t instanceof CheckpointException || t instanceof RunLockedException) return CHECKPOINT;
         if (t instanceof ReportException) return REPORT;
         if (t instanceof BackendUnavailableException) return BACKEND;
         if (t instanceof StorageException) return STORAGE;

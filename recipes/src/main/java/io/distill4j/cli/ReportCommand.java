@@ -1,6 +1,6 @@
 package io.distill4j.cli;
 
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.report.ReportTable;
 import io.distill4j.report.RunReport;
 import io.distill4j.report.RunReports;

@@ -3,7 +3,7 @@ package io.distill4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.checkpoint.CheckpointException;
 import io.distill4j.checkpoint.CheckpointStore;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.config.ConfigException;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;

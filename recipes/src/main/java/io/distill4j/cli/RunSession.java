@@ -1,10 +1,11 @@
 package io.distill4j.cli;
 
 import io.distill4j.checkpoint.CheckpointStore;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.config.MemoryEstimate;
 import io.distill4j.config.RunConfig;
 import io.distill4j.recipes.PreparedRun;
+import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunOutcome;
 import io.distill4j.report.ReportTable;
 import io.distill4j.train.OnlineTrainer;
@@ -113,7 +114,7 @@ final class RunSession {
     private static UserInputException outOfMemory(OutOfMemoryError e, Progress progress, RunConfig config, RunDirectory dir) {
         LOG.debug("out of memory after step {}", progress.step, e);
         Path checkpoint = new CheckpointStore(dir.root()).list().stream().findFirst().orElse(null);
-        return OutOfMemory.inRun(e, progress.step, progress.total, MemoryEstimate.of(config).biggestKey(), checkpoint, dir.root());
+        return OutOfMemory.inRun(e, progress.step, progress.total, MemoryEstimate.of(config, Recipes.vocabulary().families()).biggestKey(), checkpoint, dir.root());
     }
 
     /** Steps completed: numbers only, so that nothing holds on to the trainer's memory after a failure. */

@@ -1,7 +1,7 @@
 package io.distill4j.cli;
 
-import io.distill4j.checkpoint.RunDirectory;
-import io.distill4j.checkpoint.RunLock;
+import io.distill4j.run.RunDirectory;
+import io.distill4j.run.RunLock;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.recipes.PreparedRun;

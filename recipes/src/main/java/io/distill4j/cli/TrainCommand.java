@@ -1,6 +1,6 @@
 package io.distill4j.cli;
 
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.config.RunConfig;
 import io.distill4j.recipes.Recipes;

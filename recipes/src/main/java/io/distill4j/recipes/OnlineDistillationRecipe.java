@@ -2,25 +2,25 @@ package io.distill4j.recipes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.checkpoint.CheckpointException;
-import io.distill4j.checkpoint.CheckpointListener;
 import io.distill4j.checkpoint.CheckpointStore;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.RunConfig;
 import io.distill4j.data.DatasetLoader;
 import io.distill4j.data.EpochCursor;
 import io.distill4j.data.LoadedDataset;
-import io.distill4j.loss.SoftLogitKdLoss;
-import io.distill4j.model.Head;
-import io.distill4j.model.ModelZip;
-import io.distill4j.model.NetworkFactory;
+import io.distill4j.listeners.CheckpointListener;
+import io.distill4j.listeners.MetricsListener;
+import io.distill4j.listeners.PeriodicEvaluation;
+import io.distill4j.model.InputShape;
+import io.distill4j.model.ModelFactory;
+import io.distill4j.model.TrainableModel;
 import io.distill4j.report.EvaluationRecord;
 import io.distill4j.report.Evaluator;
 import io.distill4j.report.MetricsLog;
 import io.distill4j.report.ModelProvenance;
 import io.distill4j.report.InferenceBenchmark;
 import io.distill4j.report.ModelSummary;
-import io.distill4j.report.PeriodicEvaluation;
 import io.distill4j.report.Provenance;
 import io.distill4j.report.ProvenanceCollector;
 import io.distill4j.step.Precision;
@@ -37,10 +37,8 @@ import io.distill4j.train.Role;
 import io.distill4j.train.RunListener;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +75,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
                 config.data().dataset(), data.sha256(), context.commandLine()).withPrecision(Precision.describe(config.training().precision()));
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
-                factory(data, config), config.training().engine(), config.training().precision());
+                factory(data, config));
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
                 config.training().batchSize(), config.training().seed(), config.training().parallel());
         return listeners -> {
@@ -107,9 +105,13 @@ public final class OnlineDistillationRecipe implements Recipe {
         Provenance provenance = recorded.withResume(new Provenance.Resume(checkpoint.state().step(),
                 context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, now,
                 Precision.describe(config.training().precision()), kernelChange));
-        List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(),
-                (spec, head, name, identity) -> restore(checkpoint, name, spec, head, config), config.training().engine(),
-                config.training().precision());
+        // each model is built as a fresh run builds it, then takes the checkpoint's state
+        Participants.ModelSource fresh = Participants.fresh(config.distill(), config.training().seed(), factory(data, config));
+        List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(), (spec, head, name, identity) -> {
+            TrainableModel model = fresh.model(spec, head, name, identity);
+            checkpoint.restore(name, model);
+            return model;
+        });
         EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,
@@ -168,19 +170,6 @@ public final class OnlineDistillationRecipe implements Recipe {
         }
     }
 
-    private static MultiLayerNetwork restore(CheckpointStore.Loaded checkpoint, String name, ModelSpec spec, Head head, RunConfig config) {
-        MultiLayerNetwork net = checkpoint.restore(name);
-        LossLayer loss = (LossLayer) net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
-        boolean distills = loss.getLossFn() instanceof SoftLogitKdLoss;
-        if (distills != (head == Head.DISTILL)) {
-            throw new CheckpointException("model '" + name + "' was checkpointed learning from "
-                    + (distills ? "soft targets" : "labels") + " but the config now says learnsFrom: " + spec.learnsFrom()
-                    + "; a checkpointed model cannot change what it learns from");
-        }
-        if (distills) ((SoftLogitKdLoss) loss.getLossFn()).setTemperature(spec.temperatureOr(config.distill()));
-        return net;
-    }
-
     private RunOutcome execute(RunContext context, LoadedDataset data, OnlineTrainer trainer, Provenance provenance,
                                List<EvaluationRecord> earlierEvaluations, double previousSeconds, List<RunListener> listeners) {
         RunConfig config = context.config().config();
@@ -199,7 +188,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         try (MetricsLog metrics = new MetricsLog(dir.metricsFile(), config.training().logEvery())) {
             evaluation.onEvaluation(metrics::onEvaluation).onEvaluation(OnlineDistillationRecipe::logEvaluation);
             // order matters: metrics and evaluation see a step before it is checkpointed
-            trainer.addListener(metrics).addListener(evaluation).addListener(checkpoints);
+            trainer.addListener(new MetricsListener(metrics)).addListener(evaluation).addListener(checkpoints);
             for (RunListener l : listeners) trainer.addListener(l);
             completed = trainer.run();
         }
@@ -210,8 +199,9 @@ public final class OnlineDistillationRecipe implements Recipe {
         for (Participant p : trainer.participants()) {
             if (p.role() != Role.STUDENT) continue;
             // each student carries how it was made, so the zip says so wherever it is copied to
-            dir.writeModel(dir.studentFile(p.name()), NetworkFactory.deployable(p.net()),
-                    Map.of(ModelProvenance.ENTRY, ModelProvenance.of(p, trainer.step(), provenance).toJson()));
+            ModelProvenance made = ModelProvenance.of(p.name(), p.role().id(), p.spec().family(), p.source(), p.parameterCount(),
+                    trainer.step(), provenance);
+            dir.writeModel(dir.studentFile(p.name()), p.model(), Map.of(ModelProvenance.ENTRY, made.toJson()));
         }
         RunReport report = report(config, trainer, evaluation, data, provenance, checkpoints.trainingSeconds());
         RunReports.write(dir, report);
@@ -227,10 +217,10 @@ public final class OnlineDistillationRecipe implements Recipe {
         return data;
     }
 
-    private static NetworkFactory factory(LoadedDataset data, RunConfig config) {
+    private static ModelFactory factory(LoadedDataset data, RunConfig config) {
         long totalSteps = (long) config.training().epochs() * (data.train().size() / config.training().batchSize());
-        return new NetworkFactory(data.info().numClasses(), data.info().height(), data.info().width(), data.info().channels(),
-                DataType.FLOAT, totalSteps);
+        return new ModelFactory(data.info().numClasses(), InputShape.image(data.info().height(), data.info().width(),
+                data.info().channels()), totalSteps, config.training().engine(), config.training().precision());
     }
 
     private static void logRuntime(NativeRuntime runtime, RunConfig config) {
@@ -240,7 +230,7 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     private static void logSteps(List<Participant> participants) {
-        LOG.info("training steps: {}", participants.stream().map(p -> p.name() + "=" + p.step().kind()).toList());
+        LOG.info("training steps: {}", participants.stream().map(p -> p.name() + "=" + p.model().engine()).toList());
     }
 
     private static Provenance readProvenance(RunDirectory dir) {
@@ -270,19 +260,25 @@ public final class OnlineDistillationRecipe implements Recipe {
                     teacher == null ? null : (double) teacher.parameterCount() / p.parameterCount(),
                     teacher == null ? null : (double) teacherBytes / bytes, test.models().get(p.name()),
                     last == null ? null : last.models().get(p.name()), p.role() == Role.TWIN ? p.identity() : null,
-                    bench.measure(p.net(), data.test())));
+                    bench.measure(p.model(), data.test())));
         }
         return new RunReport(RunReport.SCHEMA_VERSION, config.name(), config.data().dataset(), RunReport.COMPLETE, trainer.step(),
                 trainer.totalSteps(), seconds, models, StudentGain.of(models), RunReport.curves(evaluation.history()), provenance);
     }
 
     /**
-     * Size of the deployable model as DL4J writes it, for every role alike. Not the size of {@code students/<s>.zip}:
-     * its provenance entry differs between a run and the same run stopped and resumed (command lines, times), the model
-     * does not, and the report's figures must not.
+     * Size of the deployable model as its engine writes it, without entries of ours, for every role alike. Not the size of
+     * {@code students/<s>.zip}: its provenance entry differs between a run and the same run stopped and resumed (command
+     * lines, times), the model does not, and the report's figures must not.
      */
     private static long exportBytes(Participant p) {
-        return ModelZip.bytes(NetworkFactory.deployable(p.net())).length;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            p.model().export(out, Map.of());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("in memory: cannot happen", e);
+        }
+        return out.size();
     }
 
     private static void logEvaluation(EvaluationRecord r) {

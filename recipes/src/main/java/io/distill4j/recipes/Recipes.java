@@ -3,7 +3,9 @@ package io.distill4j.recipes;
 import io.distill4j.config.Vocabulary;
 import io.distill4j.data.DatasetRegistry;
 import io.distill4j.model.ModelFamilies;
-import io.distill4j.model.Optimizers;
+import io.distill4j.model.dl4j.Optimizers;
+import io.distill4j.step.Precision;
+import io.distill4j.step.TrainingSteps;
 
 import java.util.Collection;
 import java.util.Map;
@@ -35,7 +37,7 @@ public final class Recipes {
     }
 
     public static Vocabulary vocabulary() {
-        return new Vocabulary(BY_NAME.keySet(), DatasetRegistry.names(), DatasetRegistry.textNames(), ModelFamilies.names(),
-                Optimizers.names());
+        return new Vocabulary(BY_NAME.keySet(), DatasetRegistry.names(), DatasetRegistry.textNames(), ModelFamilies.all(),
+                Optimizers.names(), TrainingSteps.engines(), Precision.all());
     }
 }

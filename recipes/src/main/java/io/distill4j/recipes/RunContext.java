@@ -1,6 +1,6 @@
 package io.distill4j.recipes;
 
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.config.ResolvedConfig;
 
 import java.util.List;

@@ -2,7 +2,7 @@ package io.distill4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.distill4j.checkpoint.RunDirectory;
+import io.distill4j.run.RunDirectory;
 import io.distill4j.config.ConfigLoader;
 import io.distill4j.config.ResolvedConfig;
 import io.distill4j.recipes.Recipes;

@@ -1,6 +1,6 @@
 package io.distill4j.cli;
 
-import io.distill4j.checkpoint.RunLock;
+import io.distill4j.run.RunLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

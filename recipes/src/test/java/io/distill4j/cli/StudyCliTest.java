@@ -142,7 +142,7 @@ class StudyCliTest {
         StudyRunner.seedListenerForTests = seed -> seed != 2 ? null : new RunListener() {
             @Override
             public void onStep(OnlineTrainer trainer, StepRecord record) {
-                if (record.step() == 4) trainer.participants().get(2).net().params().putScalar(0, Float.NaN);
+                if (record.step() == 4) ((io.distill4j.model.dl4j.Dl4jModel) trainer.participants().get(2).model()).network().params().putScalar(0, Float.NaN);
             }
         };
         Path dir = tmp.resolve("failing");

@@ -3,7 +3,7 @@ package io.distill4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.checkpoint.CheckpointStore;
-import io.distill4j.model.NetworkFactory;
+import io.distill4j.model.dl4j.NetworkFactory;
 import io.distill4j.report.ModelProvenance;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -88,7 +88,8 @@ class TrainEndToEndTest {
             assertThat(probs.shape()).containsExactly(3, 10);
             assertThat(probs.sum(1).getDouble(0)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
             // the provenance entry changes nothing DL4J reads: the export is the network as trained
-            assertThat(probs).isEqualTo(NetworkFactory.deployable(last.restore(student)).output(x));
+            assertThat(probs).isEqualTo(NetworkFactory.deployable(ModelSerializer.restoreMultiLayerNetwork(last.models().get(student).toFile(),
+                    true)).output(x));
 
             ModelProvenance made = ModelProvenance.read(zip).orElseThrow();
             assertThat(made.model()).isEqualTo(student);

@@ -1,4 +1,4 @@
-package io.distill4j.checkpoint;
+package io.distill4j.run;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,11 +1,10 @@
-package io.distill4j.checkpoint;
+package io.distill4j.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.distill4j.model.ModelZip;
+import io.distill4j.model.TrainableModel;
 import io.distill4j.runtime.AtomicFiles;
 import io.distill4j.runtime.StorageException;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -187,17 +186,17 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
-    /** Saves a network (without updater state: exports are for inference) atomically. */
-    public void writeModel(Path file, MultiLayerNetwork net) {
-        writeModel(file, net, Map.of());
+    /** Exports a model (without optimizer state: exports are for inference) atomically. */
+    public void writeModel(Path file, TrainableModel model) {
+        writeModel(file, model, Map.of());
     }
 
     /**
-     * As {@link #writeModel(Path, MultiLayerNetwork)}, with further zip entries (name → bytes, e.g. the model's
-     * provenance) that DL4J's restore ignores; the zip is whole or absent, entries included.
+     * As {@link #writeModel(Path, TrainableModel)}, with further zip entries (name → bytes, e.g. the model's provenance)
+     * that the engine's restore ignores; the zip is whole or absent, entries included.
      */
-    public void writeModel(Path file, MultiLayerNetwork net, Map<String, byte[]> entries) {
-        AtomicFiles.write(file, out -> ModelZip.write(net, entries, out));
+    public void writeModel(Path file, TrainableModel model, Map<String, byte[]> entries) {
+        AtomicFiles.write(file, out -> model.export(out, entries));
     }
 
     private static void write(Path file, byte[] bytes) {

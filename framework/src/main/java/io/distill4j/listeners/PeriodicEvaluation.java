@@ -1,7 +1,11 @@
-package io.distill4j.report;
+package io.distill4j.listeners;
 
+import io.distill4j.report.EvaluationRecord;
+import io.distill4j.report.Evaluator;
+import io.distill4j.report.ModelEvaluation;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
+import io.distill4j.train.Role;
 import io.distill4j.train.RunListener;
 import io.distill4j.train.StepRecord;
 
@@ -56,8 +60,8 @@ public final class PeriodicEvaluation implements RunListener {
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
         int[] teacher = null;
         for (Participant p : participants) {
-            Evaluator.Predictions predictions = evaluator.predict(p.net());
-            boolean isTeacher = p.role() == io.distill4j.train.Role.TEACHER;
+            Evaluator.Predictions predictions = evaluator.predict(p.model());
+            boolean isTeacher = p.role() == Role.TEACHER;
             models.put(p.name(), evaluator.evaluate(predictions, isTeacher ? null : teacher));
             if (isTeacher) teacher = predictions.classes();   // the teacher comes first in step order
         }

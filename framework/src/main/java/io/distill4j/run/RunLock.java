@@ -1,4 +1,4 @@
-package io.distill4j.checkpoint;
+package io.distill4j.run;
 
 import io.distill4j.runtime.StorageException;
 import org.slf4j.Logger;

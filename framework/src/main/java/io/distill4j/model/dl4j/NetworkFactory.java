@@ -1,6 +1,9 @@
-package io.distill4j.model;
+package io.distill4j.model.dl4j;
 
 import io.distill4j.config.ModelSpec;
+import io.distill4j.model.Head;
+import io.distill4j.model.ModelFamilies;
+import io.distill4j.model.ModelFamily;
 import io.distill4j.loss.SoftLogitKdLoss;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -44,7 +47,10 @@ public final class NetworkFactory {
     }
 
     public MultiLayerNetwork build(ModelSpec spec, Head head, double temperature, double alpha, long seed) {
-        ModelFamily family = ModelFamilies.get(spec.family());
+        ModelFamily named = ModelFamilies.get(spec.family());
+        if (!(named instanceof Dl4jFamily family)) {
+            throw new IllegalArgumentException("model family '" + spec.family() + "' does not build DL4J networks");
+        }
         double retain = 1.0 - spec.dropout();
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -88,10 +94,5 @@ public final class NetworkFactory {
         MultiLayerNetwork out = new MultiLayerNetwork(conf);
         out.init(trained.params().dup(), false);
         return out;
-    }
-
-    /** Index of the logits layer's activation in the list DL4J passes to {@code onForwardPass} (entry 0 is the input). */
-    public static int logitsActivationIndex(MultiLayerNetwork net) {
-        return net.getnLayers() - 1;
     }
 }

@@ -1,6 +1,8 @@
-package io.distill4j.model;
+package io.distill4j.model.dl4j;
 
+import io.distill4j.config.KeyProblem;
 import io.distill4j.config.ModelSpec;
+import io.distill4j.data.DatasetInfo;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -8,9 +10,10 @@ import org.nd4j.linalg.activations.Activation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Fully connected ReLU layers of the widths in {@code hidden}. */
-public final class MlpFamily implements ModelFamily {
+public final class MlpFamily extends Dl4jFamily {
     @Override
     public String name() {
         return "mlp";
@@ -31,5 +34,16 @@ public final class MlpFamily implements ModelFamily {
             layers.add(b.build());
         }
         return layers;
+    }
+
+    @Override
+    protected Optional<KeyProblem> checkOwnKeys(ModelSpec spec, String key, DatasetInfo data) {
+        if (!spec.conv().isEmpty()) return problem(key + ".conv", "only a cnn has conv stages; remove it or set family: cnn");
+        return Optional.empty();
+    }
+
+    @Override
+    protected boolean computesInBf16() {
+        return true;
     }
 }

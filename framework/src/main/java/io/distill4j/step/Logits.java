@@ -1,11 +1,11 @@
-package io.distill4j.model;
+package io.distill4j.step;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
 
-/** Logits of a network built by {@link NetworkFactory}, whatever its loss head. */
+/** Logits of a network of the DL4J model families (a {@code logits} layer, then a loss layer), whatever its loss head. */
 public final class Logits {
     private Logits() {
     }
@@ -23,6 +23,11 @@ public final class Logits {
             if (a != x && a.closeable()) a.close();
         }
         return rows;
+    }
+
+    /** Index of the logits layer's activation in the list DL4J passes to {@code onForwardPass} (entry 0 is the input). */
+    public static int activationIndex(MultiLayerNetwork net) {
+        return net.getnLayers() - 1;
     }
 
     /** Inference-mode (no dropout) logits: the activation of the {@code logits} layer. */

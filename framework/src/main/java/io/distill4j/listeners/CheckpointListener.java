@@ -1,11 +1,13 @@
-package io.distill4j.checkpoint;
+package io.distill4j.listeners;
 
+import io.distill4j.checkpoint.CheckpointStore;
+import io.distill4j.checkpoint.TrainerState;
 import io.distill4j.config.CheckpointSpec;
+import io.distill4j.model.TrainableModel;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
 import io.distill4j.train.RunListener;
 import io.distill4j.train.StepRecord;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +63,8 @@ public final class CheckpointListener implements RunListener {
 
     private void write(OnlineTrainer trainer) {
         if (trainer.step() == lastWritten) return;
-        Map<String, MultiLayerNetwork> models = new LinkedHashMap<>();
-        for (Participant p : trainer.participants()) models.put(p.name(), p.net());
+        Map<String, TrainableModel> models = new LinkedHashMap<>();
+        for (Participant p : trainer.participants()) models.put(p.name(), p.model());
         TrainerState state = new TrainerState(trainer.step(), trainer.totalSteps(), trainer.cursor().state(), seed, configHash,
                 trainingSeconds());
         lastPath = store.write(models, trainer.stateFiles(), state, configYaml, spec.keep());

@@ -1,6 +1,7 @@
-package io.distill4j.model;
+package io.distill4j.model.dl4j;
 
 import io.distill4j.config.OptimizerSpec;
+import io.distill4j.model.LinearDecaySchedule;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;

@@ -1,0 +1,10 @@
+package io.distill4j.data;
+
+/**
+ * What to load: a dataset by name from {@code root}, with its limits and validation examples, and for a text dataset the
+ * ids per example and the vocabulary size (null for an image dataset). The config's data section makes one
+ * ({@code DataSpec.request()}); the data layer does not read configs.
+ */
+public record DataRequest(String dataset, String root, int trainLimit, int testLimit, int validation, Integer maxLength,
+                          Integer vocabSize) {
+}

@@ -1,0 +1,291 @@
+package io.distill4j.model.transformer;
+
+import io.distill4j.model.TrainableModel;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A transformer encoder ({@link TransformerGraph}) trained with its own Adam: SameDiff computes the pass (forward and
+ * backward in one call, the logits of that same training pass among its outputs, so a publisher's signal costs no
+ * extra forward pass), this class owns the parameters' optimizer state and the dropout masks. Owning them keeps a
+ * resume exact by construction: {@link #save} writes parameters, moments and the step count, and the masks are drawn
+ * from (seed, step), so nothing hidden in SameDiff or ND4J's global generator can drift.
+ *
+ * <p>Adam is ND4J's rule (the fused MLP step's too): {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ * p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)}, run on the Java heap where HotSpot vectorises it.
+ */
+public final class SameDiffTransformer implements TrainableModel {
+    private static final String STATE_FORMAT = "distill4j-transformer-state";
+    private static final int STATE_VERSION = 1;
+
+    private final TransformerSpec spec;
+    private final TransformerGraph graph;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final Random random;
+    private long iterations;
+    private long forwardPasses;
+    private INDArray trainingLogits;
+    private Runnable onForward;
+    private Map<String, INDArray> inferenceMasks;
+    private long inferenceRows = -1;
+
+    /** One trainable variable with its heap copy (the copy of record between steps) and Adam's moments. */
+    private static final class Parameter {
+        final String name;
+        final INDArray array;
+        final float[] p;
+        final float[] m;
+        final float[] v;
+        final float[] g;
+
+        Parameter(String name, INDArray array) {
+            this.name = name;
+            this.array = array;
+            int n = Math.toIntExact(array.length());
+            p = new float[n];
+            m = new float[n];
+            v = new float[n];
+            g = new float[n];
+            pointer(array).get(p, 0, n);
+        }
+
+        void write() {
+            pointer(array).put(p, 0, p.length);
+        }
+    }
+
+    public SameDiffTransformer(TransformerSpec spec) {
+        this.spec = spec;
+        this.graph = TransformerGraph.build(spec, DataType.FLOAT);
+        for (String name : graph.parameters()) parameters.add(new Parameter(name, graph.sameDiff().getVariable(name).getArr()));
+        this.random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
+    }
+
+    public TransformerSpec spec() {
+        return spec;
+    }
+
+    /** The graph, for its outputs by name ({@link TransformerGraph#attention(int)} and the like). */
+    public TransformerGraph graph() {
+        return graph;
+    }
+
+    private static FloatPointer pointer(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.ordering() != 'c' || a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("expected a dense FLOAT array, got " + a.dataType() + " " + a.ordering());
+        }
+        return new FloatPointer(a.data().addressPointer()).position(a.offset());
+    }
+
+    @Override
+    public double fit(INDArray features, INDArray oneHot, INDArray targets, double alpha) {
+        Map<String, INDArray> ph = placeholders(features, trainingMasks(features.size(0)));
+        ph.put(TransformerGraph.ONE_HOT, oneHot.castTo(DataType.FLOAT));
+        ph.put(TransformerGraph.TARGETS, targets == null ? Nd4j.zeros(DataType.FLOAT, oneHot.shape()) : targets.castTo(DataType.FLOAT));
+        ph.put(TransformerGraph.ALPHA, Nd4j.scalar(DataType.FLOAT, targets == null ? 0.0 : alpha));
+        TransformerGraph.Pass pass = graph.pass(ph, List.of(TransformerGraph.LOGITS, TransformerGraph.LOSS));
+        forwardPasses++;
+        trainingLogits = pass.outputs().get(TransformerGraph.LOGITS).dup();
+        // SameDiff runs forward and backward in one call, so learners waiting for this model's signal start here,
+        // after its backward pass but before its update
+        Runnable hook = onForward;
+        if (hook != null) hook.run();
+        update(pass.gradients());
+        iterations++;
+        return pass.outputs().get(TransformerGraph.LOSS).getDouble(0);
+    }
+
+    private void update(Map<String, INDArray> gradients) {
+        double b1 = spec.beta1();
+        double b2 = spec.beta2();
+        long t = iterations + 1;
+        float step = (float) (spec.learningRate() * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)));
+        float eps = (float) spec.epsilon();
+        float fb1 = (float) b1;
+        float fb2 = (float) b2;
+        float c1 = 1 - fb1;
+        float c2 = 1 - fb2;
+        for (Parameter q : parameters) {
+            INDArray grad = gradients.get(q.name);
+            if (grad == null) throw new IllegalStateException("no gradient for " + q.name);
+            INDArray dense = grad.dataType() == DataType.FLOAT && grad.ordering() == 'c' && grad.elementWiseStride() == 1
+                    ? grad : grad.castTo(DataType.FLOAT).dup('c');
+            pointer(dense).get(q.g, 0, q.g.length);
+            float[] p = q.p;
+            float[] m = q.m;
+            float[] v = q.v;
+            float[] g = q.g;
+            for (int i = 0; i < p.length; i++) {
+                float gi = g[i];
+                float mi = fb1 * m[i] + gi * c1;
+                float vi = fb2 * v[i] + gi * gi * c2;
+                m[i] = mi;
+                v[i] = vi;
+                p[i] -= mi * step / ((float) Math.sqrt(vi) + eps);
+            }
+            q.write();
+        }
+    }
+
+    /** Inverted-dropout masks for this step, drawn from (seed, step) so that a resumed run draws the same ones. */
+    private Map<String, INDArray> trainingMasks(long batch) {
+        if (spec.dropout() == 0) return inferenceMasks(batch);
+        Map<String, INDArray> masks = new HashMap<>();
+        double retain = 1 - spec.dropout();
+        random.setSeed(spec.seed() * 0x9E3779B97F4A7C15L + iterations);
+        for (String site : TransformerGraph.dropoutSites(spec.layers())) {
+            INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, batch * spec.maxLength(), spec.hidden());
+            Nd4j.getExecutioner().exec(new BernoulliDistribution(mask, retain), random);
+            masks.put(site, mask.divi(retain));
+        }
+        return masks;
+    }
+
+    private Map<String, INDArray> inferenceMasks(long batch) {
+        if (batch != inferenceRows) {
+            inferenceMasks = new HashMap<>();
+            INDArray ones = Nd4j.ones(DataType.FLOAT, batch * spec.maxLength(), spec.hidden());
+            for (String site : TransformerGraph.dropoutSites(spec.layers())) inferenceMasks.put(site, ones);
+            inferenceRows = batch;
+        }
+        return inferenceMasks;
+    }
+
+    private Map<String, INDArray> placeholders(INDArray features, Map<String, INDArray> masks) {
+        if (features.rank() != 2 || features.size(1) != spec.maxLength()) {
+            throw new IllegalArgumentException("expected token ids [batch, " + spec.maxLength() + "], got " + java.util.Arrays.toString(features.shape()));
+        }
+        Map<String, INDArray> ph = new HashMap<>(masks);
+        ph.put(TransformerGraph.IDS, features.castTo(DataType.FLOAT));
+        return ph;
+    }
+
+    @Override
+    public INDArray trainingLogits() {
+        if (trainingLogits == null) throw new IllegalStateException("no training forward pass yet");
+        return trainingLogits;
+    }
+
+    @Override
+    public INDArray inferenceLogits(INDArray features) {
+        forwardPasses++;
+        return outputs(features, TransformerGraph.LOGITS).get(TransformerGraph.LOGITS);
+    }
+
+    /** Inference-mode (no dropout) outputs by name, e.g. the logits and each layer's attention probabilities. */
+    public Map<String, INDArray> outputs(INDArray features, String... names) {
+        return graph.sameDiff().output(placeholders(features, inferenceMasks(features.size(0))), names);
+    }
+
+    @Override
+    public void onForward(Runnable hook) {
+        this.onForward = hook;
+    }
+
+    @Override
+    public long forwardPasses() {
+        return forwardPasses;
+    }
+
+    @Override
+    public void settle() {
+        // updates run on the caller's thread: nothing pending
+    }
+
+    @Override
+    public long parameterCount() {
+        return spec.parameters();
+    }
+
+    @Override
+    public long iterations() {
+        return iterations;
+    }
+
+    @Override
+    public String engine() {
+        return "samediff";
+    }
+
+    @Override
+    public void save(OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeUTF(STATE_FORMAT);
+        data.writeInt(STATE_VERSION);
+        data.writeLong(iterations);
+        data.writeLong(forwardPasses);
+        data.writeInt(parameters.size());
+        for (Parameter q : parameters) {
+            data.writeUTF(q.name);
+            data.writeInt(q.p.length);
+            Floats.write(data, q.p);
+            Floats.write(data, q.m);
+            Floats.write(data, q.v);
+        }
+        data.flush();
+    }
+
+    @Override
+    public void restore(InputStream in) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        if (!STATE_FORMAT.equals(data.readUTF())) throw new IllegalArgumentException("not a transformer's training state");
+        int version = data.readInt();
+        if (version != STATE_VERSION) throw new IllegalArgumentException("transformer state version " + version + ", expected " + STATE_VERSION);
+        long savedIterations = data.readLong();
+        long savedPasses = data.readLong();
+        int count = data.readInt();
+        if (count != parameters.size()) {
+            throw new IllegalArgumentException("the saved model has " + count + " parameter arrays, this one " + parameters.size());
+        }
+        for (Parameter q : parameters) {
+            String name = data.readUTF();
+            int length = data.readInt();
+            if (!name.equals(q.name) || length != q.p.length) {
+                throw new IllegalArgumentException("the saved model's " + name + " (" + length + " values) does not fit this one's "
+                        + q.name + " (" + q.p.length + ")");
+            }
+            Floats.read(data, q.p);
+            Floats.read(data, q.m);
+            Floats.read(data, q.v);
+            q.write();
+        }
+        iterations = savedIterations;
+        forwardPasses = savedPasses;
+    }
+
+    @Override
+    public void export(OutputStream out, Map<String, byte[]> entries) throws IOException {
+        TransformerZip.write(this, entries, out);
+    }
+
+    /** The current parameter values by name, in the graph's order (for export). */
+    Map<String, float[]> parameterValues() {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        for (Parameter q : parameters) out.put(q.name, q.p.clone());
+        return out;
+    }
+
+    /** Sets parameter values (an exported model's), leaving the optimizer state as it is. */
+    void setParameterValues(Map<String, float[]> values) {
+        for (Parameter q : parameters) {
+            float[] v = values.get(q.name);
+            if (v == null || v.length != q.p.length) throw new IllegalArgumentException("missing or misshapen parameter " + q.name);
+            System.arraycopy(v, 0, q.p, 0, v.length);
+            q.write();
+        }
+    }
+}

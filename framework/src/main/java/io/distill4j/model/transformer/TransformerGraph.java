@@ -1,0 +1,272 @@
+package io.distill4j.model.transformer;
+
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Builds one transformer encoder as a SameDiff graph, block by block; each block is a static method so that a test can
+ * check its gradient alone. Activations between blocks are 2-D, {@code [batch * maxLength, hidden]}, so that every
+ * projection is one plain {@code mmul}; attention alone goes 4-D ({@code [batch, heads, length, headSize]}).
+ *
+ * <p>Written around M2.1's bugs (see DL4J-NOTES): attention from {@code mmul} and {@code softmax} (the built-in
+ * attention op passes no gradient through its weights output), log-softmax as {@code x - max - log(sum(exp(x - max)))}
+ * ({@code logSoftmax(x, dim)} breaks training), no {@code tensorMmul}/{@code batchMmul}. Dropout is a multiplication by
+ * a mask placeholder (SameDiff's dropout has no inference switch): the model feeds Bernoulli masks in training, ones at
+ * inference.
+ *
+ * <p>Placeholders: {@code ids} [batch, maxLength] (token ids as floats, PAD = 0), {@code onehot} and {@code targets}
+ * [batch, classes], {@code alpha} (a scalar: the KD weight, 0 for labels alone), and one dropout mask per site
+ * ({@link #dropoutSites}). Outputs: {@code logits}, {@code loss}, and each layer's attention probabilities
+ * {@code attn_<layer>} [batch, heads, length, length].
+ */
+public final class TransformerGraph {
+    public static final String IDS = "ids";
+    public static final String ONE_HOT = "onehot";
+    public static final String TARGETS = "targets";
+    public static final String ALPHA = "alpha";
+    public static final String LOGITS = "logits";
+    public static final String LOSS = "loss";
+    public static final String TOKENS = "tokens";
+    public static final String EMBED_ROWS = "embed_rows";
+    private static final double LN_EPSILON = 1e-5;
+    /** Added to the scores of padding keys: exp underflows to exactly 0 in float and double. */
+    private static final double MASKED = -1e9;
+
+    private final SameDiff sd;
+    private final List<String> parameters;
+
+    private TransformerGraph(SameDiff sd, List<String> parameters) {
+        this.sd = sd;
+        this.parameters = parameters;
+    }
+
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** The trainable variables, in a fixed order (the order of checkpoints and exports). */
+    public List<String> parameters() {
+        return parameters;
+    }
+
+    /** Attention-probability output of layer {@code layer}. */
+    public static String attention(int layer) {
+        return "attn_" + layer;
+    }
+
+    /** The dropout mask placeholders, each [batch * maxLength, hidden]: the embeddings, then per layer attention and FFN outputs. */
+    public static List<String> dropoutSites(int layers) {
+        List<String> out = new ArrayList<>();
+        out.add("drop_embed");
+        for (int i = 0; i < layers; i++) {
+            out.add("drop_attn_" + i);
+            out.add("drop_ffn_" + i);
+        }
+        return out;
+    }
+
+    /** The whole model in {@code type} (FLOAT to train, DOUBLE for gradient checks), weights drawn from {@code spec.seed()}. */
+    public static TransformerGraph build(TransformerSpec spec, DataType type) {
+        SameDiff sd = SameDiff.create();
+        Params p = new Params(sd, type, spec.seed());
+        int h = spec.hidden();
+        int length = spec.maxLength();
+        SDVariable ids = sd.placeHolder(IDS, type, -1, length);
+        SDVariable keep = ids.neq(0.0).castTo(type);                                  // [B, L]: 1 for tokens, 0 for PAD
+        SDVariable x = embed(sd, ids, p.normal(TOKENS, 0.02, spec.vocabSize(), h), p.normal("positions", 0.02, length, h), length);
+        x = x.mul(sd.placeHolder("drop_embed", type, -1, h));
+        for (int i = 0; i < spec.layers(); i++) {
+            String n = "l" + i + "_";
+            Attention a = new Attention(p.linear(n + "q", h, h), p.linear(n + "k", h, h), p.linear(n + "v", h, h), p.linear(n + "o", h, h));
+            SDVariable[] ln1 = p.layerNorm(n + "ln1", h);
+            SDVariable[] ln2 = p.layerNorm(n + "ln2", h);
+            SDVariable[] ff1 = p.linear(n + "ff1", h, spec.ffn());
+            SDVariable[] ff2 = p.linear(n + "ff2", spec.ffn(), h);
+            SDVariable dropAttn = sd.placeHolder("drop_attn_" + i, type, -1, h);
+            SDVariable dropFfn = sd.placeHolder("drop_ffn_" + i, type, -1, h);
+            if (spec.preNorm()) {
+                x = x.add(attention(sd, layerNorm(x, ln1), keep, a, spec.heads(), length, attention(i)).mul(dropAttn));
+                x = x.add(feedForward(layerNorm(x, ln2), ff1, ff2).mul(dropFfn));
+            } else {
+                x = layerNorm(x.add(attention(sd, x, keep, a, spec.heads(), length, attention(i)).mul(dropAttn)), ln1);
+                x = layerNorm(x.add(feedForward(x, ff1, ff2).mul(dropFfn)), ln2);
+            }
+        }
+        if (spec.preNorm()) x = layerNorm(x, p.layerNorm("final", h));
+        SDVariable pooled = "cls".equals(spec.pooling()) ? clsPool(x, length, h) : meanPool(x, keep, length, h);
+        SDVariable[] classifier = p.linear("classifier", h, spec.classes());
+        SDVariable logits = pooled.mmul(classifier[0]).add(LOGITS, classifier[1]);
+        kdLoss(sd, logits, sd.placeHolder(ONE_HOT, type, -1, spec.classes()), sd.placeHolder(TARGETS, type, -1, spec.classes()),
+                sd.placeHolder(ALPHA, type), spec.temperature());
+        sd.setLossVariables(LOSS);
+        return new TransformerGraph(sd, p.names);
+    }
+
+    /**
+     * Token embedding rows (a gather by id, named {@link #EMBED_ROWS}) plus the learned position embedding: [B * L, H].
+     * M2.1's gather backprop does not add up the rows of a repeated id (TransformerGraphTest pins it), so the tokens'
+     * gradient is {@link #tokenGradient}, from the gradient of the gathered rows, never SameDiff's.
+     */
+    static SDVariable embed(SameDiff sd, SDVariable ids, SDVariable tokens, SDVariable positions, int length) {
+        long h = tokens.getShape()[1];
+        SDVariable rows = sd.gather(EMBED_ROWS, tokens, ids.castTo(DataType.INT).reshape(-1), 0);    // [B * L, H]
+        return rows.reshape(-1, length, h).add(positions).reshape(-1, h);
+    }
+
+    /** d(loss)/d(tokens): the gathered rows' gradient added up per id (a native scatter-add). */
+    static INDArray tokenGradient(INDArray ids, INDArray rowGradient, long vocabSize) {
+        INDArray zeros = Nd4j.zeros(rowGradient.dataType(), vocabSize, rowGradient.size(1));
+        return Nd4j.exec(new ScatterAdd(zeros, ids.reshape(-1).castTo(DataType.INT), rowGradient))[0];
+    }
+
+    /** One training pass's outputs, and the loss gradient of every parameter (by name). */
+    public record Pass(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {
+    }
+
+    /**
+     * Forward and backward with {@code placeholders}: the named {@code outputs} and every parameter's gradient, the
+     * tokens' through {@link #tokenGradient}.
+     */
+    public Pass pass(Map<String, INDArray> placeholders, List<String> outputs) {
+        List<String> wanted = new ArrayList<>(parameters);
+        wanted.remove(TOKENS);
+        wanted.add(EMBED_ROWS);
+        OutAndGrad result = sd.calculateGradientsAndOutputs(placeholders, outputs, wanted);
+        Map<String, INDArray> gradients = new HashMap<>(result.getGradients());
+        INDArray rows = gradients.remove(EMBED_ROWS);
+        gradients.put(TOKENS, tokenGradient(placeholders.get(IDS), rows, sd.getVariable(TOKENS).getShape()[0]));
+        return new Pass(result.getOutputs(), gradients);
+    }
+
+    /** One attention sub-layer's projections: weight and bias each. */
+    record Attention(SDVariable[] q, SDVariable[] k, SDVariable[] v, SDVariable[] o) {
+    }
+
+    /**
+     * Multi-head self-attention of {@code x} [B * L, H] with padding keys masked out; the probabilities are named
+     * {@code probsName} (the attention signal). Returns the output projection, [B * L, H].
+     */
+    static SDVariable attention(SameDiff sd, SDVariable x, SDVariable keep, Attention a, int heads, int length, String probsName) {
+        long h = a.q[0].getShape()[1];
+        long d = h / heads;
+        SDVariable q = split(x.mmul(a.q[0]).add(a.q[1]), heads, length, d);
+        SDVariable k = split(x.mmul(a.k[0]).add(a.k[1]), heads, length, d);
+        SDVariable v = split(x.mmul(a.v[0]).add(a.v[1]), heads, length, d);
+        SDVariable bias = keep.rsub(1.0).mul(MASKED).reshape(-1, 1, 1, length);       // 0 for tokens, -1e9 for PAD keys
+        SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(d)).add(bias);
+        SDVariable probs = sd.nn.softmax(probsName, scores, 3);
+        SDVariable context = sd.mmul(probs, v).permute(0, 2, 1, 3).reshape(-1, h);   // [B, L, heads, d] -> [B * L, H]
+        return context.mmul(a.o[0]).add(a.o[1]);
+    }
+
+    /** [B * L, H] to [B, heads, L, d]. */
+    private static SDVariable split(SDVariable x, int heads, int length, long d) {
+        return x.reshape(-1, length, heads, d).permute(0, 2, 1, 3);
+    }
+
+    /** The position-wise feed-forward sub-layer: GELU (tanh approximation) between two projections. */
+    static SDVariable feedForward(SDVariable x, SDVariable[] first, SDVariable[] second) {
+        return gelu(x.mmul(first[0]).add(first[1])).mmul(second[0]).add(second[1]);
+    }
+
+    /** 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): written out so that its gradient is the graph's own. */
+    static SDVariable gelu(SDVariable x) {
+        SameDiff sd = x.getSameDiff();
+        SDVariable inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+        return x.mul(0.5).mul(sd.math.tanh(inner).add(1.0));
+    }
+
+    /** LayerNorm over the last axis of [N, H], with gain and bias (epsilon 1e-5, biased variance, as PyTorch). */
+    static SDVariable layerNorm(SDVariable x, SDVariable[] gainBias) {
+        SameDiff sd = x.getSameDiff();
+        SDVariable centred = x.sub(x.mean(true, 1));
+        SDVariable variance = centred.mul(centred).mean(true, 1);
+        return centred.div(sd.math.sqrt(variance.add(LN_EPSILON))).mul(gainBias[0]).add(gainBias[1]);
+    }
+
+    /** Mean over the non-pad positions: [B * L, H] to [B, H]. */
+    static SDVariable meanPool(SDVariable x, SDVariable keep, int length, long h) {
+        SDVariable weights = keep.reshape(-1, length, 1);
+        SDVariable sum = x.reshape(-1, length, h).mul(weights).sum(1);                  // [B, H]
+        return sum.div(weights.sum(1).add(1e-9));                                       // [B, 1]: a row of PAD only gives 0
+    }
+
+    /** The row at position 0 (CLS): [B * L, H] to [B, H]. */
+    static SDVariable clsPool(SDVariable x, int length, long h) {
+        return x.reshape(-1, length, h).get(SDIndex.all(), SDIndex.point(0), SDIndex.all());
+    }
+
+    /**
+     * The loss of {@code io.distill4j.loss.SoftLogitKd}, averaged over the batch:
+     * {@code alpha T^2 KL(softmax(t/T) || softmax(z/T)) + (1 - alpha) CE(y, softmax(z))}. The targets are a placeholder,
+     * so no gradient reaches their publisher; with {@code alpha} 0 it is plain cross-entropy.
+     */
+    static SDVariable kdLoss(SameDiff sd, SDVariable logits, SDVariable oneHot, SDVariable targets, SDVariable alpha, double temperature) {
+        SDVariable ce = oneHot.mul(logSoftmax(logits)).sum(1).mean().neg();
+        SDVariable teacher = logSoftmax(targets.div(temperature));
+        SDVariable kl = sd.math.exp(teacher).mul(teacher.sub(logSoftmax(logits.div(temperature)))).sum(1).mean();
+        return alpha.rsub(1.0).mul(ce).add(LOSS, alpha.mul(kl).mul(temperature * temperature));
+    }
+
+    /** log softmax over the last axis of [B, C]. */
+    static SDVariable logSoftmax(SDVariable z) {
+        SameDiff sd = z.getSameDiff();
+        SDVariable shifted = z.sub(z.max(true, 1));
+        return shifted.sub(sd.math.log(sd.math.exp(shifted).sum(true, 1)));
+    }
+
+    /** Creates the graph's trainable variables with their initial values, from one seed. */
+    static final class Params {
+        private final SameDiff sd;
+        private final DataType type;
+        private final long seed;
+        final List<String> names = new ArrayList<>();
+
+        Params(SameDiff sd, DataType type, long seed) {
+            this.sd = sd;
+            this.type = type;
+            this.seed = seed;
+        }
+
+        /**
+         * Draws from java.util's generator, one stream per variable (seeded by the seed and the variable's position), so that
+         * initial weights are the same whatever ND4J binary or thread count runs.
+         */
+        SDVariable normal(String name, double sd, long rows, long cols) {
+            SplittableRandom random = new SplittableRandom(seed * 1_000_003L + names.size());
+            double[] values = new double[Math.toIntExact(rows * cols)];
+            for (int i = 0; i < values.length; i++) values[i] = random.nextGaussian() * sd;
+            return add(name, Nd4j.create(values, new long[]{rows, cols}, DataType.DOUBLE).castTo(type));
+        }
+
+        SDVariable constant(String name, double value, long... shape) {
+            return add(name, Nd4j.valueArrayOf(shape, value, type));
+        }
+
+        /** Xavier-normal weight [nIn, nOut] and zero bias [1, nOut] (DL4J's XAVIER, PyTorch's xavier_normal_). */
+        SDVariable[] linear(String name, long nIn, long nOut) {
+            return new SDVariable[]{normal(name + "_w", Math.sqrt(2.0 / (nIn + nOut)), nIn, nOut), constant(name + "_b", 0, 1, nOut)};
+        }
+
+        SDVariable[] layerNorm(String name, long h) {
+            return new SDVariable[]{constant(name + "_g", 1, 1, h), constant(name + "_b", 0, 1, h)};
+        }
+
+        private SDVariable add(String name, INDArray value) {
+            names.add(name);
+            return sd.var(name, value);
+        }
+    }
+}

@@ -29,6 +29,9 @@ work cannot report a flattering number.
 """
 import argparse
 import gzip
+import json
+import math
+import re
 import os
 import struct
 import sys
@@ -48,6 +51,8 @@ DEFAULTS = {
     'optimizer': {'name': 'adam', 'learningRate': 1e-3, 'schedule': 'constant'},
     'conv': {'kernel': 5, 'pool': 2},
 }
+TRANSFORMER_DEFAULTS = {'layers': 1, 'heads': 2, 'ffn': 0, 'norm': 'pre', 'pooling': 'mean'}
+TEXT_DATASETS = {'imdb': ('reviews.json', 2)}   # dataset -> (file, classes); aclImdb order, 12,500 per block
 DATASETS = {  # dataset -> (train images, train labels, test images, test labels, classes, height, width, channels)
     'mnist': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte',
               10, 28, 28, 1),
@@ -68,9 +73,14 @@ class Spec:
     def __init__(self, raw, default_name, default_source, distill):
         self.name = raw.get('name') or default_name
         self.family = raw.get('family')
-        if self.family not in ('mlp', 'cnn'):
-            raise SystemExit(f'{self.name}: family {self.family!r}: this twin knows mlp and cnn')
-        self.hidden = list(raw.get('hidden') or [])
+        if self.family not in ('mlp', 'cnn', 'transformer'):
+            raise SystemExit(f'{self.name}: family {self.family!r}: this twin knows mlp, cnn and transformer')
+        hidden = raw.get('hidden') or []
+        self.hidden = list(hidden) if isinstance(hidden, list) else [hidden]
+        # transformer keys (Distill4J's defaults: TRANSFORMER_DEFAULTS)
+        t = dict(TRANSFORMER_DEFAULTS, **{k: raw[k] for k in TRANSFORMER_DEFAULTS if raw.get(k) is not None})
+        self.layers, self.heads, self.ffn = int(t['layers']), int(t['heads']), int(t['ffn'])
+        self.norm, self.pooling = t['norm'], t['pooling']
         self.conv = [dict(DEFAULTS['conv'], **{k: v for k, v in c.items() if v is not None}) for c in raw.get('conv') or []]
         self.optimizer = dict(DEFAULTS['optimizer'], **{k: v for k, v in (raw.get('optimizer') or {}).items() if v is not None})
         self.dropout = float(raw.get('dropout') or 0.0)
@@ -98,8 +108,64 @@ def model_specs(config, distill):
     return specs
 
 
+class Transformer(nn.Module):
+    """Distill4J's transformer family: token + learned position embeddings, pre- or post-LN encoder blocks (multi-head
+    self-attention with a padding mask, GELU feed-forward), a final LN for pre-LN, mean pooling over non-pad positions
+    or the CLS position, a linear classifier. Dropout on the embeddings, the attention output and the FFN output."""
+
+    def __init__(self, spec, classes, max_length, vocab):
+        super().__init__()
+        h = spec.hidden[0]
+        self.heads, self.pre, self.cls = spec.heads, spec.norm == 'pre', spec.pooling == 'cls'
+        self.tokens = nn.Embedding(vocab, h)
+        self.positions = nn.Parameter(torch.zeros(max_length, h))
+        self.blocks = nn.ModuleList()
+        for _ in range(spec.layers):
+            b = nn.Module()
+            b.qkv = nn.Linear(h, 3 * h)
+            b.out = nn.Linear(h, h)
+            b.ln1, b.ln2 = nn.LayerNorm(h), nn.LayerNorm(h)
+            b.ff1, b.ff2 = nn.Linear(h, spec.ffn or 4 * h), nn.Linear(spec.ffn or 4 * h, h)
+            self.blocks.append(b)
+        self.final = nn.LayerNorm(h) if self.pre else None
+        self.classifier = nn.Linear(h, classes)
+        self.drop = nn.Dropout(spec.dropout)
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_normal_(m.weight)
+                nn.init.zeros_(m.bias)
+        nn.init.normal_(self.tokens.weight, std=0.02)
+        nn.init.normal_(self.positions, std=0.02)
+
+    def attention(self, b, x, bias):
+        n, length, h = x.shape
+        q, k, v = b.qkv(x).view(n, length, 3, self.heads, h // self.heads).permute(2, 0, 3, 1, 4)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(h // self.heads) + bias
+        a = torch.softmax(scores, -1) @ v
+        return self.drop(b.out(a.transpose(1, 2).reshape(n, length, h)))
+
+    def forward(self, ids):
+        ids = ids.long()
+        keep = (ids != 0).to(torch.float32)
+        bias = ((keep - 1) * 1e9)[:, None, None, :]
+        x = self.drop(self.tokens(ids) + self.positions[:ids.shape[1]])
+        for b in self.blocks:
+            if self.pre:
+                x = x + self.attention(b, b.ln1(x), bias)
+                x = x + self.drop(b.ff2(F.gelu(b.ff1(b.ln2(x)))))
+            else:
+                x = b.ln1(x + self.attention(b, x, bias))
+                x = b.ln2(x + self.drop(b.ff2(F.gelu(b.ff1(x)))))
+        if self.final is not None:
+            x = self.final(x)
+        pooled = x[:, 0] if self.cls else (x * keep[..., None]).sum(1) / keep.sum(1, keepdim=True).clamp(min=1)
+        return self.classifier(pooled)
+
+
 def build(spec, classes, height, width, channels):
     """The network of Distill4J's model family: body, then the dense logits layer (dropout before dense inputs)."""
+    if spec.family == 'transformer':   # text: height = maxLength, width = vocabulary size
+        return Transformer(spec, classes, height, width)
     layers = []
     drop = spec.dropout
     if spec.family == 'mlp':
@@ -168,9 +234,68 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * nd).reshape(dims)
 
 
+WORD = re.compile(r'[^\W_]+|[!?]')   # Distill4J's words-v1 tokenizer: letter/digit runs, ! and ? alone
+
+
+def load_text(config, root_override):
+    """IMDB as Distill4J reads it: aclImdb blocks (test/neg, train/neg, test/pos, train/pos), shuffled with a fixed seed,
+    the last `validation` training reviews held out, a vocabulary of the top vocabSize-3 training words (PAD 0, UNK 1,
+    CLS 2), rows [CLS, ids..., PAD...] of maxLength ids. The order of examples differs from Distill4J's (numpy's shuffle),
+    which a speed and sanity twin does not need."""
+    data = section(config, 'data')
+    name = data['dataset']
+    file, classes = TEXT_DATASETS[name]
+    root = root_override or data.get('root') or f'data/{name}'
+    max_length, vocab_size = int(data.get('maxLength') or 256), int(data.get('vocabSize') or 20000)
+    with open(os.path.join(root, file), encoding='utf-8') as f:
+        reviews = json.load(f)
+    block = len(reviews) // 4
+    tokens = [WORD.findall(r['t'].replace('<br />', ' ').lower()) for r in reviews]
+    labels = np.array([r['s'] for r in reviews], dtype=np.int64)
+    train = np.r_[block:2 * block, 3 * block:4 * block]
+    test = np.r_[0:block, 2 * block:3 * block]
+    rng = np.random.default_rng(2011)
+    train, test = rng.permutation(train), np.random.default_rng(2012).permutation(test)
+    if data['trainLimit']:
+        train = train[:data['trainLimit']]
+    if data['testLimit']:
+        test = test[:data['testLimit']]
+    train = train[:len(train) - int(data['validation'])]
+    counts = {}
+    for i in train:
+        for t in tokens[i]:
+            counts[t] = counts.get(t, 0) + 1
+    words = sorted(counts, key=lambda w: (-counts[w], w))[:vocab_size - 3]
+    ids = {w: k + 3 for k, w in enumerate(words)}
+
+    def encode(rows):
+        x = np.zeros((len(rows), max_length), dtype=np.float32)
+        for r, i in enumerate(rows):
+            seq = [2] + [ids.get(t, 1) for t in tokens[i][:max_length - 1]]
+            x[r, :len(seq)] = seq
+        return torch.from_numpy(x), torch.from_numpy(labels[rows])
+
+    xtr, ytr = encode(train)
+    xte, yte = encode(test)
+    return xtr, ytr, xte, yte, (classes, max_length, vocab_size, 1)
+
+
+def shape_of(config):
+    """(classes, height, width, channels) of the config's dataset; for text (classes, maxLength, vocabSize, 1)."""
+    data = section(config, 'data')
+    name = data.get('dataset', 'mnist')
+    if name in TEXT_DATASETS:
+        return TEXT_DATASETS[name][1], int(data.get('maxLength') or 256), int(data.get('vocabSize') or 20000), 1
+    if name not in DATASETS:
+        raise SystemExit(f'dataset {name!r} unknown to this twin (known: {", ".join(list(DATASETS) + list(TEXT_DATASETS))})')
+    return DATASETS[name][4:]
+
+
 def load_data(config, root_override):
     data = section(config, 'data')
     name = data.get('dataset')
+    if name in TEXT_DATASETS:
+        return load_text(config, root_override)
     if name not in DATASETS:
         raise SystemExit(f'dataset {name!r} unknown to this twin (known: {", ".join(DATASETS)})')
     tri, trl, tei, tel, classes, h, w, c = DATASETS[name]
@@ -364,8 +489,7 @@ def main():
     if config.get('recipe', 'online') != 'online':
         print(f'note: recipe {config.get("recipe")!r}: timing its models in the online step', file=sys.stderr)
     distill = section(config, 'distill')
-    shape_models = [build(s, *DATASETS[section(config, 'data').get('dataset', 'mnist')][4:])
-                    for s in model_specs(config, distill)]
+    shape_models = [build(s, *shape_of(config)) for s in model_specs(config, distill)]
     for s, net in zip(model_specs(config, distill), shape_models):
         print(f'params {s.name}={sum(q.numel() for q in net.parameters())}')
     sys.stdout.flush()

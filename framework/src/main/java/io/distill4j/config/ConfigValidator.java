@@ -181,7 +181,9 @@ final class ConfigValidator {
 
     /** Each model's own keys and whether it can train as asked, checked by its family ({@link FamilyRules}). */
     private void checkFamilies(ModelsSpec models, TrainingSpec t, DataSpec data) {
-        io.distill4j.data.DatasetInfo info = io.distill4j.data.DatasetRegistry.get(data.dataset());
+        io.distill4j.data.DatasetInfo registered = io.distill4j.data.DatasetRegistry.get(data.dataset());
+        io.distill4j.data.DatasetInfo info = registered.isText() && data.maxLength() != null && data.vocabSize() != null
+                ? registered.withText(data.maxLength(), data.vocabSize()) : registered;
         List<String> keys = MemoryEstimate.modelKeys(models);
         for (int i = 0; i < keys.size(); i++) {
             ModelSpec m = models.all().get(i);

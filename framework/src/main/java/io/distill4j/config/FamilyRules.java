@@ -32,4 +32,9 @@ public interface FamilyRules {
      * {@code evaluationRows} rows at a time.
      */
     Footprint footprint(ModelSpec spec, TrainingSpec training, DatasetInfo data, long evaluationRows);
+
+    /** Rows one of its models holds activations for at once when the evaluation hands it {@code rows} (it may go in chunks). */
+    default long evaluationRows(long rows) {
+        return rows;
+    }
 }

@@ -78,7 +78,7 @@ public final class MemoryEstimate {
     public static MemoryEstimate of(RunConfig c, Map<String, ? extends FamilyRules> families) {
         DatasetInfo registered = DatasetRegistry.get(c.data().dataset());
         // a text dataset's examples are as long as the config says (validation filled data.maxLength in)
-        DatasetInfo data = registered.isText() ? registered.withSequenceLength(c.data().maxLength()) : registered;
+        DatasetInfo data = registered.isText() ? registered.withText(c.data().maxLength(), c.data().vocabSize()) : registered;
         long batch = c.training().batchSize();
         long train = examples(c.data().trainLimit(), data.trainExamples());
         long test = examples(c.data().testLimit(), data.testExamples());
@@ -98,12 +98,13 @@ public final class MemoryEstimate {
             add(parts, key, copies * f.nativeBytes(), copies * f.heapBytes());
             batchActivations += copies * f.activations();
             scratch += copies * f.scratch();
-            if (f.activations() > evalActivations) {
-                evalActivations = f.activations();
+            long held = families.get(spec.family()).evaluationRows(evalRows) * f.activations();
+            if (held > evalActivations) {
+                evalActivations = held;
                 evalKey = key;
             }
         }
-        add(parts, evalKey, evalRows * evalActivations * FLOAT, 0);
+        add(parts, evalKey, evalActivations * FLOAT, 0);
         add(parts, "training.batchSize", (2 * batch * batchActivations + batch * scratch + batch * (data.pixels() + data.numClasses())) * FLOAT, 0);
         add(parts, "data.trainLimit", train * data.pixels() * FLOAT * (validation > 0 ? 2 : 1), 0);
         add(parts, "data.testLimit", test * data.pixels() * FLOAT, 0);

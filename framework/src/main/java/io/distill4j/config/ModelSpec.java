@@ -1,5 +1,7 @@
 package io.distill4j.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -9,10 +11,20 @@ import java.util.List;
  * produces its soft targets ({@code training-pass} or {@code eval-pass}). A learner's {@code temperature} and
  * {@code alpha} override {@code distill.temperature}/{@code distill.alpha} for it alone (null: the run-wide value), so
  * students of different sizes can learn with the settings that suit them.
+ *
+ * <p>A {@code transformer} (text) reads {@code layers} (encoder blocks), {@code hidden} (one width: the model
+ * dimension), {@code heads}, {@code ffn} (the feed-forward width), {@code norm} ({@code pre} or {@code post}) and
+ * {@code pooling} ({@code mean} or {@code cls}); its positions are {@code data.maxLength}. The other families refuse
+ * these keys; unset, they stay out of the resolved config (image configs hash as before they existed).
  */
 public record ModelSpec(String name, String family, List<Integer> hidden, List<ConvSpec> conv,
                         OptimizerSpec optimizer, Double dropout, String learnsFrom, String signalSource,
-                        Double temperature, Double alpha) {
+                        Double temperature, Double alpha,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer layers,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer heads,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer ffn,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String norm,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String pooling) {
     public static final String LABELS = "labels";
     public static final String TRAINING_PASS = "training-pass";
     public static final String EVAL_PASS = "eval-pass";
@@ -25,13 +37,24 @@ public record ModelSpec(String name, String family, List<Integer> hidden, List<C
         if (signalSource == null) signalSource = TRAINING_PASS;
     }
 
+    /** A model of the image families (no transformer keys). */
+    public ModelSpec(String name, String family, List<Integer> hidden, List<ConvSpec> conv, OptimizerSpec optimizer, Double dropout,
+                     String learnsFrom, String signalSource, Double temperature, Double alpha) {
+        this(name, family, hidden, conv, optimizer, dropout, learnsFrom, signalSource, temperature, alpha, null, null, null, null, null);
+    }
+
+    /** Whether any transformer key is set. */
+    public boolean hasTransformerKeys() {
+        return layers != null || heads != null || ffn != null || norm != null || pooling != null;
+    }
+
     public boolean learnsFromLabelsOnly() {
         return LABELS.equals(learnsFrom);
     }
 
     public ModelSpec withDefaults(String defaultName, String defaultSource) {
         return new ModelSpec(name == null ? defaultName : name, family, hidden, conv, optimizer, dropout,
-                learnsFrom == null ? defaultSource : learnsFrom, signalSource, temperature, alpha);
+                learnsFrom == null ? defaultSource : learnsFrom, signalSource, temperature, alpha, layers, heads, ffn, norm, pooling);
     }
 
     /** This model's soft-target temperature: its own, or the run-wide one. */

@@ -13,7 +13,7 @@ import java.util.List;
  * sequence length at 0: the config's {@code data.maxLength} chooses it ({@link #withSequenceLength}).
  */
 public record DatasetInfo(String name, Kind kind, List<String> files, int numClasses, int height, int width, int channels,
-                          int trainExamples, int testExamples) {
+                          int trainExamples, int testExamples, int vocabulary) {
     /** What the examples are: IDX images, or texts encoded as token ids. */
     public enum Kind { IMAGE, TEXT }
 
@@ -32,12 +32,12 @@ public record DatasetInfo(String name, Kind kind, List<String> files, int numCla
     public DatasetInfo(String name, String trainImages, String trainLabels, String testImages, String testLabels,
                        int numClasses, int height, int width, int channels, int trainExamples, int testExamples) {
         this(name, Kind.IMAGE, List.of(trainImages, trainLabels, testImages, testLabels), numClasses, height, width, channels,
-                trainExamples, testExamples);
+                trainExamples, testExamples, 0);
     }
 
     /** A text dataset of one file; its sequence length is left to the config ({@link #withSequenceLength}). */
     public static DatasetInfo text(String name, String file, int numClasses, int trainExamples, int testExamples) {
-        return new DatasetInfo(name, Kind.TEXT, List.of(file), numClasses, 1, 0, 1, trainExamples, testExamples);
+        return new DatasetInfo(name, Kind.TEXT, List.of(file), numClasses, 1, 0, 1, trainExamples, testExamples, 0);
     }
 
     public boolean isText() {
@@ -48,7 +48,13 @@ public record DatasetInfo(String name, Kind kind, List<String> files, int numCla
     public DatasetInfo withSequenceLength(int length) {
         requireKind(Kind.TEXT);
         if (length < 1) throw new IllegalArgumentException("sequence length must be >= 1, got " + length);
-        return new DatasetInfo(name, kind, files, numClasses, 1, length, 1, trainExamples, testExamples);
+        return new DatasetInfo(name, kind, files, numClasses, 1, length, 1, trainExamples, testExamples, vocabulary);
+    }
+
+    /** This text dataset with examples of {@code length} token ids below {@code vocabulary} (the config's data.maxLength and data.vocabSize). */
+    public DatasetInfo withText(int length, int vocabulary) {
+        withSequenceLength(length);   // checks the kind and the length
+        return new DatasetInfo(name, kind, files, numClasses, 1, length, 1, trainExamples, testExamples, vocabulary);
     }
 
     /** Token ids per example of a text dataset (0 until {@link #withSequenceLength} sets it). */

@@ -14,6 +14,7 @@ public final class ModelFamilies {
     static {
         register(new MlpFamily());
         register(new CnnFamily());
+        register(new io.distill4j.model.transformer.TransformerFamily());
     }
 
     private ModelFamilies() {

@@ -61,9 +61,11 @@ public final class BenchCommand implements Callable<Integer> {
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
         Backend.start(threads.value());
-        LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()), config.data().trainLimit(), 0, config.data().validation());
-        ModelFactory factory = new ModelFactory(data.info().numClasses(), InputShape.image(data.info().height(), data.info().width(),
-                data.info().channels()), Integer.MAX_VALUE, config.training().engine(), config.training().precision());
+        LoadedDataset data = DatasetLoader.load(config.data().request());
+        InputShape input = data.info().isText() ? InputShape.text(config.data().maxLength(), config.data().vocabSize())
+                : InputShape.image(data.info().height(), data.info().width(), data.info().channels());
+        ModelFactory factory = new ModelFactory(data.info().numClasses(), input, Integer.MAX_VALUE, config.training().engine(),
+                config.training().precision());
         PrintWriter out = spec.commandLine().getOut();
         int batch = config.training().batchSize();
         NativeRuntime rt = NativeRuntime.describe();

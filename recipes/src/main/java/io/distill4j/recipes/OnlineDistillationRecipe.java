@@ -7,6 +7,8 @@ import io.distill4j.run.RunDirectory;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.RunConfig;
 import io.distill4j.data.DatasetLoader;
+import io.distill4j.data.text.WordVocabulary;
+import io.distill4j.runtime.AtomicFiles;
 import io.distill4j.data.EpochCursor;
 import io.distill4j.data.LoadedDataset;
 import io.distill4j.listeners.CheckpointListener;
@@ -196,12 +198,18 @@ public final class OnlineDistillationRecipe implements Recipe {
             return new RunOutcome(false, trainer.step(), trainer.totalSteps(), null, checkpoints.lastCheckpoint(),
                     checkpoints.trainingSeconds());
         }
+        byte[] vocabulary = vocabularyBytes(data);
+        if (vocabulary != null) AtomicFiles.write(dir.root().resolve(WordVocabulary.FILE_NAME), vocabulary);
         for (Participant p : trainer.participants()) {
             if (p.role() != Role.STUDENT) continue;
-            // each student carries how it was made, so the zip says so wherever it is copied to
+            // each student carries how it was made, so the zip says so wherever it is copied to; a text model carries
+            // its vocabulary too, so that the zip alone turns raw text into a class
             ModelProvenance made = ModelProvenance.of(p.name(), p.role().id(), p.spec().family(), p.source(), p.parameterCount(),
                     trainer.step(), provenance);
-            dir.writeModel(dir.studentFile(p.name()), p.model(), Map.of(ModelProvenance.ENTRY, made.toJson()));
+            Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+            entries.put(ModelProvenance.ENTRY, made.toJson());
+            if (vocabulary != null) entries.put(WordVocabulary.FILE_NAME, vocabulary);
+            dir.writeModel(dir.studentFile(p.name()), p.model(), entries);
         }
         RunReport report = report(config, trainer, evaluation, data, provenance, checkpoints.trainingSeconds());
         RunReports.write(dir, report);
@@ -209,9 +217,20 @@ public final class OnlineDistillationRecipe implements Recipe {
                 checkpoints.trainingSeconds());
     }
 
+    /** A text dataset's vocabulary as its file holds it, or null for an image dataset. */
+    private static byte[] vocabularyBytes(LoadedDataset data) {
+        if (data.vocabulary() == null) return null;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            data.vocabulary().writeTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     private static LoadedDataset load(RunConfig config) {
-        LoadedDataset data = DatasetLoader.load(config.data().dataset(), Path.of(config.data().root()),
-                config.data().trainLimit(), config.data().testLimit(), config.data().validation());
+        LoadedDataset data = DatasetLoader.load(config.data().request());
         LOG.info("data: {} train / {} validation / {} test examples of {} from {}", data.train().size(), data.validation().size(),
                 data.test().size(), config.data().dataset(), config.data().root());
         return data;
@@ -219,8 +238,9 @@ public final class OnlineDistillationRecipe implements Recipe {
 
     private static ModelFactory factory(LoadedDataset data, RunConfig config) {
         long totalSteps = (long) config.training().epochs() * (data.train().size() / config.training().batchSize());
-        return new ModelFactory(data.info().numClasses(), InputShape.image(data.info().height(), data.info().width(),
-                data.info().channels()), totalSteps, config.training().engine(), config.training().precision());
+        InputShape input = data.info().isText() ? InputShape.text(config.data().maxLength(), config.data().vocabSize())
+                : InputShape.image(data.info().height(), data.info().width(), data.info().channels());
+        return new ModelFactory(data.info().numClasses(), input, totalSteps, config.training().engine(), config.training().precision());
     }
 
     private static void logRuntime(NativeRuntime runtime, RunConfig config) {

@@ -48,6 +48,8 @@ public final class WordVocabulary {
     public static final int SPECIALS = 3;
     static final List<String> SPECIAL_NAMES = List.of("<pad>", "<unk>", "<cls>");
     static final String FORMAT = "distill4j-vocabulary";
+    /** The file name of a vocabulary in a run folder and in an exported text model's zip. */
+    public static final String FILE_NAME = "vocabulary.json";
     static final int VERSION = 1;
 
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()

@@ -53,6 +53,12 @@ public abstract class Dl4jFamily implements ModelFamily {
 
     @Override
     public Optional<KeyProblem> check(ModelSpec spec, String key, TrainingSpec training, DatasetInfo data) {
+        if (data.isText()) {
+            return problem(key + ".family", "a " + name() + " reads pixels, and " + data.name() + " is a text dataset; use family: transformer");
+        }
+        if (spec.hasTransformerKeys()) {
+            return problem(key, "layers, heads, ffn, norm and pooling are transformer keys; remove them or set family: transformer");
+        }
         Optional<KeyProblem> own = checkOwnKeys(spec, key, data);
         return own.isPresent() ? own : precisionProblem(spec, training);
     }

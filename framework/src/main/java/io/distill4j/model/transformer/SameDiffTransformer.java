@@ -31,6 +31,8 @@ import java.util.Map;
 public final class SameDiffTransformer implements TrainableModel {
     private static final String STATE_FORMAT = "distill4j-transformer-state";
     private static final int STATE_VERSION = 1;
+    /** Rows per inference pass of {@link #inferenceRows}: attention holds [rows, heads, L, L] floats (and SameDiff copies). */
+    public static final int INFERENCE_CHUNK = 64;
 
     private final TransformerSpec spec;
     private final TransformerGraph graph;
@@ -73,6 +75,22 @@ public final class SameDiffTransformer implements TrainableModel {
         this.graph = TransformerGraph.build(spec, DataType.FLOAT);
         for (String name : graph.parameters()) parameters.add(new Parameter(name, graph.sameDiff().getVariable(name).getArr()));
         this.random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
+        createGradientGraph(graph);
+    }
+
+    /**
+     * Builds the backward graph now rather than at the first step: M2.1's SameDiff prints a line per op to standard out
+     * while it does ("Added differentiated op ..."), which would land in the user's terminal and run log. Models are built
+     * on one thread before training starts, so standard out is quiet for exactly that call.
+     */
+    private static void createGradientGraph(TransformerGraph graph) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            graph.sameDiff().createGradFunction();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     public TransformerSpec spec() {
@@ -184,6 +202,20 @@ public final class SameDiffTransformer implements TrainableModel {
     public INDArray inferenceLogits(INDArray features) {
         forwardPasses++;
         return outputs(features, TransformerGraph.LOGITS).get(TransformerGraph.LOGITS);
+    }
+
+    /** Evaluation: inference logits in chunks of {@link #INFERENCE_CHUNK} rows, copied out as plain rows. */
+    @Override
+    public float[][] inferenceRows(INDArray features) {
+        int n = (int) features.size(0);
+        float[][] out = new float[n][];
+        for (int start = 0; start < n; start += INFERENCE_CHUNK) {
+            int end = Math.min(n, start + INFERENCE_CHUNK);
+            float[][] rows = outputs(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), TransformerGraph.LOGITS).get(TransformerGraph.LOGITS).toFloatMatrix();
+            System.arraycopy(rows, 0, out, start, rows.length);
+        }
+        return out;
     }
 
     /** Inference-mode (no dropout) outputs by name, e.g. the logits and each layer's attention probabilities. */

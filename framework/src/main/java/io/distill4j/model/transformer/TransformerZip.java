@@ -28,7 +28,7 @@ public final class TransformerZip {
     public static final String SPEC = "transformer.json";
     public static final String PARAMETERS = "parameters.bin";
     /** The vocabulary entry a text model's zip carries ({@link WordVocabulary#writeTo}). */
-    public static final String VOCABULARY = "vocabulary.json";
+    public static final String VOCABULARY = WordVocabulary.FILE_NAME;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TransformerZip() {

@@ -51,7 +51,7 @@ DEFAULTS = {
     'optimizer': {'name': 'adam', 'learningRate': 1e-3, 'schedule': 'constant'},
     'conv': {'kernel': 5, 'pool': 2},
 }
-TRANSFORMER_DEFAULTS = {'layers': 1, 'heads': 2, 'ffn': 0, 'norm': 'pre', 'pooling': 'mean'}
+TRANSFORMER_DEFAULTS = {'layers': 1, 'heads': 1, 'ffn': 0, 'norm': 'pre', 'pooling': 'mean'}   # ffn 0: 2 x hidden
 TEXT_DATASETS = {'imdb': ('reviews.json', 2)}   # dataset -> (file, classes); aclImdb order, 12,500 per block
 DATASETS = {  # dataset -> (train images, train labels, test images, test labels, classes, height, width, channels)
     'mnist': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte',
@@ -110,7 +110,7 @@ def model_specs(config, distill):
 
 class Transformer(nn.Module):
     """Distill4J's transformer family: token + learned position embeddings, pre- or post-LN encoder blocks (multi-head
-    self-attention with a padding mask, GELU feed-forward), a final LN for pre-LN, mean pooling over non-pad positions
+    self-attention with a padding mask, GELU (tanh approximation) feed-forward), a final LN for pre-LN, mean pooling over non-pad positions
     or the CLS position, a linear classifier. Dropout on the embeddings, the attention output and the FFN output."""
 
     def __init__(self, spec, classes, max_length, vocab):
@@ -125,7 +125,7 @@ class Transformer(nn.Module):
             b.qkv = nn.Linear(h, 3 * h)
             b.out = nn.Linear(h, h)
             b.ln1, b.ln2 = nn.LayerNorm(h), nn.LayerNorm(h)
-            b.ff1, b.ff2 = nn.Linear(h, spec.ffn or 4 * h), nn.Linear(spec.ffn or 4 * h, h)
+            b.ff1, b.ff2 = nn.Linear(h, spec.ffn or 2 * h), nn.Linear(spec.ffn or 2 * h, h)
             self.blocks.append(b)
         self.final = nn.LayerNorm(h) if self.pre else None
         self.classifier = nn.Linear(h, classes)
@@ -152,10 +152,10 @@ class Transformer(nn.Module):
         for b in self.blocks:
             if self.pre:
                 x = x + self.attention(b, b.ln1(x), bias)
-                x = x + self.drop(b.ff2(F.gelu(b.ff1(b.ln2(x)))))
+                x = x + self.drop(b.ff2(F.gelu(b.ff1(b.ln2(x)), approximate='tanh')))
             else:
                 x = b.ln1(x + self.attention(b, x, bias))
-                x = b.ln2(x + self.drop(b.ff2(F.gelu(b.ff1(x)))))
+                x = b.ln2(x + self.drop(b.ff2(F.gelu(b.ff1(x), approximate='tanh'))))
         if self.final is not None:
             x = self.final(x)
         pooled = x[:, 0] if self.cls else (x * keep[..., None]).sum(1) / keep.sum(1, keepdim=True).clamp(min=1)

@@ -94,7 +94,7 @@ class ConfigLoaderTest {
         "distill.temperature=-1              | distill.temperature              | expected a value in",
         "distill.period=0                    | distill.period                   | expected an integer >= 1",
         "data.dataset=cifar                  | data.dataset                     | expected one of [fashion-mnist, imdb, mnist], got 'cifar'",
-        "models.teacher.family=rnn           | models.teacher.family            | expected one of [cnn, mlp]",
+        "models.teacher.family=rnn           | models.teacher.family            | expected one of [cnn, mlp, transformer]",
         "models.students[1].learnsFrom=tutor | models.students[1].learnsFrom    | expected one of [teacher, assistant, labels]",
         "models.students[0].hidden=[0]       | models.students[0].hidden[0]     | expected a value in [1, 65536]",
         "models.students[0].hidden=wide      | models.students[0].hidden        | expected a list",
@@ -120,7 +120,58 @@ class ConfigLoaderTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
-    static final String IMDB = VALID.replace("data: {dataset: mnist, root: data/mnist}", "data: {dataset: imdb}");
+    static final String IMDB = """
+            name: t
+            data: {dataset: imdb}
+            models:
+              teacher: {family: transformer, layers: 2, hidden: [32], heads: 4, ffn: 64}
+              assistant: {family: transformer, hidden: [16], heads: 2}
+              students:
+                - {name: s1, family: transformer, hidden: [8], heads: 2, norm: post, pooling: cls}
+            distill: {temperature: 3, alpha: 0.5}
+            training: {epochs: 2, batchSize: 32, seed: 7}
+            """;
+
+    @Test
+    void aTransformersKeysResolveAndImageConfigsDoNotGrowThem() throws IOException {
+        RunConfig c = load(IMDB).config();
+        ModelSpec t = c.models().teacher();
+        assertThat(List.of(t.layers(), t.heads(), t.ffn())).containsExactly(2, 4, 64);
+        assertThat(c.models().students().get(0).norm()).isEqualTo("post");
+        assertThat(c.models().students().get(0).pooling()).isEqualTo("cls");
+        assertThat(load(IMDB).yaml()).contains("layers: 2").contains("heads: 4").contains("pooling: cls");
+        assertThat(load(VALID).yaml()).doesNotContain("layers").doesNotContain("heads").doesNotContain("pooling").doesNotContain("norm");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "models.teacher.hidden=[32, 16]          | models.teacher.hidden: a transformer takes one width (the model dimension), e.g. hidden: [64]; got [32, 16]",
+        "models.teacher.heads=3                  | models.teacher.heads: must divide hidden (32): 3 heads",
+        "models.teacher.layers=0                 | models.teacher.layers: expected an integer in",
+        "models.teacher.ffn=0                    | models.teacher.ffn: expected an integer in",
+        "models.teacher.norm=middle              | models.teacher.norm: expected one of [pre, post], got 'middle'",
+        "models.teacher.pooling=max              | models.teacher.pooling: expected one of [mean, cls], got 'max'",
+        "models.teacher.optimizer.name=sgd       | models.teacher.optimizer.name: a transformer trains with adam; got 'sgd'",
+        "models.teacher.optimizer.schedule=linear | models.teacher.optimizer.schedule: a transformer trains at a constant learning rate",
+        "models.teacher.family=mlp               | models.teacher.family: a mlp reads pixels, and imdb is a text dataset; use family: transformer",
+        "training.precision=bf16                 | training.precision: model 'teacher' is a transformer, which trains in fp32 only; use fp32",
+    })
+    void aTransformersBadKeysNameTheKeyAndWhatWasExpected(String override, String expected) {
+        assertThatThrownBy(() -> load(IMDB, override))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aTransformerOnImagesAndTransformerKeysOnAnMlpAreRefused() {
+        assertThatThrownBy(() -> load(VALID, "models.teacher={family: transformer, hidden: [32], heads: 2}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models.teacher.family: a transformer reads token ids, and mnist is an image dataset; use mlp or cnn");
+        assertThatThrownBy(() -> load(VALID, "models.teacher.layers=2"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models.teacher: layers, heads, ffn, norm and pooling are transformer keys; remove them or set family: transformer");
+    }
 
     @Test
     void aTextDatasetGetsItsLengthAndVocabularyDefaultsWrittenIntoTheResolvedConfig() throws IOException {
@@ -130,8 +181,8 @@ class ConfigLoaderTest {
         assertThat(r.config().data().root()).isEqualTo(dir.resolve("data/imdb").toString());
         assertThat(r.yaml()).contains("maxLength: 256").contains("vocabSize: 20000");
         assertThat(load(r.yaml()).config()).isEqualTo(r.config());
-        RunConfig set = load(IMDB, "data.maxLength=512", "data.vocabSize=30000").config();
-        assertThat(set.data().maxLength()).isEqualTo(512);
+        RunConfig set = load(IMDB, "data.maxLength=128", "data.vocabSize=30000").config();
+        assertThat(set.data().maxLength()).isEqualTo(128);
         assertThat(set.data().vocabSize()).isEqualTo(30_000);
         assertThat(new ConfigLoader(VOCABULARY).changedKeys(r.config(), set)).containsExactly("data.maxLength", "data.vocabSize");
     }

@@ -39,15 +39,27 @@ class MemoryEstimateTest {
     }
 
     @Test
-    void aTextDatasetsExamplesAreAsLongAsDataMaxLength() throws IOException {
-        String imdb = MLP.replace("data: {dataset: mnist, trainLimit: 1000, validation: 200, testLimit: 500}",
-                "data: {dataset: imdb, trainLimit: 1000, validation: 200, testLimit: 500, maxLength: 100}");
+    void aTextDatasetsExamplesAreAsLongAsDataMaxLengthAndATransformerEvaluatesInChunks() throws IOException {
+        String imdb = """
+                name: m
+                data: {dataset: imdb, trainLimit: 1000, validation: 200, testLimit: 500, maxLength: 100, vocabSize: 50}
+                models:
+                  teacher: {family: transformer, hidden: [8], heads: 2, ffn: 16}
+                  students: [{name: s, family: transformer, hidden: [4], heads: 2, ffn: 8}]
+                distill: {twins: false}
+                training: {epochs: 1, batchSize: 10}
+                """;
         MemoryEstimate e = MemoryEstimate.of(config(imdb), FAMILIES);
         // 1000 training rows of 100 ids, held twice while the validation rows are split off; 500 test rows
         assertThat(e.parts()).contains(new MemoryEstimate.Part("data.trainLimit", 800_000, 0),
                 new MemoryEstimate.Part("data.testLimit", 200_000, 0));
-        // the teacher reads 100 features: P = 100*100 + 100 + 100*2 + 2 = 10,302, 4P floats native
-        assertThat(e.parts().get(0).nativeBytes()).isEqualTo(4 * 10_302 * 4 + 500 * (100 + 2) * 4);
+        // P = tokens 50*8 + positions 100*8 + block (4*(8*8+8) + 2*2*8 + 8*16+16 + 16*8+8) + final LN 2*8 + classifier 8*2+2
+        //   = 400 + 800 + 600 + 16 + 18 = 1,834; natively values, gradient and Adam's 2 moments: 16 bytes each.
+        // Evaluation holds 64 rows (the transformer's chunk, not 500) of 12*100*8 + 2*100*16 + 4*2*100*100 + 4*100*8
+        // = 96,000 floats each.
+        assertThat(e.parts().get(0).key()).isEqualTo("models.teacher.hidden");
+        assertThat(e.parts().get(0).nativeBytes()).isEqualTo(1_834L * 16 + 64L * 96_000 * 4);
+        assertThat(e.parts().get(0).heapBytes()).isEqualTo(1_834L * 16);
     }
 
     @Test

@@ -153,7 +153,7 @@ class KillResumeTest {
         assertThat(new io.distill4j.checkpoint.CheckpointStore(run).verify(run.resolve("checkpoints").resolve(latest))).isEmpty();
     }
 
-    private static Path latest(Path run) throws IOException {
+    static Path latest(Path run) throws IOException {
         return run.resolve("checkpoints").resolve(Files.readString(run.resolve("checkpoints/latest")).trim());
     }
 

@@ -10,7 +10,8 @@ public final class ReportTable {
     public static String render(RunReport report) {
         int nameWidth = Math.max(5, report.models().stream().mapToInt(m -> m.name().length()).max().orElse(5));
         String split = "test".equals(report.evaluatedOn()) ? "test" : "val";
-        String format = "%-" + nameWidth + "s  %-9s  %-6s  %-10s  %10s  %8s  %8s  %8s  %9s  %10s%n";
+        int familyWidth = Math.max(6, report.models().stream().mapToInt(m -> m.family().length()).max().orElse(6));
+        String format = "%-" + nameWidth + "s  %-9s  %-" + familyWidth + "s  %-10s  %10s  %8s  %8s  %8s  %9s  %10s%n";
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, format, "model", "role", "family", "learns", "params", split + " acc", "macro-F1",
                 "agree", split + " loss", "ms/example"));

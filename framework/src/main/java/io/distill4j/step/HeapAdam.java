@@ -1,5 +1,6 @@
 package io.distill4j.step;
 
+import io.distill4j.optim.AdamRule;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.ShortPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,10 +57,7 @@ final class HeapAdam implements ParameterUpdate {
     @Override
     public void apply(INDArray params, INDArray gradient, int iteration, int epoch) {
         Adam c = dl4j.getConfig();
-        double lr = c.getLearningRate(iteration, epoch);
-        double corrected = lr * Math.sqrt(1 - Math.pow(c.getBeta2(), iteration + 1)) / (1 - Math.pow(c.getBeta1(), iteration + 1));
-        // ND4J's rule for a degenerate bias correction
-        float step = (float) (Double.isFinite(corrected) && corrected != 0 ? corrected : c.getEpsilon());
+        float step = AdamRule.correctedStep(c.getLearningRate(iteration, epoch), c.getBeta1(), c.getBeta2(), c.getEpsilon(), iteration + 1);
         FloatPointer params0 = Blas.pointer(params);
         FloatPointer gradient0 = Blas.pointer(gradient);
         float b1 = (float) c.getBeta1();
@@ -73,7 +71,7 @@ final class HeapAdam implements ParameterUpdate {
             FloatPointer pp = new FloatPointer(params0).position(start);
             new FloatPointer(gradient0).position(start).get(g, start, len);
             if (!onHeap) pp.get(p, start, len);
-            update(start, len, b1, b2, eps, step);
+            AdamRule.update(p, m, v, g, start, len, b1, b2, eps, step);
             if (eager == null) pp.put(p, start, len);
             if (mirror != null) {
                 toBf16(start, len);
@@ -98,23 +96,6 @@ final class HeapAdam implements ParameterUpdate {
      */
     void deferParameters(long[][] ranges) {
         this.eager = ranges;
-    }
-
-    private void update(int start, int len, float b1, float b2, float eps, float step) {
-        float[] m = this.m;
-        float[] v = this.v;
-        float[] g = this.g;
-        float[] p = this.p;
-        float c1 = 1 - b1;
-        float c2 = 1 - b2;
-        for (int i = start; i < start + len; i++) {
-            float gi = g[i];
-            float mi = b1 * m[i] + gi * c1;
-            float vi = b2 * v[i] + gi * gi * c2;
-            m[i] = mi;
-            v[i] = vi;
-            p[i] -= mi * step / ((float) Math.sqrt(vi) + eps);
-        }
     }
 
     @Override

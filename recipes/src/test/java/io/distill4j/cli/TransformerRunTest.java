@@ -35,12 +35,17 @@ class TransformerRunTest {
         return args.toArray(String[]::new);
     }
 
+    /** Runs the CLI to its end, logging to {@code <log>.log}, and insists on exit 0. */
+    private void complete(String log, String... args) throws Exception {
+        Process p = KillResumeTest.start(tmp.resolve(log + ".log"), args);
+        assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(tmp.resolve(log + ".log"))).isZero();
+    }
+
     @Test
     void anImdbRunReportsEveryModelAndItsStudentsClassifyRawText() throws Exception {
         Path run = tmp.resolve("run");
-        Process p = KillResumeTest.start(tmp.resolve("run.log"), train(run));
-        assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(Files.readString(tmp.resolve("run.log"))).isZero();
+        complete("run", train(run));
 
         JsonNode report = new ObjectMapper().readTree(run.resolve("report.json").toFile());
         assertThat(report.get("models")).hasSize(MODELS.length);
@@ -70,9 +75,7 @@ class TransformerRunTest {
     @Test
     void aKilledTransformerRunResumesToTheUninterruptedRunsBits() throws Exception {
         Path reference = tmp.resolve("reference");
-        Process ref = KillResumeTest.start(tmp.resolve("reference.log"), train(reference));
-        assertThat(ref.waitFor(600, TimeUnit.SECONDS)).isTrue();
-        assertThat(ref.exitValue()).as(Files.readString(tmp.resolve("reference.log"))).isZero();
+        complete("reference", train(reference));
 
         Path run = tmp.resolve("killed");
         Process p = KillResumeTest.start(tmp.resolve("killed.log"), train(run));
@@ -83,9 +86,7 @@ class TransformerRunTest {
         assertThat(p.isAlive()).as("the run must still be going to be killed: " + Files.readString(tmp.resolve("killed.log"))).isTrue();
         p.destroyForcibly().waitFor();                        // SIGKILL: no handler, no cleanup
         assertThat(p.exitValue()).isEqualTo(137);
-        Process resumed = KillResumeTest.start(tmp.resolve("resumed.log"), "resume", run.toString(), "-q");
-        assertThat(resumed.waitFor(600, TimeUnit.SECONDS)).isTrue();
-        assertThat(resumed.exitValue()).as(Files.readString(tmp.resolve("resumed.log"))).isZero();
+        complete("resumed", "resume", run.toString(), "-q");
 
         Path a = KillResumeTest.latest(run);
         Path b = KillResumeTest.latest(reference);

@@ -1,6 +1,7 @@
 package io.distill4j.model.transformer;
 
 import io.distill4j.model.TrainableModel;
+import io.distill4j.optim.AdamRule;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -128,33 +129,14 @@ public final class SameDiffTransformer implements TrainableModel {
     }
 
     private void update(Map<String, INDArray> gradients) {
-        double b1 = spec.beta1();
-        double b2 = spec.beta2();
-        long t = iterations + 1;
-        float step = (float) (spec.learningRate() * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)));
-        float eps = (float) spec.epsilon();
-        float fb1 = (float) b1;
-        float fb2 = (float) b2;
-        float c1 = 1 - fb1;
-        float c2 = 1 - fb2;
+        float step = AdamRule.correctedStep(spec.learningRate(), spec.beta1(), spec.beta2(), spec.epsilon(), iterations + 1);
         for (Parameter q : parameters) {
             INDArray grad = gradients.get(q.name);
             if (grad == null) throw new IllegalStateException("no gradient for " + q.name);
             INDArray dense = grad.dataType() == DataType.FLOAT && grad.ordering() == 'c' && grad.elementWiseStride() == 1
                     ? grad : grad.castTo(DataType.FLOAT).dup('c');
             pointer(dense).get(q.g, 0, q.g.length);
-            float[] p = q.p;
-            float[] m = q.m;
-            float[] v = q.v;
-            float[] g = q.g;
-            for (int i = 0; i < p.length; i++) {
-                float gi = g[i];
-                float mi = fb1 * m[i] + gi * c1;
-                float vi = fb2 * v[i] + gi * gi * c2;
-                m[i] = mi;
-                v[i] = vi;
-                p[i] -= mi * step / ((float) Math.sqrt(vi) + eps);
-            }
+            AdamRule.update(q.p, q.m, q.v, q.g, 0, q.p.length, (float) spec.beta1(), (float) spec.beta2(), (float) spec.epsilon(), step);
             q.write();
         }
     }

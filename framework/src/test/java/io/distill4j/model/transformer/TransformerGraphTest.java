@@ -110,27 +110,27 @@ class TransformerGraphTest {
                 "M2.1's gather gradient is now right: the tokenGradient workaround may go");
     }
 
-    @Test
-    void maskedMultiHeadAttentionBackpropagates() {
-        SameDiff sd = SameDiff.create();
+    /** Two-head attention over a variable input {@code x} [B * L, H], the padding mask from the {@code ids} placeholder. */
+    private static SDVariable attentionBlock(SameDiff sd) {
         SDVariable x = var(sd, "x", 3, B * L, H);
         SDVariable keep = sd.placeHolder("ids", D, -1, L).neq(0.0).castTo(D);
         TransformerGraph.Attention a = new TransformerGraph.Attention(
                 new SDVariable[]{var(sd, "wq", 4, H, H), var(sd, "bq", 5, 1, H)}, new SDVariable[]{var(sd, "wk", 6, H, H), var(sd, "bk", 7, 1, H)},
                 new SDVariable[]{var(sd, "wv", 8, H, H), var(sd, "bv", 9, 1, H)}, new SDVariable[]{var(sd, "wo", 10, H, H), var(sd, "bo", 11, 1, H)});
-        weightedSum(sd, TransformerGraph.attention(sd, x, keep, a, 2, L, "attn_0"), B * L, H);
+        return TransformerGraph.attention(sd, x, keep, a, 2, L, "attn_0");
+    }
+
+    @Test
+    void maskedMultiHeadAttentionBackpropagates() {
+        SameDiff sd = SameDiff.create();
+        weightedSum(sd, attentionBlock(sd), B * L, H);
         check(sd, "out_loss", Map.of("ids", ids()), List.of("x", "wq", "bq", "wk", "bk", "wv", "bv", "wo", "bo"), 30);
     }
 
     @Test
     void attentionGivesPaddingKeysNoWeightAndRowsSumToOne() {
         SameDiff sd = SameDiff.create();
-        SDVariable x = var(sd, "x", 3, B * L, H);
-        SDVariable keep = sd.placeHolder("ids", D, -1, L).neq(0.0).castTo(D);
-        TransformerGraph.Attention a = new TransformerGraph.Attention(
-                new SDVariable[]{var(sd, "wq", 4, H, H), var(sd, "bq", 5, 1, H)}, new SDVariable[]{var(sd, "wk", 6, H, H), var(sd, "bk", 7, 1, H)},
-                new SDVariable[]{var(sd, "wv", 8, H, H), var(sd, "bv", 9, 1, H)}, new SDVariable[]{var(sd, "wo", 10, H, H), var(sd, "bo", 11, 1, H)});
-        TransformerGraph.attention(sd, x, keep, a, 2, L, "attn_0");
+        attentionBlock(sd);
         INDArray probs = sd.output(Map.of("ids", ids()), "attn_0").get("attn_0");
         assertEquals(List.of(3L, 2L, 5L, 5L), List.of(probs.shape()[0], probs.shape()[1], probs.shape()[2], probs.shape()[3]));
         for (int q = 0; q < L; q++) {

@@ -273,6 +273,19 @@ class ConfigLoaderTest {
                 .hasMessageContaining("models.teacher.conv: expected at least one conv stage");
     }
 
+    /** The CNN family checks its own keys (config knows no conv stage), in the words the validator uses for its own. */
+    @Test
+    void theCnnFamilysOwnKeysNameTheirRange() {
+        assertThatThrownBy(() -> load(VALID, "models.teacher.family=cnn", "models.teacher.conv=[{filters: 4, kernel: 29}]"))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("models.teacher.conv[0].kernel: expected a value in [1, 28], got 29");
+        assertThatThrownBy(() -> load(VALID, "models.teacher.family=cnn", "models.teacher.conv=[{filters: 0}]"))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("models.teacher.conv[0].filters: expected a value in [1, 4096], got 0");
+        assertThatThrownBy(() -> load(VALID.replace("teacher: {family: mlp, hidden: [32]}",
+                "teacher: {family: cnn, hidden: [32], conv: [{filters: 4, pool: 99999999999}]}")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("c.yaml: models.teacher.conv[0].pool: expected a value in [1, 28], got 99999999999");
+    }
+
     @Test
     void structuralProblemsAreOneLineErrors() throws IOException {
         assertThatThrownBy(() -> load("name: [unclosed")).isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");

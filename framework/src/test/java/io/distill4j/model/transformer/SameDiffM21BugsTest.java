@@ -3,11 +3,16 @@ package io.distill4j.model.transformer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,6 +74,29 @@ class SameDiffM21BugsTest {
         sd.nn.logSoftmax(x, 1).mul(sd.constant(random(2, 4, 3))).sum().rename("loss");
         sd.setLossVariables("loss");
         assertThrows(RuntimeException.class, () -> sd.calculateGradients(Map.of(), "x"));
+    }
+
+    /**
+     * SameDiff's own training loop ({@code fit} with a TrainingConfig and ND4J's Adam) fails on the encoder: its training
+     * session closes an array that a later op still reads. Hence SameDiffTransformer's own Adam over the gradient pass
+     * (which also keeps M2.1's wrong gather gradient out of the update).
+     */
+    @Test
+    void fitOnTheEncoderClosesAnArrayItStillNeeds() {
+        TransformerSpec spec = new TransformerSpec(20, 8, 1, 16, 2, 32, 0.1, "pre", "mean", 2, 1e-3, 0.9, 0.999, 1e-8, 2.0, 1);
+        SameDiff sd = TransformerGraph.build(spec, DataType.FLOAT).sameDiff();
+        List<String> features = new ArrayList<>(List.of(TransformerGraph.IDS, TransformerGraph.TARGETS, TransformerGraph.ALPHA));
+        features.addAll(TransformerGraph.dropoutSites(1));
+        sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Adam(1e-3)).dataSetFeatureMapping(features.toArray(new String[0]))
+                .dataSetLabelMapping(TransformerGraph.ONE_HOT).build());
+        List<INDArray> inputs = new ArrayList<>(List.of(Nd4j.createFromArray(new float[][]{{2, 5, 6, 0, 0, 0, 0, 0}, {2, 7, 0, 0, 0, 0, 0, 0}}),
+                Nd4j.zeros(DataType.FLOAT, 2, 2), Nd4j.scalar(DataType.FLOAT, 0.0)));
+        for (int i = 0; i < 3; i++) inputs.add(Nd4j.ones(DataType.FLOAT, 16, 16));
+        MultiDataSet batch = new MultiDataSet(inputs.toArray(new INDArray[0]), new INDArray[]{Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}})});
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            for (int step = 0; step < 3; step++) sd.fit(batch);
+        });
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
     /** preciseGelu is neither GELU's tanh form (0.5 x (1 + tanh(...)) = -0.00364 at -3) nor differentiated consistently. */

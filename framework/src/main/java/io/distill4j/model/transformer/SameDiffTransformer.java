@@ -119,13 +119,14 @@ public final class SameDiffTransformer implements TrainableModel {
         TransformerGraph.Pass pass = graph.pass(ph, List.of(TransformerGraph.LOGITS, TransformerGraph.LOSS));
         forwardPasses++;
         trainingLogits = pass.outputs().get(TransformerGraph.LOGITS).dup();
+        double loss = pass.outputs().get(TransformerGraph.LOSS).getDouble(0);
         // SameDiff runs forward and backward in one call, so learners waiting for this model's signal start here,
         // after its backward pass but before its update
         Runnable hook = onForward;
         if (hook != null) hook.run();
         update(pass.gradients());
         iterations++;
-        return pass.outputs().get(TransformerGraph.LOSS).getDouble(0);
+        return loss;
     }
 
     private void update(Map<String, INDArray> gradients) {

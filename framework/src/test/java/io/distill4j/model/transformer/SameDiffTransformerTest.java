@@ -9,6 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -139,13 +141,74 @@ class SameDiffTransformerTest {
     }
 
     @Test
-    void aRowsLogitsDoNotDependOnItsBatchOrOnPaddingAfterIt() {
+    void aRowsLogitsDoNotDependOnItsBatch() {
         SameDiffTransformer model = new SameDiffTransformer(spec(0.0, "post", "mean", 7));
         INDArray[] b = batch(new Random(5), 6);
         INDArray all = model.inferenceLogits(b[0]).dup();
         INDArray one = model.inferenceLogits(b[0].getRow(2).reshape(1, L)).dup();
         assertEquals(all.getRow(2).reshape(1, 2), one);
         assertTrue(all.getRow(2).sub(all.getRow(3)).norm2Number().doubleValue() > 0);
+    }
+
+    /**
+     * The padding mask: a model with 4 more positions (the same weights, its extra position rows unused) gives the same
+     * logits for the same reviews padded 4 PAD further. Without the key mask the padding positions would take attention
+     * weight; without the pooling mask they would enter the mean.
+     */
+    @Test
+    void appendingPadTokensDoesNotChangeTheLogits() {
+        for (String norm : List.of("pre", "post")) {
+            for (String pooling : List.of("mean", "cls")) {
+                TransformerSpec shortSpec = spec(0.0, norm, pooling, 9);
+                TransformerSpec longSpec = new TransformerSpec(VOCAB, L + 4, 1, 16, 2, 32, 0.0, norm, pooling, 2, 3e-3, 0.9, 0.999, 1e-8, 2.0, 9);
+                SameDiffTransformer shorter = new SameDiffTransformer(shortSpec);
+                SameDiffTransformer longer = new SameDiffTransformer(longSpec);
+                Map<String, float[]> weights = new LinkedHashMap<>(longer.parameterValues());
+                weights.put("positions", java.util.Arrays.copyOf(weights.get("positions"), L * 16));
+                shorter.setParameterValues(weights);
+                INDArray ids = batch(new Random(10), 6)[0];
+                INDArray padded = Nd4j.concat(1, ids, Nd4j.zeros(DataType.FLOAT, 6, 4));
+                INDArray expected = shorter.inferenceLogits(ids).dup();
+                INDArray actual = longer.inferenceLogits(padded);
+                assertTrue(expected.equalsWithEps(actual, 1e-5), norm + "/" + pooling + ": " + expected + " vs " + actual);
+                assertTrue(expected.getRow(0).sub(expected.getRow(1)).norm2Number().doubleValue() > 1e-4, "rows differ");
+            }
+        }
+    }
+
+    /** Dropout masks are drawn per step: two training passes of the same weights on the same batch differ. */
+    @Test
+    void twoTrainingPassesDifferWhereInferencePassesAgree() {
+        TransformerSpec frozen = new TransformerSpec(VOCAB, L, 1, 16, 2, 32, 0.3, "pre", "mean", 2, 0.0, 0.9, 0.999, 1e-8, 2.0, 12);
+        SameDiffTransformer model = new SameDiffTransformer(frozen);      // learning rate 0: the weights stay as drawn
+        INDArray[] b = batch(new Random(11), 8);
+        INDArray inference = model.inferenceLogits(b[0]).dup();
+        model.fit(b[0], b[1], null, 0);
+        INDArray first = model.trainingLogits().dup();
+        model.fit(b[0], b[1], null, 0);
+        assertNotEquals(first, model.trainingLogits());
+        assertEquals(inference, model.inferenceLogits(b[0]));
+    }
+
+    /** The hook runs inside fit, before the update: the training logits are there and the step is not yet counted. */
+    @Test
+    void theForwardHookSeesThisFitsTrainingLogitsBeforeTheUpdate() {
+        SameDiffTransformer model = new SameDiffTransformer(spec(0.1, "post", "mean", 13));
+        INDArray[] b = batch(new Random(12), 8);
+        List<INDArray> seen = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
+        model.onForward(() -> {
+            seen.add(model.trainingLogits().dup());
+            steps.add(model.iterations());
+        });
+        model.fit(b[0], b[1], null, 0);
+        model.fit(b[0], b[1], null, 0);
+        assertEquals(List.of(0L, 1L), steps);
+        assertEquals(seen.get(1), model.trainingLogits());
+        assertNotEquals(seen.get(0), seen.get(1));
+        model.onForward(null);
+        model.fit(b[0], b[1], null, 0);
+        assertEquals(2, seen.size());
     }
 
     @Test
@@ -160,7 +223,10 @@ class SameDiffTransformerTest {
         ByteArrayOutputStream vocabulary = new ByteArrayOutputStream();
         words.writeTo(vocabulary);
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
-        model.export(zip, Map.of(TransformerZip.VOCABULARY, vocabulary.toByteArray(), "extra.txt", new byte[]{1, 2}));
+        Map<String, byte[]> entries = new LinkedHashMap<>();        // Map.of's order changes from one JVM to the next
+        entries.put(TransformerZip.VOCABULARY, vocabulary.toByteArray());
+        entries.put("extra.txt", new byte[]{1, 2});
+        model.export(zip, entries);
         TransformerZip.Loaded loaded = TransformerZip.read(new ByteArrayInputStream(zip.toByteArray()));
         INDArray[] b = batch(new Random(7), 4);
         assertEquals(model.inferenceLogits(b[0]).dup(), loaded.model().inferenceLogits(b[0]));

@@ -4,10 +4,12 @@ import io.distill4j.loss.SoftLogitKd;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,6 +220,55 @@ class TransformerGraphTest {
             INDArray g = sd.calculateGradients(ph, "z").get("z");
             for (int i = 0; i < B * classes; i++) assertEquals(expectedGrad[i], g.getDouble(i), 1e-12, "alpha " + alpha);
             check(sd, "loss", ph, List.of("z"), B * classes);
+        }
+    }
+
+    /**
+     * {@link TransformerGraph#pass} runs the gradient function with its array cache on, where SameDiff's own
+     * calculateGradientsAndOutputs turns it off: over several passes (new inputs, masks reused, parameters changed in
+     * between, an inference pass interleaved) the two give bitwise the same outputs and gradients, so no array the cache
+     * hands out is still in use.
+     */
+    @Test
+    void passWithTheArrayCacheMatchesSameDiffsOwnGradientsBitForBit() {
+        cachedPassMatchesSameDiffsOwn("pre", "mean");
+        cachedPassMatchesSameDiffsOwn("post", "cls");
+    }
+
+    private static void cachedPassMatchesSameDiffsOwn(String norm, String pooling) {
+        int length = 8;
+        TransformerSpec spec = new TransformerSpec(30, length, 2, 16, 2, 24, 0.1, norm, pooling, 3, 1e-3, 0.9, 0.999, 1e-8, 2.0, 11);
+        TransformerGraph graph = TransformerGraph.build(spec, DataType.FLOAT);
+        SameDiff sd = graph.sameDiff();
+        Map<String, INDArray> masks = new HashMap<>();
+        for (String site : TransformerGraph.dropoutSites(2)) masks.put(site, Nd4j.rand(DataType.FLOAT, 4 * length, 16).gt(0.1).castTo(DataType.FLOAT).div(0.9));
+        Random random = new Random(3);
+        for (int step = 0; step < 4; step++) {
+            float[][] ids = new float[4][length];
+            for (int r = 0; r < 4; r++) for (int i = 0; i < 2 + random.nextInt(length - 2); i++) ids[r][i] = 1 + random.nextInt(29);
+            Map<String, INDArray> ph = new HashMap<>(masks);
+            ph.put(TransformerGraph.IDS, Nd4j.createFromArray(ids));
+            ph.put(TransformerGraph.ONE_HOT, Nd4j.eye(3).castTo(DataType.FLOAT).getRows(0, 1, 2, step % 3));
+            ph.put(TransformerGraph.TARGETS, Nd4j.rand(DataType.FLOAT, 4, 3));
+            ph.put(TransformerGraph.ALPHA, Nd4j.scalar(DataType.FLOAT, 0.5));
+            List<String> wanted = new ArrayList<>(graph.parameters());
+            wanted.remove(TransformerGraph.TOKENS);
+            wanted.add(TransformerGraph.EMBED_ROWS);
+            OutAndGrad reference = sd.calculateGradientsAndOutputs(ph, List.of(TransformerGraph.LOGITS, TransformerGraph.LOSS), wanted);
+            Map<String, INDArray> referenceGradients = new HashMap<>();
+            reference.getGradients().forEach((name, g) -> referenceGradients.put(name, g.dup()));
+            INDArray referenceLogits = reference.getOutputs().get(TransformerGraph.LOGITS).dup();
+            INDArray referenceLoss = reference.getOutputs().get(TransformerGraph.LOSS).dup();
+            TransformerGraph.Pass pass = graph.pass(ph, List.of(TransformerGraph.LOGITS, TransformerGraph.LOSS));
+            assertEquals(referenceLogits, pass.outputs().get(TransformerGraph.LOGITS), "step " + step);
+            assertEquals(referenceLoss, pass.outputs().get(TransformerGraph.LOSS), "step " + step);
+            assertEquals(TransformerGraph.tokenGradient(ph.get(TransformerGraph.IDS), referenceGradients.get(TransformerGraph.EMBED_ROWS), 30),
+                    pass.gradients().get(TransformerGraph.TOKENS), "step " + step);
+            for (String name : graph.parameters()) {
+                if (!name.equals(TransformerGraph.TOKENS)) assertEquals(referenceGradients.get(name), pass.gradients().get(name), name + " step " + step);
+            }
+            sd.output(ph, TransformerGraph.LOGITS);
+            for (String name : graph.parameters()) sd.getVariable(name).getArr().addi(0.01 * (step + 1));
         }
     }
 

@@ -58,14 +58,12 @@ public final class TransformerZip {
         zip.closeEntry();
     }
 
-    /** A model read back from its zip, with the zip's other entries. */
-    public record Loaded(SameDiffTransformer model, Map<String, byte[]> entries) {
+    /** A model read back from its zip, with the zip's other entries and its vocabulary (null when it carries none). */
+    public record Loaded(SameDiffTransformer model, Map<String, byte[]> entries, WordVocabulary vocabulary) {
         /** Class probabilities of raw text, through the zip's own vocabulary (CLS first, as in training). */
         public double[] classify(String text) {
-            byte[] vocabulary = entries.get(VOCABULARY);
             if (vocabulary == null) throw new IllegalStateException("this model carries no " + VOCABULARY + ": it cannot read raw text");
-            WordVocabulary words = WordVocabulary.read(new ByteArrayInputStream(vocabulary), VOCABULARY);
-            int[] ids = words.encode(text, model.spec().maxLength(), true);
+            int[] ids = vocabulary.encode(text, model.spec().maxLength(), true);
             INDArray row = Nd4j.createFromArray(ids).castTo(DataType.FLOAT).reshape(1, ids.length);
             INDArray logits = model.inferenceLogits(row);
             double[] z = logits.toDoubleVector();
@@ -96,6 +94,8 @@ public final class TransformerZip {
             values.put(name, v);
         }
         model.setParameterValues(values);
-        return new Loaded(model, entries);
+        // parsed once here, not at every classify call
+        byte[] vocabulary = entries.get(VOCABULARY);
+        return new Loaded(model, entries, vocabulary == null ? null : WordVocabulary.read(new ByteArrayInputStream(vocabulary), VOCABULARY));
     }
 }

@@ -43,7 +43,7 @@ public final class ConfigPaths {
         DataSpec d = c.data();
         OutputSpec o = c.output();
         DataSpec data = d == null || d.root() == null ? d
-                : new DataSpec(d.dataset(), resolve(base, d.root()), d.trainLimit(), d.testLimit(), d.validation(), d.maxLength(), d.vocabSize());
+                : new DataSpec(d.dataset(), resolve(base, d.root()), d.trainLimit(), d.testLimit(), d.validation(), d.maxLength(), d.vocabSize(), d.truncation());
         OutputSpec output = new OutputSpec(resolve(base, o.runs()));
         return new RunConfig(c.name(), c.recipe(), data, c.models(), c.distill(), c.training(), c.checkpoint(), output);
     }

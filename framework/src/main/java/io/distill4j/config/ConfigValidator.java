@@ -209,14 +209,20 @@ final class ConfigValidator {
     }
 
     /**
-     * data.maxLength and data.vocabSize: filled in and range-checked for a text dataset, refused for an image dataset
+     * data.maxLength and data.vocabSize: filled in and range-checked for a text dataset (data.truncation checked),
+     * all three refused for an image dataset
      * (silently ignoring a key the user set would hide a mistake, such as the wrong dataset).
      */
     private DataSpec textKeys(DataSpec data) {
         if (!vocabulary.textDatasets().contains(data.dataset())) {
             if (data.maxLength() != null) throw notForImages(data, "data.maxLength");
             if (data.vocabSize() != null) throw notForImages(data, "data.vocabSize");
+            if (data.truncation() != null) throw notForImages(data, "data.truncation");
             return data;
+        }
+        if (data.truncation() != null) {
+            allowed(data.truncation(), "data.truncation", java.util.Arrays.stream(io.distill4j.data.text.Truncation.values())
+                    .map(io.distill4j.data.text.Truncation::key).toList());
         }
         DataSpec text = data.withText(data.maxLength() == null ? DataSpec.DEFAULT_MAX_LENGTH : data.maxLength(),
                 data.vocabSize() == null ? DataSpec.DEFAULT_VOCAB_SIZE : data.vocabSize());

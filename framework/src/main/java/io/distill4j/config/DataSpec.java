@@ -11,11 +11,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * <p>{@code maxLength} (token ids per example, a leading CLS included: longer texts are cut) and {@code vocabSize}
  * (ids in the vocabulary, PAD, UNK and CLS included) apply to text datasets only: validation fills in their defaults
  * for a text dataset and refuses them for an image dataset, where they would mean nothing. Unset keys stay out of
- * the resolved config, so an image config resolves (and hashes) as it did before they existed.
+ * the resolved config, so an image config resolves (and hashes) as it did before they existed. {@code truncation}
+ * (text only: {@code head}, {@code tail} or {@code headTail}) says which tokens of a text longer than {@code maxLength}
+ * are kept; unset keeps the head, as before the key existed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DataSpec(String dataset, String root, Integer trainLimit, Integer testLimit, Integer validation,
-                       Integer maxLength, Integer vocabSize) {
+                       Integer maxLength, Integer vocabSize, String truncation) {
     /** Held-out training examples when the config says nothing: 5,000 of MNIST's and Fashion-MNIST's 60,000. */
     public static final int DEFAULT_VALIDATION = 5000;
     /** Token ids per text example when the config says nothing. */
@@ -32,16 +34,24 @@ public record DataSpec(String dataset, String root, Integer trainLimit, Integer 
 
     /** Without the text keys (an image dataset, or a text dataset whose defaults validation fills in). */
     public DataSpec(String dataset, String root, Integer trainLimit, Integer testLimit, Integer validation) {
-        this(dataset, root, trainLimit, testLimit, validation, null, null);
+        this(dataset, root, trainLimit, testLimit, validation, null, null, null);
+    }
+
+    /** Without a truncation (a text too long keeps its head). */
+    public DataSpec(String dataset, String root, Integer trainLimit, Integer testLimit, Integer validation, Integer maxLength,
+                    Integer vocabSize) {
+        this(dataset, root, trainLimit, testLimit, validation, maxLength, vocabSize, null);
     }
 
     /** What the data layer loads for this section. */
     public io.distill4j.data.DataRequest request() {
-        return new io.distill4j.data.DataRequest(dataset, root, trainLimit, testLimit, validation, maxLength, vocabSize);
+        return new io.distill4j.data.DataRequest(dataset, root, trainLimit, testLimit, validation, maxLength, vocabSize,
+                truncation == null ? null : io.distill4j.data.text.Truncation.byKey(truncation).orElseThrow(
+                        () -> new IllegalStateException("data.truncation '" + truncation + "' was not validated")));
     }
 
     /** The same with the text keys set. */
     public DataSpec withText(Integer maxLength, Integer vocabSize) {
-        return new DataSpec(dataset, root, trainLimit, testLimit, validation, maxLength, vocabSize);
+        return new DataSpec(dataset, root, trainLimit, testLimit, validation, maxLength, vocabSize, truncation);
     }
 }

@@ -6,5 +6,9 @@ package io.distill4j.data;
  * ({@code DataSpec.request()}); the data layer does not read configs.
  */
 public record DataRequest(String dataset, String root, int trainLimit, int testLimit, int validation, Integer maxLength,
-                          Integer vocabSize) {
+                          Integer vocabSize, io.distill4j.data.text.Truncation truncation) {
+    /** Without a truncation: a text too long keeps its head. */
+    public DataRequest(String dataset, String root, int trainLimit, int testLimit, int validation, Integer maxLength, Integer vocabSize) {
+        this(dataset, root, trainLimit, testLimit, validation, maxLength, vocabSize, null);
+    }
 }

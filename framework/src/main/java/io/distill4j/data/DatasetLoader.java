@@ -34,7 +34,7 @@ public final class DatasetLoader {
         }
         requireFiles(info, root);
         return TextDatasetLoader.load(info, root, data.trainLimit(), data.testLimit(), data.validation(), data.maxLength(),
-                data.vocabSize());
+                data.vocabSize(), data.truncation() == null ? io.distill4j.data.text.Truncation.HEAD : data.truncation());
     }
 
     /**

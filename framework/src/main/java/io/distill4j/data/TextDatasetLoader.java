@@ -1,6 +1,7 @@
 package io.distill4j.data;
 
 import io.distill4j.data.text.WordTokenizer;
+import io.distill4j.data.text.Truncation;
 import io.distill4j.data.text.WordVocabulary;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,6 +53,11 @@ final class TextDatasetLoader {
     }
 
     static LoadedDataset load(DatasetInfo info, Path root, int trainLimit, int testLimit, int validation, int maxLength, int vocabSize) {
+        return load(info, root, trainLimit, testLimit, validation, maxLength, vocabSize, Truncation.HEAD);
+    }
+
+    static LoadedDataset load(DatasetInfo info, Path root, int trainLimit, int testLimit, int validation, int maxLength, int vocabSize,
+                              Truncation truncation) {
         Path file = root.resolve(info.textFile());
         if (info.trainExamples() != info.testExamples() || info.trainExamples() % 2 != 0) {
             throw new IllegalStateException(info.name() + ": the aclImdb layout needs equal, even train and test counts");
@@ -82,9 +88,9 @@ final class TextDatasetLoader {
             row[record] = pos;
         }
 
-        Encoded train = new Encoded(fit, maxLength);
-        Encoded held = new Encoded(validation, maxLength);
-        Encoded test = new Encoded(tested, maxLength);
+        Encoded train = new Encoded(fit, maxLength, truncation);
+        Encoded held = new Encoded(validation, maxLength, truncation);
+        Encoded test = new Encoded(tested, maxLength, truncation);
         Words words = new Words(file);
         int[] firstOutOfOrder = {-1};   // reported once the count is known to be right: a wrong count explains it better
         ReviewsJson.read(file, total, (index, text, label) -> {
@@ -103,7 +109,7 @@ final class TextDatasetLoader {
                     + (negative ? "negative reviews (s 0) in records [0, " + 2 * block + ")"
                     : "positive reviews (s 1) in records [" + 2 * block + ", " + total + ")"));
         }
-        WordVocabulary vocabulary = WordVocabulary.fromCounts(words.counts(), vocabSize);
+        WordVocabulary vocabulary = WordVocabulary.fromCounts(words.counts(), vocabSize).withTruncation(truncation);
         int[] vocabularyId = words.vocabularyIds(vocabulary);
         SortedMap<String, String> sha = new TreeMap<>();
         sha.put(info.textFile(), DatasetLoader.sha256(file));
@@ -169,11 +175,17 @@ final class TextDatasetLoader {
     /** One split's rows: CLS, then provisional id + 1 per stored token (0 stays PAD), until {@link #toSplit} maps them. */
     private static final class Encoded {
         private final int maxLength;
+        private final Truncation truncation;
         private final float[] features;
         private final int[] labels;
+        /** One text's provisional ids (+ 1), reused: the truncation picks from all of them. */
+        private int[] tokens = new int[1024];
+        private final int[] kept;
 
-        Encoded(int rows, int maxLength) {
+        Encoded(int rows, int maxLength, Truncation truncation) {
             this.maxLength = maxLength;
+            this.truncation = truncation;
+            this.kept = new int[maxLength];
             this.features = new float[Math.multiplyExact(rows, maxLength)];
             this.labels = new int[rows];
         }
@@ -181,13 +193,16 @@ final class TextDatasetLoader {
         void add(int r, String text, int label, Words words, boolean count) {
             labels[r] = label;
             int base = r * maxLength;
-            int[] next = {0};
-            if (CLS_FIRST) features[base + next[0]++] = WordVocabulary.CLS;
+            int first = CLS_FIRST ? 1 : 0;
+            if (CLS_FIRST) features[base] = WordVocabulary.CLS;
+            int[] n = {0};
             WordTokenizer.forEachToken(text, token -> {
-                // every training token is counted; only the first ones are kept
-                if (next[0] < maxLength) features[base + next[0]++] = words.id(token, count) + 1;
-                else if (count) words.id(token, true);
+                // every training token is counted; the truncation then picks the ones kept
+                if (n[0] == tokens.length) tokens = Arrays.copyOf(tokens, 2 * n[0]);
+                tokens[n[0]++] = words.id(token, count) + 1;
             });
+            int stored = truncation.keep(tokens, n[0], maxLength - first, kept, 0);
+            for (int j = 0; j < stored; j++) features[base + first + j] = kept[j];
         }
 
         LabeledSplit toSplit(int[] vocabularyId, int numClasses) {

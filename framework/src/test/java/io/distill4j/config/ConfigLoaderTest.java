@@ -111,6 +111,7 @@ class ConfigLoaderTest {
         "data.validation=-1                  | data.validation                  | expected an integer >= 0, got -1",
         "data.maxLength=256                  | data.maxLength                   | only text datasets [imdb] take it, and mnist is an image dataset; remove the key",
         "data.vocabSize=20000                | data.vocabSize                   | only text datasets [imdb] take it, and mnist is an image dataset; remove the key",
+        "data.truncation=tail                | data.truncation                  | only text datasets [imdb] take it, and mnist is an image dataset; remove the key",
     })
     void badValuesNameTheKeyAndWhatWasExpected(String override, String key, String expected) {
         assertThatThrownBy(() -> load(VALID, override))
@@ -168,6 +169,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTextDatasetsTruncationIsKeptAsWrittenAndUnsetMeansTheHead() throws IOException {
+        ResolvedConfig unset = load(IMDB);
+        assertThat(unset.config().data().truncation()).isNull();
+        assertThat(unset.yaml()).doesNotContain("truncation");
+        assertThat(unset.config().data().request().truncation()).isNull();
+        ResolvedConfig tail = load(IMDB, "data.truncation=headTail");
+        assertThat(tail.yaml()).contains("truncation: headTail");
+        assertThat(load(tail.yaml()).config()).isEqualTo(tail.config());
+        assertThat(tail.config().data().request().truncation()).isEqualTo(io.distill4j.data.text.Truncation.HEAD_TAIL);
+        assertThat(new ConfigLoader(VOCABULARY).changedKeys(unset.config(), tail.config())).containsExactly("data.truncation");
+    }
+
+    @Test
     void anImageDatasetsResolvedConfigHasNoTextKeys() throws IOException {
         ResolvedConfig r = load(VALID);
         assertThat(r.config().data().maxLength()).isNull();
@@ -182,6 +196,8 @@ class ConfigLoaderTest {
         "data.maxLength=long         | data.maxLength: expected an integer",
         "data.maxLength=2.5          | data.maxLength: expected an integer",
         "data.vocabSize=3            | data.vocabSize: expected a value in [4, 16777216], got 3",
+        "data.truncation=middle      | data.truncation: expected one of [head, tail, headTail], got 'middle'",
+        "data.truncation=TAIL        | data.truncation: expected one of [head, tail, headTail], got 'TAIL'",
         "data.vocabSize=16777217     | data.vocabSize: expected a value in [4, 16777216], got 16777217",
         "data.vocabSize=99999999999  | data.vocabSize: expected a value in [4, 16777216], got 99999999999",
         "models.teacher.hidden=[32, 16]          | models.teacher.hidden: a transformer takes one width (the model dimension), e.g. hidden: [64]; got [32, 16]",

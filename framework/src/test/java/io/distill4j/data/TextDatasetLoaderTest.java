@@ -98,6 +98,24 @@ class TextDatasetLoaderTest {
     }
 
     @Test
+    void aTailTruncationKeepsTheEndOfEachReviewExactlyAsTheVocabularyEncodesRawText() throws IOException {
+        ReviewsFixtures.write(dir);
+        LoadedDataset d = TextDatasetLoader.load(TINY, dir, 0, 0, 0, 3, 100, io.distill4j.data.text.Truncation.TAIL);
+        WordVocabulary v = d.vocabulary();
+        assertThat(v.truncation()).isEqualTo(io.distill4j.data.text.Truncation.TAIL);
+        assertThat(v.words()).as("counted over whole reviews, as with the head")
+                .isEqualTo(load(0, 0, 0, 5, 100).vocabulary().words());
+        List<String> expected = new ArrayList<>();
+        for (int record : List.of(3, 4, 5, 9, 10, 11)) expected.add(Arrays.toString(v.encode(TEXTS.get(record), 3, true)));
+        assertThat(rowsAsText(d.train())).containsExactlyInAnyOrderElementsOf(expected);
+        // r4 "bad bad plot" keeps "bad plot" (ids 3, 7); with the head it kept "r4 bad"
+        assertThat(rowsAsText(d.train())).contains(Arrays.toString(new int[]{2, 3, 7}));
+        List<String> expectedTest = new ArrayList<>();
+        for (int record : List.of(0, 1, 2, 6, 7, 8)) expectedTest.add(Arrays.toString(v.encode(TEXTS.get(record), 3, true)));
+        assertThat(rowsAsText(d.test())).containsExactlyInAnyOrderElementsOf(expectedTest);
+    }
+
+    @Test
     void validationIsTheLastOfTheShuffledTrainingReviewsAndItsWordsStayOutOfTheVocabulary() throws IOException {
         LoadedDataset d = load(0, 0, 2, 6, 100);
         WordVocabulary v = d.vocabulary();

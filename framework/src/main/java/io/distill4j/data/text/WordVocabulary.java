@@ -58,9 +58,11 @@ public final class WordVocabulary {
 
     private final List<String> words;
     private final Map<String, Integer> ids;
+    private final Truncation truncation;
 
-    private WordVocabulary(List<String> words) {
+    private WordVocabulary(List<String> words, Truncation truncation) {
         this.words = List.copyOf(words);
+        this.truncation = truncation;
         this.ids = new HashMap<>(words.size() * 2);
         for (int i = 0; i < words.size(); i++) ids.put(words.get(i), SPECIALS + i);
     }
@@ -82,7 +84,17 @@ public final class WordVocabulary {
         entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
         List<String> top = new ArrayList<>(Math.min(entries.size(), size - SPECIALS));
         for (int i = 0; i < entries.size() && top.size() < size - SPECIALS; i++) top.add(entries.get(i).getKey());
-        return new WordVocabulary(top);
+        return new WordVocabulary(top, Truncation.HEAD);
+    }
+
+    /** The same words, encoding texts longer than a model's input with {@code truncation}. */
+    public WordVocabulary withTruncation(Truncation truncation) {
+        return truncation == this.truncation ? this : new WordVocabulary(words, java.util.Objects.requireNonNull(truncation));
+    }
+
+    /** Which tokens {@link #encode} keeps of a text too long for the input. */
+    public Truncation truncation() {
+        return truncation;
     }
 
     /** Ids in all, specials included: at most the size asked of {@link #fromCounts}, fewer when the text had fewer words. */
@@ -108,17 +120,21 @@ public final class WordVocabulary {
     }
 
     /**
-     * Raw text to exactly {@code maxLength} ids: {@link #CLS} first when {@code cls}, then the ids of the text's tokens,
-     * cut after {@code maxLength} in all (the head of a long text is kept), then {@link #PAD} up to {@code maxLength}.
+     * Raw text to exactly {@code maxLength} ids: {@link #CLS} first when {@code cls}, then the ids of the text's tokens
+     * (of a text too long, those {@link #truncation()} keeps), then {@link #PAD} up to {@code maxLength}.
      */
     public int[] encode(String text, int maxLength, boolean cls) {
         if (maxLength < 1) throw new IllegalArgumentException("maxLength must be >= 1, got " + maxLength);
         int[] out = new int[maxLength];   // zeros: PAD
-        int[] next = {0};
-        if (cls) out[next[0]++] = CLS;
+        int first = cls ? 1 : 0;
+        if (cls) out[0] = CLS;
+        int[][] tokens = {new int[64]};
+        int[] count = {0};
         WordTokenizer.forEachToken(text, t -> {
-            if (next[0] < maxLength) out[next[0]++] = id(t);
+            if (count[0] == tokens[0].length) tokens[0] = java.util.Arrays.copyOf(tokens[0], 2 * count[0]);
+            tokens[0][count[0]++] = id(t);
         });
+        truncation.keep(tokens[0], count[0], maxLength - first, out, first);
         return out;
     }
 
@@ -131,6 +147,7 @@ public final class WordVocabulary {
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("tokenizer", WordTokenizer.NAME);
+        if (truncation != Truncation.HEAD) root.put("truncation", truncation.key());   // absent: head, as files before it
         SPECIAL_NAMES.forEach(root.putArray("specials")::add);
         ArrayNode w = root.putArray("words");
         words.forEach(w::add);
@@ -161,7 +178,7 @@ public final class WordVocabulary {
             throw new DataException(source + ": cannot read the vocabulary (" + e.getMessage() + ")", e);
         }
         if (root == null || !root.isObject()) throw bad(source, "expected a JSON object with format, version, tokenizer, specials and words");
-        Set<String> expectedKeys = Set.of("format", "version", "tokenizer", "specials", "words");
+        Set<String> expectedKeys = Set.of("format", "version", "tokenizer", "truncation", "specials", "words");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!expectedKeys.contains(k)) throw bad(source, "unknown key \"" + k + "\" (expected only " + new java.util.TreeSet<>(expectedKeys) + ")");
@@ -175,6 +192,11 @@ public final class WordVocabulary {
         }
         if (!WordTokenizer.NAME.equals(text(root, "tokenizer"))) {
             throw bad(source, "tokenizer " + shown(root.get("tokenizer")) + " is unknown (expected \"" + WordTokenizer.NAME + "\")");
+        }
+        Truncation truncation = Truncation.HEAD;
+        if (root.has("truncation")) {
+            truncation = Truncation.byKey(text(root, "truncation")).orElseThrow(() -> bad(source, "truncation "
+                    + shown(root.get("truncation")) + " is unknown (expected one of " + Truncation.keys() + ")"));
         }
         JsonNode specials = root.get("specials");
         if (specials == null || !specials.isArray() || !strings(specials).equals(SPECIAL_NAMES)) {
@@ -194,7 +216,7 @@ public final class WordVocabulary {
             if (!seen.add(w.textValue())) throw bad(source, where + " \"" + w.textValue() + "\" appears twice");
             list.add(w.textValue());
         }
-        return new WordVocabulary(list);
+        return new WordVocabulary(list, truncation);
     }
 
     private static String text(JsonNode root, String key) {
@@ -227,12 +249,12 @@ public final class WordVocabulary {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WordVocabulary v && v.words.equals(words);
+        return o instanceof WordVocabulary v && v.words.equals(words) && v.truncation == truncation;
     }
 
     @Override
     public int hashCode() {
-        return words.hashCode();
+        return 31 * words.hashCode() + truncation.hashCode();
     }
 
     @Override

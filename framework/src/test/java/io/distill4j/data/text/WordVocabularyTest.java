@@ -87,6 +87,27 @@ class WordVocabularyTest {
     }
 
     @Test
+    void aTruncationOtherThanTheHeadEncodesThatWayAndTravelsWithTheFile() throws IOException {
+        WordVocabulary head = WordVocabulary.fromCounts(COUNTS, 100);
+        assertThat(head.truncation()).isEqualTo(Truncation.HEAD);
+        WordVocabulary tail = head.withTruncation(Truncation.TAIL);
+        String text = "The movie was GREAT!<br />Unseen";   // 3 5 6 9 4 1
+        assertThat(tail.encode(text, 4, true)).as("CLS, then the last three tokens").containsExactly(2, 9, 4, 1);
+        assertThat(head.withTruncation(Truncation.HEAD_TAIL).encode(text, 5, false)).containsExactly(3, 6, 9, 4, 1);
+        assertThat(tail.encode("the movie", 4, true)).as("a short text is not moved").containsExactly(2, 3, 5, 0);
+        assertThat(tail).isNotEqualTo(head);
+        byte[] bytes = bytes(tail);
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"truncation\" : \"tail\"");
+        assertThat(new String(bytes(head), StandardCharsets.UTF_8)).as("head files are as before the key").doesNotContain("truncation");
+        WordVocabulary back = WordVocabulary.read(new ByteArrayInputStream(bytes), "v.json");
+        assertThat(back).isEqualTo(tail);
+        assertThat(back.encode(text, 4, true)).containsExactly(2, 9, 4, 1);
+        StringBuilder longText = new StringBuilder();
+        for (int i = 0; i < 300; i++) longText.append(i % 2 == 0 ? "the " : "plot ");
+        assertThat(back.encode(longText + "great", 3, true)).as("beyond the initial buffer").containsExactly(2, 7, 9);
+    }
+
+    @Test
     void unicodeWordsRoundTrip() throws IOException {
         WordVocabulary v = WordVocabulary.fromCounts(Map.of("café", 2L, "東京", 1L, "x𝐀y", 1L), 10);
         assertThat(WordVocabulary.read(new ByteArrayInputStream(bytes(v)), "v.json")).isEqualTo(v);
@@ -107,7 +128,8 @@ class WordVocabularyTest {
         "empty           | ``            | v.json: expected a JSON object with format, version, tokenizer, specials and words",
         "an array        | []            | v.json: expected a JSON object",
         "trailing        | `{\"format\": \"distill4j-vocabulary\"} {}` | v.json: not valid JSON",
-        "unknown key     | `{\"format\": \"distill4j-vocabulary\", \"counts\": []}` | v.json: unknown key \"counts\" (expected only [format, specials, tokenizer, version, words])",
+        "unknown key     | `{\"format\": \"distill4j-vocabulary\", \"counts\": []}` | v.json: unknown key \"counts\" (expected only [format, specials, tokenizer, truncation, version, words])",
+        "bad truncation  | `{\"format\": \"distill4j-vocabulary\", \"version\": 1, \"tokenizer\": \"words-v1\", \"truncation\": \"middle\"}` | v.json: truncation \"middle\" is unknown (expected one of head, tail, headTail)",
         "duplicate key   | `{\"format\": \"distill4j-vocabulary\", \"format\": \"x\"}` | v.json: not valid JSON at line 1, column 44 (Duplicate field 'format')",
         "other format    | `{\"format\": \"keras\"}` | v.json: not a vocabulary file (format \"keras\", expected \"distill4j-vocabulary\")",
         "no format       | `{\"version\": 1}` | v.json: not a vocabulary file (format missing, expected \"distill4j-vocabulary\")",

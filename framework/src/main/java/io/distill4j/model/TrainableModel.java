@@ -42,6 +42,14 @@ public interface TrainableModel {
         return inferenceLogits(features).toFloatMatrix();
     }
 
+    /**
+     * Whether {@link #fit} may run on one thread while other models fit on another: true when the model shares no
+     * mutable state with other models and keeps no second-core helper of its own (the fused DL4J steps do).
+     */
+    default boolean fitsConcurrently() {
+        return false;
+    }
+
     /** Runs {@code hook} on the fitting thread right after each fit's forward pass (null clears it). */
     void onForward(Runnable hook);
 

@@ -52,6 +52,8 @@ public final class OnlineTrainer {
     private final BatchBuffer batch;
     /** Whether the assistant and students run on the second core beside the teacher's backward pass. */
     private final boolean parallel;
+    /** Whether whole models fit on both cores at once, each when its source has stepped ({@link ConcurrentStep}). */
+    private final boolean modelsInParallel;
     /** Per publisher, its logits averaged per example over the epochs (distill.temporalEnsemble > 0), else empty. */
     private final Map<String, TemporalEnsemble> memories = new LinkedHashMap<>();
     private long step;
@@ -75,6 +77,7 @@ public final class OnlineTrainer {
         this.totalSteps = totalSteps;
         this.step = cursor.step();
         this.parallel = parallel && participants.size() > 1;
+        this.modelsInParallel = this.parallel && this.participants.stream().allMatch(p -> p.model().fitsConcurrently());
         if (distill.temporalEnsemble() > 0) {
             for (Participant p : this.participants) {
                 if (p.publishes()) memories.put(p.name(), new TemporalEnsemble(train.size(), train.numClasses(), distill.temporalEnsemble()));
@@ -178,7 +181,11 @@ public final class OnlineTrainer {
         Participant first = participants.get(0);
         boolean overlap = parallel && first.role() == Role.TEACHER && first.publishes()
                 && !ModelSpec.EVAL_PASS.equals(first.spec().signalSource());
-        if (!overlap) {
+        if (modelsInParallel) {
+            Map<String, Double> learned = new ConcurrentHashMap<>();
+            ConcurrentStep.run(dependencies(ctx), i -> stepOne(i, ctx, learned));
+            for (Participant p : participants) if (learned.containsKey(p.name())) losses.put(p.name(), learned.get(p.name()));
+        } else if (!overlap) {
             for (int i = 0; i < participants.size(); i++) stepOne(i, ctx, losses);
         } else {
             // the learners need only the teacher's forward pass: on the second core they run beside its backward
@@ -216,6 +223,18 @@ public final class OnlineTrainer {
         for (Participant p : participants) p.model().settle();
         boolean epochEnd = cursor.positionInEpoch() == cursor.stepsPerEpoch();
         return new StepRecord(step, cursor.epoch(), totalSteps, losses, burnIn, publishStep, epochEnd);
+    }
+
+    /** Per participant, the index of the one whose signal it needs in this step, or -1 (labels, burn-in, off-period). */
+    private int[] dependencies(StepContext ctx) {
+        int[] waitsFor = new int[participants.size()];
+        for (int i = 0; i < waitsFor.length; i++) {
+            Participant p = participants.get(i);
+            waitsFor[i] = -1;
+            if (p.source() == null || ctx.burnIn || !ctx.publishStep) continue;
+            for (int j = 0; j < i; j++) if (participants.get(j).name().equals(p.source())) waitsFor[i] = j;
+        }
+        return waitsFor;
     }
 
     /** What one step's participants share: the batch, the phase, and the signals published in this step. */

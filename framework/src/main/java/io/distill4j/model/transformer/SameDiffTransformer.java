@@ -231,6 +231,12 @@ public final class SameDiffTransformer implements TrainableModel {
         return iterations;
     }
 
+    /** Its graph, arrays, optimizer state and dropout generator are its own: models fit on both cores at once. */
+    @Override
+    public boolean fitsConcurrently() {
+        return true;
+    }
+
     @Override
     public String engine() {
         return "samediff";

@@ -33,8 +33,8 @@ class CliErrorsTest {
 
     @Test
     void everyShippedConfigFitsTheLaunchersMemory() throws IOException {
-        // scripts/distill4j runs java -Xmx1g: 1 GiB of heap, and JavaCPP's off-heap limit follows -Xmx
-        ConfigLoader launcher = new ConfigLoader(Recipes.vocabulary(), new MemoryBudget(1L << 30, 1L << 30));
+        // scripts/distill4j runs java -Xmx1g -Dorg.bytedeco.javacpp.maxbytes=4g: 4 GiB off-heap, 1 GiB of heap
+        ConfigLoader launcher = new ConfigLoader(Recipes.vocabulary(), new MemoryBudget(4L << 30, 1L << 30));
         try (var files = Files.walk(Path.of("../configs"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                 assertThat(launcher.load(f, List.of()).config().name()).as(f.toString()).isNotBlank();

@@ -118,7 +118,8 @@ public final class TransformerGraph {
     /**
      * Token embedding rows (a gather by id, named {@link #EMBED_ROWS}) plus the learned position embedding: [B * L, H].
      * M2.1's gather backprop does not add up the rows of a repeated id (TransformerGraphTest pins it), so the tokens'
-     * gradient is {@link #tokenGradient}, from the gradient of the gathered rows, never SameDiff's.
+     * gradient is added up from the gradient of the gathered rows ({@link #addRowsById}, checked against
+     * {@link #tokenGradient}), never SameDiff's.
      */
     static SDVariable embed(SameDiff sd, SDVariable ids, SDVariable tokens, SDVariable positions, int length) {
         long h = tokens.getShape()[1];
@@ -126,20 +127,36 @@ public final class TransformerGraph {
         return rows.reshape(-1, length, h).add(positions).reshape(-1, h);
     }
 
-    /** d(loss)/d(tokens): the gathered rows' gradient added up per id (a native scatter-add). */
+    /** d(loss)/d(tokens): the gathered rows' gradient added up per id (a native scatter-add; the model uses {@link #addRowsById}). */
     static INDArray tokenGradient(INDArray ids, INDArray rowGradient, long vocabSize) {
         INDArray zeros = Nd4j.zeros(rowGradient.dataType(), vocabSize, rowGradient.size(1));
         return Nd4j.exec(new ScatterAdd(zeros, ids.reshape(-1).castTo(DataType.INT), rowGradient))[0];
     }
 
-    /** One training pass's outputs, and the loss gradient of every parameter (by name). */
+    /**
+     * Adds row {@code r} of {@code rows} [n, h] to row {@code ids[r]} of {@code into} [vocab, h], in row order: the
+     * tokens' gradient straight into the optimizer's heap buffer, with no [vocab, h] array allocated, zeroed, scattered
+     * and copied per step as {@link #tokenGradient} needs. {@code into} must be zeroed first.
+     */
+    static void addRowsById(float[] ids, float[] rows, int h, float[] into) {
+        for (int r = 0; r < ids.length; r++) {
+            int to = (int) ids[r] * h;
+            int from = r * h;
+            for (int j = 0; j < h; j++) into[to + j] += rows[from + j];
+        }
+    }
+
+    /**
+     * One training pass's outputs, and the loss gradient of every parameter (by name) except the tokens', which is
+     * given as the gradient of the gathered rows, {@link #EMBED_ROWS} [batch * maxLength, hidden]: add it up per id
+     * with {@link #addRowsById} or {@link #tokenGradient}.
+     */
     public record Pass(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {
     }
 
     /**
-     * Forward and backward with {@code placeholders}: the named {@code outputs} and every parameter's gradient, the
-     * tokens' through {@link #tokenGradient}. The arrays returned are valid until the next pass (they may come from its
-     * array cache): copy what must live longer.
+     * Forward and backward with {@code placeholders}: the named {@code outputs} and the gradients of {@link Pass}. The
+     * arrays returned are valid until the next pass (they may come from its array cache): copy what must live longer.
      *
      * <p>This runs SameDiff's gradient function directly, which is what {@code calculateGradientsAndOutputs} does, less
      * one thing: M2.1's method turns the gradient function's array cache off, so every intermediate array of every step
@@ -156,8 +173,6 @@ public final class TransformerGraph {
         for (String o : outputs) out.put(o, result.get(o));
         Map<String, INDArray> grads = new HashMap<>();
         for (String p : differentiated()) grads.put(p, result.get(sd.getVariable(p).getGradient().name()));
-        INDArray rows = grads.remove(EMBED_ROWS);
-        grads.put(TOKENS, tokenGradient(placeholders.get(IDS), rows, sd.getVariable(TOKENS).getShape()[0]));
         return new Pass(out, grads);
     }
 

@@ -74,11 +74,17 @@ public final class SameDiffTransformer implements TrainableModel {
     }
 
     public SameDiffTransformer(TransformerSpec spec) {
+        this(spec, true);
+    }
+
+    /** {@code pooled}: training passes reuse their arrays ({@link ArrayPool}); false only to test that this changes nothing. */
+    SameDiffTransformer(TransformerSpec spec, boolean pooled) {
         this.spec = spec;
         this.graph = TransformerGraph.build(spec, DataType.FLOAT);
         for (String name : graph.parameters()) parameters.add(new Parameter(name, graph.sameDiff().getVariable(name).getArr()));
         this.random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         createGradientGraph(graph);
+        if (pooled) graph.poolTrainingMemory();
     }
 
     /**

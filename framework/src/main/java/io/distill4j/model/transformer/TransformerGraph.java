@@ -3,6 +3,7 @@ package io.distill4j.model.transformer;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds one transformer encoder as a SameDiff graph, block by block; each block is a static method so that a test can
@@ -45,8 +48,16 @@ public final class TransformerGraph {
     /** Added to the scores of padding keys: exp underflows to exactly 0 in float and double. */
     private static final double MASKED = -1e9;
 
+    /**
+     * The fitting thread's pool of training-pass arrays, shared by every model fitted on that thread: their passes run
+     * one after another, and a model and its twin have the same shapes, so one set of arrays serves both.
+     */
+    private static final ThreadLocal<ArrayPool> POOL = ThreadLocal.withInitial(ArrayPool::new);
+
     private final SameDiff sd;
     private final List<String> parameters;
+    /** Threads whose gradient session uses {@link #POOL}; null until {@link #poolTrainingMemory}. */
+    private Set<Long> pooledThreads;
 
     private TransformerGraph(SameDiff sd, List<String> parameters) {
         this.sd = sd;
@@ -156,7 +167,8 @@ public final class TransformerGraph {
 
     /**
      * Forward and backward with {@code placeholders}: the named {@code outputs} and the gradients of {@link Pass}. The
-     * arrays returned are valid until the next pass (they may come from its array cache): copy what must live longer.
+     * arrays returned are valid until the next pass (they come from its array cache, or with {@link #poolTrainingMemory}
+     * its thread's pool): copy what must live longer.
      *
      * <p>This runs SameDiff's gradient function directly, which is what {@code calculateGradientsAndOutputs} does, less
      * one thing: M2.1's method turns the gradient function's array cache off, so every intermediate array of every step
@@ -166,6 +178,7 @@ public final class TransformerGraph {
      */
     public Pass pass(Map<String, INDArray> placeholders, List<String> outputs) {
         SameDiff gradients = gradientFunction();
+        if (pooledThreads != null) pool(gradients).reclaim();
         List<String> wanted = new ArrayList<>(outputs);
         for (String p : differentiated()) wanted.add(sd.getVariable(p).getGradient().name());
         Map<String, INDArray> result = gradients.output(placeholders, wanted.toArray(new String[0]));
@@ -174,6 +187,23 @@ public final class TransformerGraph {
         Map<String, INDArray> grads = new HashMap<>();
         for (String p : differentiated()) grads.put(p, result.get(sd.getVariable(p).getGradient().name()));
         return new Pass(out, grads);
+    }
+
+    /**
+     * From now on, training passes reuse their arrays ({@link ArrayPool}) rather than M2.1's array cache: each
+     * {@link #pass} takes back what the previous pass on its thread (of this model or another) returned, so a pass's
+     * outputs and gradients must be consumed or copied before the next pass on the thread.
+     */
+    void poolTrainingMemory() {
+        pooledThreads = ConcurrentHashMap.newKeySet();
+    }
+
+    /** The calling thread's pool, installed in the gradient function's session for this thread on first use. */
+    private ArrayPool pool(SameDiff gradients) {
+        ArrayPool pool = POOL.get();
+        long thread = Thread.currentThread().getId();
+        if (pooledThreads.add(thread)) gradients.getSessions().computeIfAbsent(thread, t -> new InferenceSession(gradients)).setMmgr(pool);
+        return pool;
     }
 
     /** The parameters whose gradient SameDiff computes: all but the tokens, plus the gathered embedding rows. */

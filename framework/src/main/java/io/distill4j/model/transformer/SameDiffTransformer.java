@@ -42,6 +42,8 @@ public final class SameDiffTransformer implements TrainableModel {
     private long iterations;
     private long forwardPasses;
     private INDArray trainingLogits;
+    /** The gathered embedding rows' gradient on the heap, reused across steps of one batch size. */
+    private float[] rowGradient;
     private Runnable onForward;
     private Map<String, INDArray> inferenceMasks;
     private long inferenceRows = -1;
@@ -72,11 +74,17 @@ public final class SameDiffTransformer implements TrainableModel {
     }
 
     public SameDiffTransformer(TransformerSpec spec) {
+        this(spec, true);
+    }
+
+    /** {@code pooled}: training passes reuse their arrays ({@link ArrayPool}); false only to test that this changes nothing. */
+    SameDiffTransformer(TransformerSpec spec, boolean pooled) {
         this.spec = spec;
         this.graph = TransformerGraph.build(spec, DataType.FLOAT);
         for (String name : graph.parameters()) parameters.add(new Parameter(name, graph.sameDiff().getVariable(name).getArr()));
         this.random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         createGradientGraph(graph);
+        if (pooled) graph.poolTrainingMemory();
     }
 
     /**
@@ -124,22 +132,40 @@ public final class SameDiffTransformer implements TrainableModel {
         // after its backward pass but before its update
         Runnable hook = onForward;
         if (hook != null) hook.run();
-        update(pass.gradients());
+        update(pass.gradients(), ph.get(TransformerGraph.IDS));
         iterations++;
         return loss;
     }
 
-    private void update(Map<String, INDArray> gradients) {
+    private void update(Map<String, INDArray> gradients, INDArray ids) {
         float step = AdamRule.correctedStep(spec.learningRate(), spec.beta1(), spec.beta2(), spec.epsilon(), iterations + 1);
         for (Parameter q : parameters) {
-            INDArray grad = gradients.get(q.name);
-            if (grad == null) throw new IllegalStateException("no gradient for " + q.name);
-            INDArray dense = grad.dataType() == DataType.FLOAT && grad.ordering() == 'c' && grad.elementWiseStride() == 1
-                    ? grad : grad.castTo(DataType.FLOAT).dup('c');
-            pointer(dense).get(q.g, 0, q.g.length);
+            if (q.name.equals(TransformerGraph.TOKENS)) {
+                tokenGradient(gradients.get(TransformerGraph.EMBED_ROWS), ids, q.g);
+            } else {
+                copy(gradients.get(q.name), q.name, q.g);
+            }
             AdamRule.update(q.p, q.m, q.v, q.g, 0, q.p.length, (float) spec.beta1(), (float) spec.beta2(), (float) spec.epsilon(), step);
             q.write();
         }
+    }
+
+    /**
+     * The tokens' gradient, added up on the heap from the gathered rows' straight into {@code into} (M2.1's gather
+     * gradient is wrong: TransformerGraph.embed).
+     */
+    private void tokenGradient(INDArray rows, INDArray ids, float[] into) {
+        if (rowGradient == null || rowGradient.length != rows.length()) rowGradient = new float[Math.toIntExact(rows.length())];
+        copy(rows, TransformerGraph.EMBED_ROWS, rowGradient);
+        java.util.Arrays.fill(into, 0f);
+        TransformerGraph.addRowsById(ids.reshape(ids.length()).toFloatVector(), rowGradient, spec.hidden(), into);
+    }
+
+    private static void copy(INDArray grad, String name, float[] into) {
+        if (grad == null) throw new IllegalStateException("no gradient for " + name);
+        INDArray dense = grad.dataType() == DataType.FLOAT && grad.ordering() == 'c' && grad.elementWiseStride() == 1
+                ? grad : grad.castTo(DataType.FLOAT).dup('c');
+        pointer(dense).get(into, 0, into.length);
     }
 
     /** Inverted-dropout masks for this step, drawn from (seed, step) so that a resumed run draws the same ones. */

@@ -3,6 +3,7 @@ package io.distill4j.model.transformer;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.InferenceSession;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds one transformer encoder as a SameDiff graph, block by block; each block is a static method so that a test can
@@ -45,8 +48,16 @@ public final class TransformerGraph {
     /** Added to the scores of padding keys: exp underflows to exactly 0 in float and double. */
     private static final double MASKED = -1e9;
 
+    /**
+     * The fitting thread's pool of training-pass arrays, shared by every model fitted on that thread: their passes run
+     * one after another, and a model and its twin have the same shapes, so one set of arrays serves both.
+     */
+    private static final ThreadLocal<ArrayPool> POOL = ThreadLocal.withInitial(ArrayPool::new);
+
     private final SameDiff sd;
     private final List<String> parameters;
+    /** Threads whose gradient session uses {@link #POOL}; null until {@link #poolTrainingMemory}. */
+    private Set<Long> pooledThreads;
 
     private TransformerGraph(SameDiff sd, List<String> parameters) {
         this.sd = sd;
@@ -118,7 +129,8 @@ public final class TransformerGraph {
     /**
      * Token embedding rows (a gather by id, named {@link #EMBED_ROWS}) plus the learned position embedding: [B * L, H].
      * M2.1's gather backprop does not add up the rows of a repeated id (TransformerGraphTest pins it), so the tokens'
-     * gradient is {@link #tokenGradient}, from the gradient of the gathered rows, never SameDiff's.
+     * gradient is added up from the gradient of the gathered rows ({@link #addRowsById}, checked against
+     * {@link #tokenGradient}), never SameDiff's.
      */
     static SDVariable embed(SameDiff sd, SDVariable ids, SDVariable tokens, SDVariable positions, int length) {
         long h = tokens.getShape()[1];
@@ -126,20 +138,37 @@ public final class TransformerGraph {
         return rows.reshape(-1, length, h).add(positions).reshape(-1, h);
     }
 
-    /** d(loss)/d(tokens): the gathered rows' gradient added up per id (a native scatter-add). */
+    /** d(loss)/d(tokens): the gathered rows' gradient added up per id (a native scatter-add; the model uses {@link #addRowsById}). */
     static INDArray tokenGradient(INDArray ids, INDArray rowGradient, long vocabSize) {
         INDArray zeros = Nd4j.zeros(rowGradient.dataType(), vocabSize, rowGradient.size(1));
         return Nd4j.exec(new ScatterAdd(zeros, ids.reshape(-1).castTo(DataType.INT), rowGradient))[0];
     }
 
-    /** One training pass's outputs, and the loss gradient of every parameter (by name). */
+    /**
+     * Adds row {@code r} of {@code rows} [n, h] to row {@code ids[r]} of {@code into} [vocab, h], in row order: the
+     * tokens' gradient straight into the optimizer's heap buffer, with no [vocab, h] array allocated, zeroed, scattered
+     * and copied per step as {@link #tokenGradient} needs. {@code into} must be zeroed first.
+     */
+    static void addRowsById(float[] ids, float[] rows, int h, float[] into) {
+        for (int r = 0; r < ids.length; r++) {
+            int to = (int) ids[r] * h;
+            int from = r * h;
+            for (int j = 0; j < h; j++) into[to + j] += rows[from + j];
+        }
+    }
+
+    /**
+     * One training pass's outputs, and the loss gradient of every parameter (by name) except the tokens', which is
+     * given as the gradient of the gathered rows, {@link #EMBED_ROWS} [batch * maxLength, hidden]: add it up per id
+     * with {@link #addRowsById} or {@link #tokenGradient}.
+     */
     public record Pass(Map<String, INDArray> outputs, Map<String, INDArray> gradients) {
     }
 
     /**
-     * Forward and backward with {@code placeholders}: the named {@code outputs} and every parameter's gradient, the
-     * tokens' through {@link #tokenGradient}. The arrays returned are valid until the next pass (they may come from its
-     * array cache): copy what must live longer.
+     * Forward and backward with {@code placeholders}: the named {@code outputs} and the gradients of {@link Pass}. The
+     * arrays returned are valid until the next pass (they come from its array cache, or with {@link #poolTrainingMemory}
+     * its thread's pool): copy what must live longer.
      *
      * <p>This runs SameDiff's gradient function directly, which is what {@code calculateGradientsAndOutputs} does, less
      * one thing: M2.1's method turns the gradient function's array cache off, so every intermediate array of every step
@@ -149,6 +178,7 @@ public final class TransformerGraph {
      */
     public Pass pass(Map<String, INDArray> placeholders, List<String> outputs) {
         SameDiff gradients = gradientFunction();
+        if (pooledThreads != null) pool(gradients).reclaim();
         List<String> wanted = new ArrayList<>(outputs);
         for (String p : differentiated()) wanted.add(sd.getVariable(p).getGradient().name());
         Map<String, INDArray> result = gradients.output(placeholders, wanted.toArray(new String[0]));
@@ -156,9 +186,24 @@ public final class TransformerGraph {
         for (String o : outputs) out.put(o, result.get(o));
         Map<String, INDArray> grads = new HashMap<>();
         for (String p : differentiated()) grads.put(p, result.get(sd.getVariable(p).getGradient().name()));
-        INDArray rows = grads.remove(EMBED_ROWS);
-        grads.put(TOKENS, tokenGradient(placeholders.get(IDS), rows, sd.getVariable(TOKENS).getShape()[0]));
         return new Pass(out, grads);
+    }
+
+    /**
+     * From now on, training passes reuse their arrays ({@link ArrayPool}) rather than M2.1's array cache: each
+     * {@link #pass} takes back what the previous pass on its thread (of this model or another) returned, so a pass's
+     * outputs and gradients must be consumed or copied before the next pass on the thread.
+     */
+    void poolTrainingMemory() {
+        pooledThreads = ConcurrentHashMap.newKeySet();
+    }
+
+    /** The calling thread's pool, installed in the gradient function's session for this thread on first use. */
+    private ArrayPool pool(SameDiff gradients) {
+        ArrayPool pool = POOL.get();
+        long thread = Thread.currentThread().getId();
+        if (pooledThreads.add(thread)) gradients.getSessions().computeIfAbsent(thread, t -> new InferenceSession(gradients)).setMmgr(pool);
+        return pool;
     }
 
     /** The parameters whose gradient SameDiff computes: all but the tokens, plus the gathered embedding rows. */

@@ -1,6 +1,7 @@
 package io.distill4j.model.transformer;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -11,11 +12,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,16 +45,68 @@ class SameDiffM21BugsTest {
         SDVariable w = sd.var("w", random(2, 4, 5));
         sd.tensorMmul(x, w, new int[]{2}, new int[]{0}).mul(sd.constant(random(3, 2, 3, 5))).sum().rename("loss");
         sd.setLossVariables("loss");
-        assertThrows(RuntimeException.class, () -> sd.calculateGradients(Map.of(), "x", "w"));
+        assertFalse(Double.isNaN(sd.output(Map.<String, INDArray>of(), "loss").get("loss").getDouble(0)), "its forward pass works");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> sd.calculateGradients(Map.of(), "x", "w"));
+        assertTrue(String.valueOf(e.getMessage()).contains("tensormmul_bp"), e.getMessage());
     }
 
-    /** Issue #9773: batchMmul fails (an NPE while computing its output shape here). The graph uses rank-4 mmul. */
+    /** Issue #9773: batchMmul fails on rank-3 operands (an NPE while computing its output shape). The graph uses rank-4 mmul. */
     @Test
     void batchMmulFails() {
         SameDiff sd = SameDiff.create();
         SDVariable a = sd.var("a", random(1, 6, 4, 5));
         SDVariable b = sd.var("b", random(2, 6, 4, 5));
         assertThrows(RuntimeException.class, () -> sd.batchMmul(new SDVariable[]{a}, new SDVariable[]{b}, false, true)[0].eval());
+    }
+
+    /**
+     * Issue #9773 in the form batchMmul is made for, a list of 2-D products in float: it crashes the JVM in native code
+     * (seen: SIGSEGV in bgemm, or "munmap_chunk(): invalid pointer", for three [6, 16] x [16, 10] products), so it runs in
+     * a child JVM, which prints {@link BatchMmulChild#WORKS} only when every product matches {@code mmul}.
+     */
+    @Test
+    void batchMmulOfTwoDimensionalProductsCrashesOrIsWrong(@TempDir Path crashes) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        // the crash report goes to a temporary folder, not into the module
+        Process child = new ProcessBuilder(java.toString(), "-XX:ErrorFile=" + crashes.resolve("hs_err_%p.log"),
+                "-cp", System.getProperty("java.class.path"), BatchMmulChild.class.getName())
+                .directory(crashes.toFile()).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(child.waitFor(5, TimeUnit.MINUTES), "child JVM hung");
+        assertTrue(output.contains("BATCH_MMUL_RAN"), "the child did not start:\n" + output);
+        assertFalse(output.contains(BatchMmulChild.WORKS), "M2.1's batchMmul now matches mmul (exit " + child.exitValue() + "): it may be used");
+    }
+
+    /** Runs batchMmul in float, as the model would, plain and with B transposed, and says whether it matches mmul. */
+    static final class BatchMmulChild {
+        static final String WORKS = "BATCH_MMUL_MATCHES_MMUL";
+
+        public static void main(String[] args) {
+            System.out.println("BATCH_MMUL_RAN");
+            boolean plain = matches(false);
+            System.out.println("BATCH_MMUL plain " + (plain ? "right" : "wrong"));
+            boolean transposed = matches(true);
+            System.out.println("BATCH_MMUL transposeB " + (transposed ? "right" : "wrong"));
+            if (plain && transposed) System.out.println(WORKS);
+        }
+
+        private static boolean matches(boolean transposeB) {
+            SameDiff sd = SameDiff.create();
+            SDVariable[] a = new SDVariable[3];
+            SDVariable[] b = new SDVariable[3];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = sd.var("a" + i, random(10 + i, 6, 16).castTo(DataType.FLOAT));
+                b[i] = sd.var("b" + i, (transposeB ? random(20 + i, 10, 16) : random(20 + i, 16, 10)).castTo(DataType.FLOAT));
+            }
+            SDVariable[] out = sd.batchMmul(a, b, false, transposeB);
+            boolean all = true;
+            for (int i = 0; i < out.length; i++) {
+                INDArray got = sd.output(Map.<String, INDArray>of(), out[i].name()).get(out[i].name());
+                INDArray want = a[i].getArr().mmul(transposeB ? b[i].getArr().transpose() : b[i].getArr());
+                all &= got.equalsWithEps(want, 1e-4);
+            }
+            return all;
+        }
     }
 
     /** What the graph uses instead: rank-4 mmul with the second operand transposed is the per-head product. */
@@ -73,6 +131,7 @@ class SameDiffM21BugsTest {
         SDVariable x = sd.var("x", random(1, 4, 3));
         sd.nn.logSoftmax(x, 1).mul(sd.constant(random(2, 4, 3))).sum().rename("loss");
         sd.setLossVariables("loss");
+        assertFalse(Double.isNaN(sd.output(Map.<String, INDArray>of(), "loss").get("loss").getDouble(0)), "its forward pass works");
         assertThrows(RuntimeException.class, () -> sd.calculateGradients(Map.of(), "x"));
     }
 

@@ -86,6 +86,32 @@ class SameDiffTransformerTest {
         assertTrue(accuracy(student, batch(new Random(98), 500)) > 0.85);
     }
 
+    /**
+     * The pooled training memory changes nothing, bit for bit, against M2.1's array cache: reused arrays are not zeroed,
+     * so an op that did not write its whole output would show here. Two models of the same shapes (a student and its
+     * twin) take turns on one thread, so each reuses the arrays of the other's pass, and batches of two sizes alternate.
+     */
+    @Test
+    void pooledTrainingMemoryGivesTheSameSteps() {
+        for (String norm : List.of("pre", "post")) {
+            SameDiffTransformer[] pooled = {new SameDiffTransformer(spec(0.2, norm, "mean", 6), true), new SameDiffTransformer(spec(0.2, norm, "mean", 7), true)};
+            SameDiffTransformer[] plain = {new SameDiffTransformer(spec(0.2, norm, "mean", 6), false), new SameDiffTransformer(spec(0.2, norm, "mean", 7), false)};
+            Random random = new Random(4);
+            for (int step = 0; step < 8; step++) {
+                INDArray[] b = batch(random, step % 4 < 2 ? 16 : 9);
+                INDArray t = step < 4 ? null : Nd4j.rand(DataType.FLOAT, b[0].size(0), 2);
+                int m = step % 2;
+                assertEquals(plain[m].fit(b[0], b[1], t, 0.5), pooled[m].fit(b[0], b[1], t, 0.5), 0.0, norm + " step " + step);
+                assertEquals(plain[m].trainingLogits(), pooled[m].trainingLogits(), norm + " step " + step);
+            }
+            for (int m = 0; m < 2; m++) {
+                for (String name : plain[m].parameterValues().keySet()) {
+                    assertArrayEquals(plain[m].parameterValues().get(name), pooled[m].parameterValues().get(name), norm + " " + name);
+                }
+            }
+        }
+    }
+
     @Test
     void sameSeedSameTrajectoryAndResumeIsBitwiseExact() throws IOException {
         SameDiffTransformer straight = new SameDiffTransformer(spec(0.2, "pre", "mean", 5));

@@ -112,6 +112,21 @@ class TransformerGraphTest {
                 "M2.1's gather gradient is now right: the tokenGradient workaround may go");
     }
 
+    /**
+     * The model's heap scatter-add (its training path) against the checked native one above, bit for bit, ids repeated
+     * within and across rows.
+     */
+    @Test
+    void heapScatterAddMatchesTheCheckedTokenGradient() {
+        INDArray ids = ids().castTo(DataType.FLOAT);
+        INDArray rows = random(40, B * L, H).castTo(DataType.FLOAT);
+        float[] into = new float[12 * H];
+        TransformerGraph.addRowsById(ids.reshape(B * L).toFloatVector(), rows.reshape(B * L * H).toFloatVector(), H, into);
+        INDArray want = TransformerGraph.tokenGradient(ids, rows, 12);
+        assertEquals(want, Nd4j.create(into, new long[]{12, H}), "scatter-add differs from tokenGradient");
+        assertTrue(want.getRow(0).norm1Number().doubleValue() > 0, "PAD (id 0) gets its rows' sum too");
+    }
+
     /** Two-head attention over a variable input {@code x} [B * L, H], the padding mask from the {@code ids} placeholder. */
     private static SDVariable attentionBlock(SameDiff sd) {
         SDVariable x = var(sd, "x", 3, B * L, H);
@@ -262,11 +277,17 @@ class TransformerGraphTest {
             TransformerGraph.Pass pass = graph.pass(ph, List.of(TransformerGraph.LOGITS, TransformerGraph.LOSS));
             assertEquals(referenceLogits, pass.outputs().get(TransformerGraph.LOGITS), "step " + step);
             assertEquals(referenceLoss, pass.outputs().get(TransformerGraph.LOSS), "step " + step);
-            assertEquals(TransformerGraph.tokenGradient(ph.get(TransformerGraph.IDS), referenceGradients.get(TransformerGraph.EMBED_ROWS), 30),
-                    pass.gradients().get(TransformerGraph.TOKENS), "step " + step);
+            assertEquals(referenceGradients.get(TransformerGraph.EMBED_ROWS), pass.gradients().get(TransformerGraph.EMBED_ROWS), "step " + step);
+            assertEquals(null, pass.gradients().get(TransformerGraph.TOKENS), "the tokens' gradient is the model's to add up");
             for (String name : graph.parameters()) {
                 if (!name.equals(TransformerGraph.TOKENS)) assertEquals(referenceGradients.get(name), pass.gradients().get(name), name + " step " + step);
             }
+            // the model's heap sum of a real pass's rows equals the native scatter-add's, bit for bit
+            float[] heap = new float[30 * 16];
+            TransformerGraph.addRowsById(ph.get(TransformerGraph.IDS).reshape(4 * length).toFloatVector(),
+                    pass.gradients().get(TransformerGraph.EMBED_ROWS).dup().reshape(4 * length * 16).toFloatVector(), 16, heap);
+            assertEquals(TransformerGraph.tokenGradient(ph.get(TransformerGraph.IDS), referenceGradients.get(TransformerGraph.EMBED_ROWS), 30),
+                    Nd4j.create(heap, new long[]{30, 16}), "step " + step);
             sd.output(ph, TransformerGraph.LOGITS);
             for (String name : graph.parameters()) sd.getVariable(name).getArr().addi(0.01 * (step + 1));
         }
@@ -300,6 +321,8 @@ class TransformerGraphTest {
         graph.sameDiff().setLossVariables(TransformerGraph.LOSS);
         TransformerGraph.Pass pass = graph.pass(ph, List.of(TransformerGraph.LOGITS));
         assertEquals(List.of((long) B, 3L), List.of(pass.outputs().get(TransformerGraph.LOGITS).shape()[0], pass.outputs().get(TransformerGraph.LOGITS).shape()[1]));
-        check(graph.sameDiff(), TransformerGraph.LOSS, ph, graph.parameters(), 6, pass.gradients());
+        Map<String, INDArray> grads = new HashMap<>(pass.gradients());
+        grads.put(TransformerGraph.TOKENS, TransformerGraph.tokenGradient(ids(), grads.get(TransformerGraph.EMBED_ROWS), 12));
+        check(graph.sameDiff(), TransformerGraph.LOSS, ph, graph.parameters(), 6, grads);
     }
 }

@@ -240,13 +240,14 @@ WORD = re.compile(r'[^\W_]+|[!?]')   # Distill4J's words-v1 tokenizer: letter/di
 def load_text(config, root_override):
     """IMDB as Distill4J reads it: aclImdb blocks (test/neg, train/neg, test/pos, train/pos), shuffled with a fixed seed,
     the last `validation` training reviews held out, a vocabulary of the top vocabSize-3 training words (PAD 0, UNK 1,
-    CLS 2), rows [CLS, ids..., PAD...] of maxLength ids. The order of examples differs from Distill4J's (numpy's shuffle),
+    CLS 2), rows [CLS, ids..., PAD...] of maxLength ids (a longer review cut as data.truncation says). The order of examples differs from Distill4J's (numpy's shuffle),
     which a speed and sanity twin does not need."""
     data = section(config, 'data')
     name = data['dataset']
     file, classes = TEXT_DATASETS[name]
     root = root_override or data.get('root') or f'data/{name}'
     max_length, vocab_size = int(data.get('maxLength') or 256), int(data.get('vocabSize') or 20000)
+    truncation = data.get('truncation') or 'head'
     with open(os.path.join(root, file), encoding='utf-8') as f:
         reviews = json.load(f)
     block = len(reviews) // 4
@@ -268,10 +269,17 @@ def load_text(config, root_override):
     words = sorted(counts, key=lambda w: (-counts[w], w))[:vocab_size - 3]
     ids = {w: k + 3 for k, w in enumerate(words)}
 
+    def keep(toks, room):
+        # data.truncation as Distill4J's Truncation: the head, the tail, or a quarter head and the rest tail
+        if len(toks) <= room:
+            return toks
+        head = {'head': room, 'tail': 0, 'headTail': room // 4}[truncation]
+        return toks[:head] + toks[len(toks) - (room - head):]
+
     def encode(rows):
         x = np.zeros((len(rows), max_length), dtype=np.float32)
         for r, i in enumerate(rows):
-            seq = [2] + [ids.get(t, 1) for t in tokens[i][:max_length - 1]]
+            seq = [2] + [ids.get(t, 1) for t in keep(tokens[i], max_length - 1)]
             x[r, :len(seq)] = seq
         return torch.from_numpy(x), torch.from_numpy(labels[rows])
 

@@ -4,6 +4,7 @@ import io.distill4j.report.EvaluationRecord;
 import io.distill4j.report.Evaluator;
 import io.distill4j.report.ModelEvaluation;
 import io.distill4j.train.OnlineTrainer;
+import io.distill4j.train.ConcurrentStep;
 import io.distill4j.train.Participant;
 import io.distill4j.train.Role;
 import io.distill4j.train.RunListener;
@@ -59,8 +60,16 @@ public final class PeriodicEvaluation implements RunListener {
     public static EvaluationRecord evaluateAll(Evaluator evaluator, List<Participant> participants, long step) {
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
         int[] teacher = null;
-        for (Participant p : participants) {
-            Evaluator.Predictions predictions = evaluator.predict(p.model());
+        Evaluator.Predictions[] all = new Evaluator.Predictions[participants.size()];
+        if (participants.stream().allMatch(p -> p.model().fitsConcurrently())) {
+            // models that may fit side by side may also predict side by side: both cores, the same predictions
+            ConcurrentStep.forEach(all.length, i -> all[i] = evaluator.predict(participants.get(i).model()));
+        } else {
+            for (int i = 0; i < all.length; i++) all[i] = evaluator.predict(participants.get(i).model());
+        }
+        for (int i = 0; i < all.length; i++) {
+            Participant p = participants.get(i);
+            Evaluator.Predictions predictions = all[i];
             boolean isTeacher = p.role() == Role.TEACHER;
             models.put(p.name(), evaluator.evaluate(predictions, isTeacher ? null : teacher));
             if (isTeacher) teacher = predictions.classes();   // the teacher comes first in step order

@@ -10,7 +10,7 @@ import java.util.function.IntConsumer;
  * the thread it runs on nor on when independent models run, so the step is bitwise the sequential one (tested);
  * only which core does what changes from step to step.
  */
-final class ConcurrentStep {
+public final class ConcurrentStep {
     private final int[] waitsFor;
     private final boolean[] taken;
     private final boolean[] done;
@@ -29,7 +29,7 @@ final class ConcurrentStep {
      * returned ({@code waitsFor[i] < i}, or -1 for none). A failure stops the hand-out of further models and is
      * rethrown once both threads are idle (the lowest-numbered model's, if both failed).
      */
-    static void run(int[] waitsFor, IntConsumer body) {
+    public static void run(int[] waitsFor, IntConsumer body) {
         for (int i = 0; i < waitsFor.length; i++) {
             if (waitsFor[i] >= i) throw new IllegalArgumentException("model " + i + " waits for a later model " + waitsFor[i]);
         }
@@ -49,6 +49,13 @@ final class ConcurrentStep {
         if (helper != null) helper.join();
         if (step.failure instanceof RuntimeException r) throw r;
         if (step.failure instanceof Error e) throw e;
+    }
+
+    /** {@code body.accept(i)} for every {@code i < count}, on both cores, in no particular order. */
+    public static void forEach(int count, IntConsumer body) {
+        int[] none = new int[count];
+        java.util.Arrays.fill(none, -1);
+        run(none, body);
     }
 
     /** The next model whose source has stepped, waiting for one if needed; -1 when none is left (or after a failure). */

@@ -249,6 +249,24 @@ public final class TransformerGraph {
         return context.mmul(a.o[0]).add(a.o[1]);
     }
 
+    /** The smallest probability whose log the attention loss takes: a PAD key's probability is exactly 0. */
+    static final double LOG_FLOOR = 1e-30;
+
+    /**
+     * The attention-distribution loss of ERNIE 3.0 Titan and MiniLM: KL(A_teacher || A_student) of each head's and each
+     * query's distribution over the keys, averaged over the heads and over the batch's non-PAD queries. {@code teacher}
+     * and {@code student} are [B, heads, L, L] attention probabilities (PAD keys at 0, the teacher's a detached copy),
+     * {@code keep} [B, L] is 1 for a token. Probabilities are clamped at {@link #LOG_FLOOR} before the log only so that
+     * 0 * log 0 stays out of the sum: a PAD key, where both are 0, adds exactly 0 and passes no gradient.
+     */
+    static SDVariable attentionKl(SameDiff sd, String name, SDVariable teacher, SDVariable student, SDVariable keep, int heads, int length) {
+        SDVariable logTeacher = sd.math.log(sd.math.clipByValue(teacher, LOG_FLOOR, 1.0));
+        SDVariable logStudent = sd.math.log(sd.math.clipByValue(student, LOG_FLOOR, 1.0));
+        SDVariable perQuery = teacher.mul(logTeacher.sub(logStudent)).sum(3);                 // [B, heads, L]
+        SDVariable queries = keep.reshape(-1, 1, length);                                     // [B, 1, L]
+        return perQuery.mul(queries).sum().div(name, queries.sum().mul(heads));
+    }
+
     /** [B * L, H] to [B, heads, L, d]. */
     private static SDVariable split(SDVariable x, int heads, int length, long d) {
         return x.reshape(-1, length, heads, d).permute(0, 2, 1, 3);

@@ -157,6 +157,70 @@ class TransformerGraphTest {
         }
     }
 
+    /** Attention probabilities from free scores [B, 2, L, L] with the PAD keys of {@link #ids()} masked. */
+    private static SDVariable maskedProbabilities(SameDiff sd, SDVariable scores, SDVariable keep) {
+        SDVariable bias = keep.rsub(1.0).mul(-1e9).reshape(-1, 1, 1, L);
+        return sd.nn.softmax(scores.add(bias), 3);
+    }
+
+    private static INDArray teacherProbabilities() {
+        SameDiff t = SameDiff.create();
+        SDVariable keep = t.constant("keep", ids().neq(0.0).castTo(D));
+        return maskedProbabilities(t, t.constant("scores", random(51, B, 2, L, L).mul(2)), keep).eval();
+    }
+
+    /** KL(teacher || student) summed over keys, averaged over heads and non-PAD queries, by loops. */
+    private static double attentionKlByHand(INDArray teacher, INDArray student, INDArray ids) {
+        double sum = 0;
+        int queries = 0;
+        for (int b = 0; b < B; b++) {
+            for (int q = 0; q < L; q++) {
+                if (ids.getDouble(b, q) == 0) continue;
+                queries++;
+                for (int h = 0; h < 2; h++) {
+                    for (int k = 0; k < L; k++) {
+                        double t = teacher.getDouble(b, h, q, k);
+                        if (t > 0) sum += t * (Math.log(t) - Math.log(student.getDouble(b, h, q, k)));
+                    }
+                }
+            }
+        }
+        return sum / (2.0 * queries);
+    }
+
+    @Test
+    void attentionKlIsTheMaskedMeanKlOfTheHeadsAndBackpropagates() {
+        SameDiff sd = SameDiff.create();
+        SDVariable keep = sd.placeHolder("ids", D, -1, L).neq(0.0).castTo(D);
+        SDVariable teacher = sd.placeHolder("teacher", D, -1, 2, L, L);
+        SDVariable student = maskedProbabilities(sd, var(sd, "scores", 52, B, 2, L, L), keep);
+        TransformerGraph.attentionKl(sd, "attn_loss", teacher, student, keep, 2, L);
+        Map<String, INDArray> in = Map.of("ids", ids(), "teacher", teacherProbabilities());
+        double value = sd.output(in, "attn_loss").get("attn_loss").getDouble(0);
+        double byHand = attentionKlByHand(teacherProbabilities(), student.eval(Map.of("ids", ids())), ids());
+        assertEquals(byHand, value, 1e-12, "the loss is the masked mean KL");
+        assertTrue(value > 0.05, "different distributions: a positive KL, " + value);
+        check(sd, "attn_loss", in, List.of("scores"), B * 2 * L * L);
+    }
+
+    @Test
+    void attentionKlIsZeroForTheTeachersOwnDistributionAndIgnoresPadQueries() {
+        SameDiff sd = SameDiff.create();
+        SDVariable keep = sd.placeHolder("ids", D, -1, L).neq(0.0).castTo(D);
+        SDVariable teacher = sd.placeHolder("teacher", D, -1, 2, L, L);
+        TransformerGraph.attentionKl(sd, "attn_loss", teacher, sd.placeHolder("student", D, -1, 2, L, L), keep, 2, L);
+        INDArray t = teacherProbabilities();
+        assertEquals(0.0, sd.output(Map.of("ids", ids(), "teacher", t, "student", t), "attn_loss").get("attn_loss").getDouble(0), 1e-15);
+        // a PAD query's row (row 2, query 3) may hold anything: it is not a query of the loss
+        INDArray other = t.dup();
+        other.putScalar(new long[]{2, 0, 3, 0}, 0.3);
+        other.putScalar(new long[]{2, 0, 3, 1}, 0.7);
+        INDArray student = t.dup();
+        student.putScalar(new long[]{2, 0, 3, 0}, 0.9);
+        student.putScalar(new long[]{2, 0, 3, 1}, 0.1);
+        assertEquals(0.0, sd.output(Map.of("ids", ids(), "teacher", other, "student", student), "attn_loss").get("attn_loss").getDouble(0), 1e-15);
+    }
+
     @Test
     void feedForwardWithGeluBackpropagates() {
         SameDiff sd = SameDiff.create();

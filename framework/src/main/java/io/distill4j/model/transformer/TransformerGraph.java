@@ -267,6 +267,33 @@ public final class TransformerGraph {
         return perQuery.mul(queries).sum().div(name, queries.sum().mul(heads));
     }
 
+    /**
+     * MiniLMv2's self-relation of one projection {@code x} [B * L, H] (queries, keys or values): split into
+     * {@code relationHeads} heads of H / relationHeads, each position's scaled dot products with every position,
+     * softmax over the non-PAD ones: [B, relationHeads, L, L], rows summing to 1, PAD columns 0. Teacher and student
+     * need only the same relation head count, not the same width, so {@link #attentionKl} compares them directly.
+     */
+    static SDVariable selfRelation(SameDiff sd, SDVariable x, SDVariable keep, int relationHeads, int length) {
+        long h = x.getShape()[1];
+        if (h % relationHeads != 0) throw new IllegalArgumentException(relationHeads + " relation heads do not divide width " + h);
+        long d = h / relationHeads;
+        SDVariable split = split(x, relationHeads, length, d);                                         // [B, r, L, d]
+        SDVariable bias = keep.rsub(1.0).mul(MASKED).reshape(-1, 1, 1, length);                        // PAD keys
+        SDVariable scores = sd.mmul(split.mul(1.0 / Math.sqrt(d)), split, false, true, false).add(bias);
+        return sd.nn.softmax(scores, 3);
+    }
+
+    /**
+     * TinyBERT's hidden-state loss: the student's states [B * L, Hs] through a learned projection [Hs, Ht] against the
+     * teacher's [B * L, Ht], squared error averaged over the teacher's width and the batch's non-PAD positions.
+     */
+    static SDVariable hiddenMse(SameDiff sd, String name, SDVariable teacher, SDVariable student, SDVariable projection, SDVariable keep) {
+        long width = teacher.getShape()[1];
+        SDVariable diff = student.mmul(projection).sub(teacher);                                       // [B * L, Ht]
+        SDVariable positions = keep.reshape(-1, 1);                                                    // [B * L, 1]
+        return diff.mul(diff).mul(positions).sum().div(name, positions.sum().mul(width));
+    }
+
     /** [B * L, H] to [B, heads, L, d]. */
     private static SDVariable split(SDVariable x, int heads, int length, long d) {
         return x.reshape(-1, length, heads, d).permute(0, 2, 1, 3);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -219,6 +220,55 @@ class TransformerGraphTest {
         student.putScalar(new long[]{2, 0, 3, 0}, 0.9);
         student.putScalar(new long[]{2, 0, 3, 1}, 0.1);
         assertEquals(0.0, sd.output(Map.of("ids", ids(), "teacher", other, "student", student), "attn_loss").get("attn_loss").getDouble(0), 1e-15);
+    }
+
+    @Test
+    void selfRelationsAreMaskedDistributionsAndTheirKlBackpropagatesToTheProjection() {
+        SameDiff sd = SameDiff.create();
+        SDVariable keep = sd.placeHolder("ids", D, -1, L).neq(0.0).castTo(D);
+        SDVariable relations = TransformerGraph.selfRelation(sd, var(sd, "x", 61, B * L, H), keep, 2, L);
+        INDArray r = relations.eval(Map.of("ids", ids()));
+        assertEquals(List.of(3L, 2L, 5L, 5L), List.of(r.shape()[0], r.shape()[1], r.shape()[2], r.shape()[3]));
+        for (int q = 0; q < L; q++) {
+            assertEquals(0.0, r.getDouble(2, 1, q, 3), 0.0, "row 2 key 3 is PAD");
+            assertEquals(1.0, r.getDouble(2, 1, q, 0) + r.getDouble(2, 1, q, 1), 1e-12);
+            double row = 0;
+            for (int k = 0; k < L; k++) row += r.getDouble(0, 0, q, k);
+            assertEquals(1.0, row, 1e-12);
+        }
+        SDVariable teacher = sd.placeHolder("teacher", D, -1, 2, L, L);
+        TransformerGraph.attentionKl(sd, "rel_loss", teacher, relations, keep, 2, L);
+        check(sd, "rel_loss", Map.of("ids", ids(), "teacher", teacherProbabilities()), List.of("x"), B * L * H);
+        SameDiff three = SameDiff.create();
+        SDVariable k3 = three.placeHolder("ids", D, -1, L).neq(0.0).castTo(D);
+        assertThrows(IllegalArgumentException.class, () -> TransformerGraph.selfRelation(three, var(three, "x", 61, B * L, H), k3, 3, L));
+    }
+
+    @Test
+    void hiddenMseProjectsTheStudentAndAveragesOverTokenPositions() {
+        SameDiff sd = SameDiff.create();
+        SDVariable keep = sd.placeHolder("ids", D, -1, L).neq(0.0).castTo(D);
+        SDVariable teacher = sd.placeHolder("teacher", D, -1, 6);
+        SDVariable student = var(sd, "student", 71, B * L, 4);
+        SDVariable projection = var(sd, "projection", 72, 4, 6);
+        TransformerGraph.hiddenMse(sd, "hidden_loss", teacher, student, projection, keep);
+        INDArray t = random(73, B * L, 6);
+        Map<String, INDArray> in = Map.of("ids", ids(), "teacher", t);
+        INDArray projected = student.getArr().mmul(projection.getArr());
+        double sum = 0;
+        int positions = 0;
+        INDArray flat = ids().reshape(B * L);
+        for (int i = 0; i < B * L; i++) {
+            if (flat.getDouble(i) == 0) continue;
+            positions++;
+            for (int j = 0; j < 6; j++) sum += Math.pow(projected.getDouble(i, j) - t.getDouble(i, j), 2);
+        }
+        assertEquals(sum / (positions * 6.0), sd.output(in, "hidden_loss").get("hidden_loss").getDouble(0), 1e-12);
+        check(sd, "hidden_loss", in, List.of("student", "projection"), 60);
+        INDArray padChanged = t.dup();
+        padChanged.putRow(2 * L + 4, random(74, 1, 6));   // row 2, position 4 is PAD
+        assertEquals(sd.output(in, "hidden_loss").get("hidden_loss").getDouble(0),
+                sd.output(Map.of("ids", ids(), "teacher", padChanged), "hidden_loss").get("hidden_loss").getDouble(0), 0.0);
     }
 
     @Test

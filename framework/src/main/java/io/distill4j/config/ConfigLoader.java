@@ -85,10 +85,28 @@ public final class ConfigLoader {
         ConfigPaths.makeAbsolute(root, projectRoot);
         Overrides.apply(root, overrides, yaml);
         ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());  // paths given with --set: the current directory
+        oldKeysBesideTerms(source, root);
         try {
             return resolve(source, root, projectRoot);
         } catch (ConfigException e) {
             throw Overrides.blame(e, overrides);
+        }
+    }
+
+    /**
+     * {@code distill.alpha} and {@code distill.temperature} describe the loss {@code distill.terms} replaces: both at once
+     * would leave one silently ignored. (Checked on the file as written: a resolved config always holds both defaults.)
+     */
+    private static void oldKeysBesideTerms(String source, ObjectNode root) {
+        JsonNode distill = root.get("distill");
+        if (distill == null || !distill.isObject() || distill.get("terms") == null) return;
+        if (distill.get("alpha") != null) {
+            throw new ConfigException(source, "distill.alpha", "distill.terms weighs each term itself: remove alpha and write "
+                    + "the weights as {term: labels, weight: 1 - alpha} and {term: logits, weight: alpha}");
+        }
+        if (distill.get("temperature") != null) {
+            throw new ConfigException(source, "distill.temperature", "distill.terms is set: remove temperature and give the "
+                    + "logits term its own, e.g. {term: logits, weight: 0.5, temperature: 2}");
         }
     }
 

@@ -36,6 +36,13 @@ public final class ConfigPaths {
     static void makeAbsolute(ObjectNode root, Path base) {
         absolute(root.get("data"), "root", base);
         absolute(root.get("output"), "runs", base);
+        com.fasterxml.jackson.databind.JsonNode models = root.get("models");
+        if (models != null && models.isObject()) {
+            absolute(models.get("teacher"), "init", base);
+            absolute(models.get("assistant"), "init", base);
+            com.fasterxml.jackson.databind.JsonNode students = models.get("students");
+            if (students != null && students.isArray()) students.forEach(s -> absolute(s, "init", base));
+        }
     }
 
     /** The defaults ({@code data/<dataset>}, {@code runs}) are relative to the project root too. */

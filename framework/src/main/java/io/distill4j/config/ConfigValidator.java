@@ -106,6 +106,9 @@ final class ConfigValidator {
         allowed(t.engine(), "training.engine", vocabulary.engines());
         allowed(t.precision(), "training.precision", vocabulary.precisions());
         checkFamilies(models, t, data);
+        LossTerms.check(models, d, MemoryEstimate.modelKeys(models), f -> vocabulary.families().get(f).learnsInternals()).ifPresent(p -> {
+            throw error(p.key(), p.problem());
+        });
         integer(c.checkpoint().every(), "checkpoint.every");
         integer(c.checkpoint().keep(), "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");

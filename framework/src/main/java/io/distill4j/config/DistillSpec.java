@@ -7,10 +7,13 @@ package io.distill4j.config;
  * publisher gets a scratch twin in the same run: same architecture, same initial weights, same batches, labels
  * alone, so the report can say what distillation bought each student. With {@code temporalEnsemble} (a decay in
  * [0, 1); 0 = off) a publisher sends, per example, the moving average of its training-pass logits over the epochs
- * instead of the latest ones (see {@code signal.TemporalEnsemble}).
+ * instead of the latest ones (see {@code signal.TemporalEnsemble}). {@code terms} is every learner's loss as a weighted
+ * sum of named terms ({@link TermSpec}); without it a learner's loss is {@code [labels: 1 - alpha, logits: alpha, T]}.
  */
 public record DistillSpec(Double temperature, Double alpha, Integer period, Integer burnInSteps, Boolean twins,
-                          Double temporalEnsemble) {
+                          Double temporalEnsemble,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          java.util.List<TermSpec> terms) {
     public DistillSpec {
         if (temperature == null) temperature = 4.0;
         if (alpha == null) alpha = 0.7;
@@ -18,5 +21,10 @@ public record DistillSpec(Double temperature, Double alpha, Integer period, Inte
         if (burnInSteps == null) burnInSteps = 0;
         if (twins == null) twins = false;
         if (temporalEnsemble == null) temporalEnsemble = 0.0;
+    }
+
+    /** Without loss terms: the learners' loss is (1 - alpha) CE + alpha T^2 KL. */
+    public DistillSpec(Double temperature, Double alpha, Integer period, Integer burnInSteps, Boolean twins, Double temporalEnsemble) {
+        this(temperature, alpha, period, burnInSteps, twins, temporalEnsemble, null);
     }
 }

@@ -33,6 +33,14 @@ public interface FamilyRules {
      */
     Footprint footprint(ModelSpec spec, TrainingSpec training, DatasetInfo data, long evaluationRows);
 
+    /**
+     * Whether its models can send and learn a model's internals (attention, relations, hidden states), with ramped
+     * weights and an auxiliary layer; otherwise a learner of this family takes labels and logits terms only.
+     */
+    default boolean learnsInternals() {
+        return false;
+    }
+
     /** Rows one of its models holds activations for at once when the evaluation hands it {@code rows} (it may go in chunks). */
     default long evaluationRows(long rows) {
         return rows;

@@ -16,6 +16,12 @@ import java.util.List;
  * dimension), {@code heads}, {@code ffn} (the feed-forward width), {@code norm} ({@code pre} or {@code post}) and
  * {@code pooling} ({@code mean} or {@code cls}); its positions are {@code data.maxLength}. The other families refuse
  * these keys; unset, they stay out of the resolved config (image configs hash as before they existed).
+ *
+ * <p>Distillation keys: {@code terms} (this learner's loss terms, overriding {@code distill.terms}), {@code ald} (a
+ * transformer learner carries one auxiliary layer during training, where attention-type terms bind; it is not exported),
+ * {@code warmStartSteps} with {@code warmStartOn} (a publisher's learners learn from labels alone for its first N steps,
+ * while it learns from its signals or from labels) and {@code init} (a saved model zip of the same architecture to start
+ * from instead of random weights).
  */
 public record ModelSpec(String name, String family, List<Integer> hidden, List<ConvSpec> conv,
                         OptimizerSpec optimizer, Double dropout, String learnsFrom, String signalSource,
@@ -24,10 +30,17 @@ public record ModelSpec(String name, String family, List<Integer> hidden, List<C
                         @JsonInclude(JsonInclude.Include.NON_NULL) Integer heads,
                         @JsonInclude(JsonInclude.Include.NON_NULL) Integer ffn,
                         @JsonInclude(JsonInclude.Include.NON_NULL) String norm,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) String pooling) {
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String pooling,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) List<TermSpec> terms,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean ald,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer warmStartSteps,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String warmStartOn,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String init) {
     public static final String LABELS = "labels";
     public static final String TRAINING_PASS = "training-pass";
     public static final String EVAL_PASS = "eval-pass";
+    /** {@code warmStartOn}: what a publisher learns from during its warm start. */
+    public static final List<String> WARM_START_ON = List.of("signals", "labels");
 
     public ModelSpec {
         if (hidden == null) hidden = List.of();
@@ -43,6 +56,29 @@ public record ModelSpec(String name, String family, List<Integer> hidden, List<C
         this(name, family, hidden, conv, optimizer, dropout, learnsFrom, signalSource, temperature, alpha, null, null, null, null, null);
     }
 
+    /** A model without loss terms, ALD, warm start or initial weights (the keys of issue 13). */
+    public ModelSpec(String name, String family, List<Integer> hidden, List<ConvSpec> conv, OptimizerSpec optimizer, Double dropout,
+                     String learnsFrom, String signalSource, Double temperature, Double alpha, Integer layers, Integer heads,
+                     Integer ffn, String norm, String pooling) {
+        this(name, family, hidden, conv, optimizer, dropout, learnsFrom, signalSource, temperature, alpha, layers, heads, ffn, norm,
+                pooling, null, null, null, null, null);
+    }
+
+    /** Whether it carries an auxiliary layer for distillation ({@code ald: true}). */
+    public boolean auxiliaryLayer() {
+        return Boolean.TRUE.equals(ald);
+    }
+
+    /** Steps during which its learners learn from labels alone while it warms up (0: none). */
+    public int warmStart() {
+        return warmStartSteps == null ? 0 : warmStartSteps;
+    }
+
+    /** Whether it learns from labels alone during its own warm start ({@code warmStartOn: labels}). */
+    public boolean warmsUpOnLabels() {
+        return "labels".equals(warmStartOn);
+    }
+
     /** Whether any transformer key is set. */
     public boolean hasTransformerKeys() {
         return layers != null || heads != null || ffn != null || norm != null || pooling != null;
@@ -54,7 +90,8 @@ public record ModelSpec(String name, String family, List<Integer> hidden, List<C
 
     public ModelSpec withDefaults(String defaultName, String defaultSource) {
         return new ModelSpec(name == null ? defaultName : name, family, hidden, conv, optimizer, dropout,
-                learnsFrom == null ? defaultSource : learnsFrom, signalSource, temperature, alpha, layers, heads, ffn, norm, pooling);
+                learnsFrom == null ? defaultSource : learnsFrom, signalSource, temperature, alpha, layers, heads, ffn, norm, pooling,
+                terms, ald, warmStartSteps, warmStartOn, init);
     }
 
     /** This model's soft-target temperature: its own, or the run-wide one. */

@@ -32,6 +32,6 @@ public final class MetricsListener implements RunListener {
 
     @Override
     public void onStep(OnlineTrainer trainer, StepRecord r) {
-        log.step(r.step(), r.totalSteps(), r.epoch(), r.burnIn(), r.published(), r.losses());
+        log.step(r.step(), r.totalSteps(), r.epoch(), r.burnIn(), r.published(), r.losses(), r.terms());
     }
 }

@@ -20,6 +20,20 @@ public record ModelFactory(int classes, InputShape input, long totalSteps, Strin
         return new ModelContext(name, identity, classes, input, head, temperature, alpha, seed, totalSteps, engine, precision);
     }
 
+    /** The context of a model with its resolved loss {@code terms}, learning from {@code publisher} (null: labels). */
+    public ModelContext context(String name, String identity, Head head, java.util.List<io.distill4j.loss.Term> terms,
+                                ModelSpec publisher, long seed) {
+        double alpha = 0;
+        double temperature = 1;
+        for (io.distill4j.loss.Term t : terms) {
+            if (t.kind() == io.distill4j.loss.TermKind.LOGITS) {
+                alpha = t.weight();
+                temperature = t.temperature();
+            }
+        }
+        return new ModelContext(name, identity, classes, input, head, temperature, alpha, seed, totalSteps, engine, precision, terms, publisher);
+    }
+
     /** A fresh model of {@code spec} in {@code context}, built by its family. */
     public TrainableModel build(ModelSpec spec, ModelContext context) {
         return ModelFamilies.get(spec.family()).create(spec, context);

@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Set;
+
+import io.distill4j.loss.TermKind;
+import io.distill4j.signal.SignalKey;
 
 /**
  * One trainable model, whatever engine runs it (DL4J networks on the fused or {@code fit} step, SameDiff graphs): the
@@ -23,6 +27,48 @@ public interface TrainableModel {
      * @param alpha   weight of the soft term when targets are given
      */
     double fit(INDArray features, INDArray oneHot, INDArray targets, double alpha);
+
+    /**
+     * Fits one batch with the loss {@code lesson} describes. The default serves models whose loss is
+     * {@code (1 - alpha) CE + alpha T^2 KL} (labels and logits terms whose weights add up to 1, validated): alpha is the
+     * logits term's weight.
+     */
+    default double fit(INDArray features, INDArray oneHot, Lesson lesson) {
+        if (lesson.isLabelsOnly()) return fit(features, oneHot, null, 0);
+        return fit(features, oneHot, lesson.signal(SignalKey.LOGITS), lesson.weightOf(TermKind.LOGITS));
+    }
+
+    /** Each term's (unweighted) value in the last {@link #fit(INDArray, INDArray, Lesson)}, by label; empty if not tracked. */
+    default Map<String, Double> termValues() {
+        return Map.of();
+    }
+
+    /**
+     * Asks the model to keep, from each training pass, the signals {@code wanted} (besides its logits, always kept), so
+     * that {@link #trainingSignal} can hand them out. Only what some learner reads is captured.
+     *
+     * @throws IllegalArgumentException if it cannot produce one of them
+     */
+    default void capture(Set<SignalKey> wanted) {
+        for (SignalKey k : wanted) {
+            if (!SignalKey.LOGITS.equals(k)) throw new IllegalArgumentException(engine() + " models publish logits only, not " + k);
+        }
+    }
+
+    /** A signal of the last fit's own forward pass (training mode), captured as {@link #capture} asked; reused by the next fit. */
+    default INDArray trainingSignal(SignalKey key) {
+        if (SignalKey.LOGITS.equals(key)) return trainingLogits();
+        throw new IllegalArgumentException("not captured: " + key);
+    }
+
+    /**
+     * Starts from the weights of a saved model ({@code init:}): a zip {@link #export} wrote for the same architecture.
+     *
+     * @throws IllegalArgumentException if the zip holds another architecture; the message says what differs
+     */
+    default void initialise(InputStream zip) throws IOException {
+        throw new IllegalArgumentException(engine() + " models cannot start from a saved model");
+    }
 
     /** Logits of the last fit's own forward pass (training mode), in a buffer the next fit may reuse. */
     INDArray trainingLogits();

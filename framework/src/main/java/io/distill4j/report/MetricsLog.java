@@ -66,11 +66,24 @@ public final class MetricsLog implements AutoCloseable {
 
     /** The losses of step {@code step} (the models that stepped, in step order), if it is one to log. */
     public void step(long step, long totalSteps, int epoch, boolean burnIn, boolean published, Map<String, Double> losses) {
+        step(step, totalSteps, epoch, burnIn, published, losses, Map.of());
+    }
+
+    /** A step line; {@code terms}: per model that tracks them, each loss term's unweighted value ({@code "terms"}). */
+    public void step(long step, long totalSteps, int epoch, boolean burnIn, boolean published, Map<String, Double> losses,
+                     Map<String, Map<String, Double>> terms) {
         if (step % logEvery != 0 && step != totalSteps) return;
         ObjectNode line = json.createObjectNode().put("type", "step").put("step", step).put("epoch", epoch)
                 .put("burnIn", burnIn).put("published", published);
         ObjectNode node = line.putObject("loss");
         losses.forEach(node::put);
+        if (!terms.isEmpty()) {
+            ObjectNode t = line.putObject("terms");
+            terms.forEach((model, values) -> {
+                ObjectNode m = t.putObject(model);
+                values.forEach(m::put);
+            });
+        }
         write(line);
     }
 

@@ -16,7 +16,16 @@ public record Provenance(String distill4jVersion, String gitCommit, String java,
                          NativeRuntime runtime, long seed, String configHash, String dataset,
                          Map<String, String> dataSha256, List<String> commandLine, String createdAt,
                          List<Resume> resumes,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) String precision) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String precision,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> initialWeights) {
+    /** Without models started from saved weights. */
+    public Provenance(String distill4jVersion, String gitCommit, String java, String os, String arch, NativeRuntime runtime, long seed,
+                      String configHash, String dataset, Map<String, String> dataSha256, List<String> commandLine, String createdAt,
+                      List<Resume> resumes, String precision) {
+        this(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256, commandLine, createdAt,
+                resumes, precision, null);
+    }
+
     /**
      * One continuation of the run: from which checkpoint step, by which command, with which config keys changed (if
      * allowed), and {@code kernelChange}: how its kernels differ from those the run last ran on
@@ -47,11 +56,17 @@ public record Provenance(String distill4jVersion, String gitCommit, String java,
         List<Resume> all = new java.util.ArrayList<>(resumes == null ? List.of() : resumes);
         all.add(resume);
         return new Provenance(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256,
-                commandLine, createdAt, all, precision);
+                commandLine, createdAt, all, precision, initialWeights);
     }
 
     public Provenance withPrecision(String precision) {
         return new Provenance(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256,
-                commandLine, createdAt, resumes, precision);
+                commandLine, createdAt, resumes, precision, initialWeights);
+    }
+
+    /** With the saved models some models started from ({@code init:}): model name → {@code path (sha256 HEX)}. */
+    public Provenance withInitialWeights(Map<String, String> initialWeights) {
+        return new Provenance(distill4jVersion, gitCommit, java, os, arch, runtime, seed, configHash, dataset, dataSha256,
+                commandLine, createdAt, resumes, precision, initialWeights.isEmpty() ? null : Map.copyOf(initialWeights));
     }
 }

@@ -8,7 +8,10 @@ import io.distill4j.data.EpochCursor;
 import io.distill4j.data.LabeledSplit;
 import io.distill4j.signal.Signal;
 import io.distill4j.signal.SignalChannel;
+import io.distill4j.signal.SignalKey;
 import io.distill4j.signal.SignalKind;
+import io.distill4j.loss.Term;
+import io.distill4j.model.Lesson;
 import io.distill4j.signal.TemporalEnsemble;
 import io.distill4j.step.SecondThread;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,6 +59,8 @@ public final class OnlineTrainer {
     private final boolean modelsInParallel;
     /** Per publisher, its logits averaged per example over the epochs (distill.temporalEnsemble > 0), else empty. */
     private final Map<String, TemporalEnsemble> memories = new LinkedHashMap<>();
+    /** Per publisher, the signals its learners' terms read (logits always). */
+    private final Map<String, Set<SignalKey>> signalKeys = new LinkedHashMap<>();
     private long step;
     private volatile boolean stopRequested;
 
@@ -78,11 +83,43 @@ public final class OnlineTrainer {
         this.step = cursor.step();
         this.parallel = parallel && participants.size() > 1;
         this.modelsInParallel = this.parallel && this.participants.stream().allMatch(p -> p.model().fitsConcurrently());
+        for (Participant p : this.participants) {
+            if (p.publishes()) {
+                Set<SignalKey> wanted = wanted(p.name());
+                signalKeys.put(p.name(), wanted);
+                Set<SignalKey> internals = new LinkedHashSet<>(wanted);
+                internals.remove(SignalKey.LOGITS);
+                p.model().capture(internals);
+            }
+        }
         if (distill.temporalEnsemble() > 0) {
             for (Participant p : this.participants) {
                 if (p.publishes()) memories.put(p.name(), new TemporalEnsemble(train.size(), train.numClasses(), distill.temporalEnsemble()));
             }
         }
+    }
+
+    /** The signals the learners of {@code publisher} read: the logits, and what their internal terms compare. */
+    private Set<SignalKey> wanted(String publisher) {
+        Set<SignalKey> out = new LinkedHashSet<>();
+        out.add(SignalKey.LOGITS);
+        for (Participant p : participants) {
+            if (!publisher.equals(p.source())) continue;
+            for (Term t : p.terms()) out.addAll(signalsOf(t));
+        }
+        return out;
+    }
+
+    /** What term {@code t} reads of its publisher. */
+    public static List<SignalKey> signalsOf(Term t) {
+        return switch (t.kind()) {
+            case LABELS -> List.of();
+            case LOGITS -> List.of(SignalKey.LOGITS);
+            case ATTENTION -> List.of(SignalKey.of(SignalKind.ATTENTION, t.teacherLayer()));
+            case HIDDEN -> List.of(SignalKey.of(SignalKind.HIDDEN, t.teacherLayer()));
+            case RELATIONS -> List.of(SignalKey.of(SignalKind.QUERIES, t.teacherLayer()), SignalKey.of(SignalKind.KEYS, t.teacherLayer()),
+                    SignalKey.of(SignalKind.VALUES, t.teacherLayer()));
+        };
     }
 
     /** File name of a publisher's signal memory inside a checkpoint. */
@@ -178,9 +215,11 @@ public final class OnlineTrainer {
         boolean publishStep = !burnIn && step % distill.period() == 0;
         StepContext ctx = new StepContext(idx, x, y, burnIn, publishStep);
         Map<String, Double> losses = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> terms = new ConcurrentHashMap<>();
+        ctx.terms = terms;
         Participant first = participants.get(0);
         boolean overlap = parallel && first.role() == Role.TEACHER && first.publishes()
-                && !ModelSpec.EVAL_PASS.equals(first.spec().signalSource());
+                && !ModelSpec.EVAL_PASS.equals(first.spec().signalSource()) && signalKeys.get(first.name()).size() == 1;
         if (modelsInParallel) {
             Map<String, Double> learned = new ConcurrentHashMap<>();
             ConcurrentStep.run(dependencies(ctx), i -> stepOne(i, ctx, learned));
@@ -197,13 +236,13 @@ public final class OnlineTrainer {
             };
             // runs on the teacher's thread right after its forward pass, so the signal is in place before its fit returns
             Runnable startLearners = () -> {
-                if (publishStep) {
-                    ctx.signals.put(first.name(), signal(first, ctx, first.model().trainingLogits()));
+                if (publishes(first, ctx)) {
+                    publish(first, ctx, signal(first, ctx, first.model().trainingLogits()));
                     ctx.stepped.put(first.name(), true);
                 }
                 job.set(SecondThread.start(learners));
             };
-            if (publishStep) first.model().onForward(startLearners);
+            if (publishes(first, ctx)) first.model().onForward(startLearners);
             else startLearners.run();
             try {
                 stepOne(0, ctx, losses);
@@ -222,7 +261,9 @@ public final class OnlineTrainer {
         // a step ends with every model's parameters in place: listeners, and anyone holding a model, see them
         for (Participant p : participants) p.model().settle();
         boolean epochEnd = cursor.positionInEpoch() == cursor.stepsPerEpoch();
-        return new StepRecord(step, cursor.epoch(), totalSteps, losses, burnIn, publishStep, epochEnd);
+        Map<String, Map<String, Double>> orderedTerms = new LinkedHashMap<>();
+        for (String name : losses.keySet()) if (terms.containsKey(name)) orderedTerms.put(name, terms.get(name));
+        return new StepRecord(step, cursor.epoch(), totalSteps, losses, orderedTerms, burnIn, publishStep, epochEnd);
     }
 
     /** Per participant, the index of the one whose signal it needs in this step, or -1 (labels, burn-in, off-period). */
@@ -231,7 +272,7 @@ public final class OnlineTrainer {
         for (int i = 0; i < waitsFor.length; i++) {
             Participant p = participants.get(i);
             waitsFor[i] = -1;
-            if (p.source() == null || ctx.burnIn || !ctx.publishStep) continue;
+            if (p.source() == null || ctx.burnIn || !ctx.publishStep || warmingUp(p.source())) continue;
             for (int j = 0; j < i; j++) if (participants.get(j).name().equals(p.source())) waitsFor[i] = j;
         }
         return waitsFor;
@@ -244,8 +285,10 @@ public final class OnlineTrainer {
         final boolean burnIn;
         final boolean publishStep;
         final int[] idx;
-        final Map<String, INDArray> signals = new ConcurrentHashMap<>();
+        /** Publishers that published in this step. */
+        final Set<String> published = ConcurrentHashMap.newKeySet();
         final Map<String, Boolean> stepped = new ConcurrentHashMap<>();
+        Map<String, Map<String, Double>> terms;
 
         StepContext(int[] idx, INDArray x, INDArray y, boolean burnIn, boolean publishStep) {
             this.idx = idx;
@@ -256,35 +299,71 @@ public final class OnlineTrainer {
         }
     }
 
+    /** Whether {@code publisher} is still in its warm start: its learners learn from labels alone until it ends. */
+    private boolean warmingUp(String publisher) {
+        for (Participant p : participants) if (p.name().equals(publisher)) return step <= p.spec().warmStart();
+        return false;
+    }
+
+    /** Whether {@code p} publishes in this step: a publish step after burn-in and after its own warm start. */
+    private boolean publishes(Participant p, StepContext ctx) {
+        return p.publishes() && ctx.publishStep && step > p.spec().warmStart();
+    }
+
     private void stepOne(int i, StepContext ctx, Map<String, Double> losses) {
         Participant p = participants.get(i);
         boolean steps;
-        INDArray targets = null;
-        if (p.source() == null || ctx.burnIn) {
+        Lesson lesson = Lesson.labelsOnly();
+        boolean ownWarmUpOnLabels = step <= p.spec().warmStart() && p.spec().warmsUpOnLabels();
+        if (p.source() == null || ctx.burnIn || ownWarmUpOnLabels) {
             steps = true;
+        } else if (warmingUp(p.source())) {
+            steps = ctx.publishStep;   // learns from labels while its publisher warms up, at the pace it will learn from it
         } else {
             steps = ctx.publishStep && Boolean.TRUE.equals(ctx.stepped.get(p.source()));
-            if (steps) targets = ctx.signals.get(p.source());
+            if (steps) lesson = lesson(p);
         }
         ctx.stepped.putIfAbsent(p.name(), steps);
         if (!steps) return;
         // dropout draws from ND4J's (per-thread) RNG, which no checkpoint holds: derive it from (seed, step, model
         // identity), so a twin draws exactly what its student would have drawn alone
         Nd4j.getRandom().setSeed(seed * 31 + step * 1_000_003L + Participants.identityKey(p.identity()));
-        double loss = p.model().fit(ctx.x, ctx.y, targets, p.spec().alphaOr(distill));
+        double loss = p.model().fit(ctx.x, ctx.y, lesson);
         if (!Double.isFinite(loss)) {
             throw new DivergenceException(p.name(), step, loss);
         }
         losses.put(p.name(), loss);
-        if (p.publishes() && ctx.publishStep) {
-            // (a teacher overlapped with its learners has published from its forward pass already)
-            INDArray values = ctx.signals.computeIfAbsent(p.name(), n -> signal(p, ctx, signalValues(p, ctx.x)));
-            channel.publish(new Signal(p.name(), SignalKind.LOGITS, step, values));
+        Map<String, Double> values = p.model().termValues();
+        if (!values.isEmpty()) ctx.terms.put(p.name(), values);
+        if (publishes(p, ctx)) {
+            // (a teacher overlapped with its learners has published its logits from its forward pass already)
+            if (!ctx.published.contains(p.name())) publish(p, ctx, signal(p, ctx, signalValues(p, ctx.x)));
         } else if (memories.containsKey(p.name()) && !ModelSpec.EVAL_PASS.equals(p.spec().signalSource())) {
             // burn-in and off-period steps still fold the training pass into the memory: the first visits of an example,
             // before the publisher has fitted it, are the least memorised predictions it will ever make
             memories.get(p.name()).update(ctx.idx, p.model().trainingLogits());
         }
+    }
+
+    /** Publishes {@code p}'s logits and every internal signal its learners read into the channel. */
+    private void publish(Participant p, StepContext ctx, INDArray logits) {
+        for (SignalKey key : signalKeys.get(p.name())) {
+            INDArray values = SignalKey.LOGITS.equals(key) ? logits : p.model().trainingSignal(key);
+            channel.publish(new Signal(p.name(), key, step, values));
+        }
+        ctx.published.add(p.name());
+    }
+
+    /** What {@code p} learns from in this step: its terms at their weights, reading its source's signals of this step. */
+    private Lesson lesson(Participant p) {
+        Map<SignalKey, INDArray> signals = new java.util.HashMap<>();
+        for (Term t : p.terms()) {
+            for (SignalKey key : signalsOf(t)) {
+                signals.put(key, channel.at(p.source(), key, step).orElseThrow(() ->
+                        new IllegalStateException(p.source() + " published no " + key + " in step " + step)).values());
+            }
+        }
+        return Lesson.at(p.terms(), step, signals);
     }
 
     /** What {@code p} publishes for this batch: its logits, or their per-example average over the epochs. */

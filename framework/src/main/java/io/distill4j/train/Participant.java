@@ -3,6 +3,9 @@ package io.distill4j.train;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.model.Head;
 import io.distill4j.model.TrainableModel;
+import io.distill4j.loss.Term;
+
+import java.util.List;
 
 /**
  * One model in the run with everything the loop needs to step it: the model (with its own optimizer state), what it
@@ -17,13 +20,11 @@ public final class Participant {
     private final String source;
     private final boolean publishes;
     private final String identity;
-
-    public Participant(String name, Role role, ModelSpec spec, TrainableModel model, String source, boolean publishes) {
-        this(name, role, spec, model, source, publishes, name);
-    }
+    private final List<Term> terms;
 
     public Participant(String name, Role role, ModelSpec spec, TrainableModel model, String source, boolean publishes,
-                       String identity) {
+                       String identity, List<Term> terms) {
+        this.terms = List.copyOf(terms);
         this.name = name;
         this.identity = identity;
         this.role = role;
@@ -62,6 +63,11 @@ public final class Participant {
 
     public Head head() {
         return source == null ? Head.LABELS : Head.DISTILL;
+    }
+
+    /** Its loss terms, in order (labels alone for a model without a source). */
+    public List<Term> terms() {
+        return terms;
     }
 
     public boolean publishes() {

@@ -1,6 +1,8 @@
 package io.distill4j.train;
 
 import io.distill4j.config.DistillSpec;
+import io.distill4j.config.LossTerms;
+import io.distill4j.loss.Term;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
 import io.distill4j.model.Head;
@@ -8,7 +10,15 @@ import io.distill4j.model.ModelFactory;
 import io.distill4j.model.TrainableModel;
 
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -51,13 +61,54 @@ public final class Participants {
 
     /** Fresh models, built by {@code factory} (which says the engine and precision they train with). */
     public static List<Participant> build(ModelsSpec models, DistillSpec distill, long seed, ModelFactory factory) {
-        return assemble(models, distill.twins(), fresh(distill, seed, factory));
+        return assemble(models, distill, fresh(models, distill, seed, factory));
     }
 
     /** Builds each model fresh from its identity: its initial weights from (seed, identity), never from its position. */
-    public static ModelSource fresh(DistillSpec distill, long seed, ModelFactory factory) {
-        return (spec, head, name, identity) -> factory.build(spec, factory.context(name, identity, head, spec.temperatureOr(distill),
-                spec.alphaOr(distill), initSeed(seed, identity)));
+    public static ModelSource fresh(ModelsSpec models, DistillSpec distill, long seed, ModelFactory factory) {
+        return (spec, head, name, identity) -> {
+            ModelSpec publisher = head == Head.LABELS ? null : publisherSpec(models, spec);
+            return factory.build(head == Head.LABELS ? labelsOnly(spec) : spec, factory.context(name, identity, head,
+                    LossTerms.resolve(spec, publisher, distill), publisher, initSeed(seed, identity)));
+        };
+    }
+
+    /** A model's spec as a labels-only model (a twin): no auxiliary layer, which only distillation terms use. */
+    private static ModelSpec labelsOnly(ModelSpec spec) {
+        if (!spec.auxiliaryLayer()) return spec;
+        return new ModelSpec(spec.name(), spec.family(), spec.hidden(), spec.conv(), spec.optimizer(), spec.dropout(), spec.learnsFrom(),
+                spec.signalSource(), spec.temperature(), spec.alpha(), spec.layers(), spec.heads(), spec.ffn(), spec.norm(), spec.pooling(),
+                spec.terms(), false, spec.warmStartSteps(), spec.warmStartOn(), spec.init());
+    }
+
+    /** The spec of the model {@code spec} learns from, or null for labels alone. */
+    public static ModelSpec publisherSpec(ModelsSpec models, ModelSpec spec) {
+        if (spec.learnsFromLabelsOnly()) return null;
+        return ModelsSpec.ASSISTANT.equals(spec.learnsFrom()) ? models.assistant() : models.teacher();
+    }
+
+    /**
+     * Starts every model whose spec names a saved model ({@code init:}) from its weights (a twin too: it starts where its
+     * student starts). Returns, per model, the file and its SHA-256, for provenance.
+     *
+     * @throws InitialWeightsException if a file cannot be read or holds another architecture
+     */
+    public static Map<String, String> initialise(List<Participant> participants) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Participant p : participants) {
+            String file = p.spec().init();
+            if (file == null) continue;
+            try {
+                byte[] bytes = Files.readAllBytes(Path.of(file));
+                p.model().initialise(new java.io.ByteArrayInputStream(bytes));
+                out.put(p.name(), file + " (sha256 " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + ")");
+            } catch (IOException | IllegalArgumentException e) {
+                throw new InitialWeightsException(p.name(), file, e.getMessage());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
     }
 
     /** Supplies a model: freshly built from its identity, or also restored from a checkpoint by its name. */
@@ -67,19 +118,23 @@ public final class Participants {
     }
 
     /** Participants over the given models, in step order. */
-    public static List<Participant> assemble(ModelsSpec models, boolean twins, ModelSource supply) {
+    public static List<Participant> assemble(ModelsSpec models, DistillSpec distill, ModelSource supply) {
+        boolean twins = distill.twins();
         List<Participant> out = new ArrayList<>();
         for (ModelSpec spec : models.all()) {
             Role role = spec == models.teacher() ? Role.TEACHER : spec == models.assistant() ? Role.ASSISTANT : Role.STUDENT;
             String source = spec.learnsFromLabelsOnly() ? null : publisherName(models, spec.learnsFrom());
             boolean publishes = isSourceOfAnyone(models, role);
             Head head = source == null ? Head.LABELS : Head.DISTILL;
-            out.add(new Participant(spec.name(), role, spec, supply.model(spec, head, spec.name(), spec.name()), source, publishes));
+            List<Term> terms = LossTerms.resolve(spec, source == null ? null : publisherSpec(models, spec), distill);
+            out.add(new Participant(spec.name(), role, spec, supply.model(spec, head, spec.name(), spec.name()), source, publishes,
+                    spec.name(), terms));
         }
         if (twins) {
             for (ModelSpec spec : twinned(models)) {
                 String name = ModelsSpec.twinName(spec.name());
-                out.add(new Participant(name, Role.TWIN, spec, supply.model(spec, Head.LABELS, name, spec.name()), null, false, spec.name()));
+                out.add(new Participant(name, Role.TWIN, spec, supply.model(spec, Head.LABELS, name, spec.name()), null, false, spec.name(),
+                        List.of(Term.labels(1))));
             }
         }
         return out;

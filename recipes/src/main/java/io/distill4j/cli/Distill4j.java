@@ -19,7 +19,7 @@ import java.util.List;
             "1:internal error",
             "2:usage error (bad command-line arguments)",
             "3:invalid config (the message names the key), or a run that does not fit in memory (the message names what to make smaller)",
-            "4:checkpoint missing or incompatible",
+            "4:checkpoint (or a model's init: file) missing or incompatible",
             "5:training diverged (NaN/Inf loss)",
             "6:data missing or malformed",
             "7:compute backend unavailable (e.g. no CUDA device/driver)",

@@ -5,6 +5,7 @@ import io.distill4j.run.RunLockedException;
 import io.distill4j.config.ConfigException;
 import io.distill4j.config.OverrideException;
 import io.distill4j.data.DataException;
+import io.distill4j.train.InitialWeightsException;
 import io.distill4j.report.ReportException;
 import io.distill4j.runtime.StorageException;
 import io.distill4j.train.DivergenceException;
@@ -36,7 +37,7 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
         if (t instanceof ConfigException) return CONFIG;
         if (t instanceof DataException) return DATA;
         if (t instanceof DivergenceException) return DIVERGED;
-        if (t instanceof CheckpointException || t instanceof RunLockedException) return CHECKPOINT;
+        if (t instanceof CheckpointException || t instanceof RunLockedException || t instanceof InitialWeightsException) return CHECKPOINT;
         if (t instanceof ReportException) return REPORT;
         if (t instanceof BackendUnavailableException) return BACKEND;
         if (t instanceof StorageException) return STORAGE;

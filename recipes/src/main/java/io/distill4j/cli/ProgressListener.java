@@ -24,8 +24,20 @@ abstract class ProgressListener implements RunListener {
     }
 
     static String losses(Map<String, Double> losses) {
-        return losses.entrySet().stream().map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.3f", e.getValue()))
+        return losses(losses, Map.of());
+    }
+
+    /** Each model's loss, and for a model with several terms each term's value: {@code s-8 0.512 (labels 0.41 attention 0.09)}. */
+    static String losses(Map<String, Double> losses, Map<String, Map<String, Double>> terms) {
+        return losses.entrySet().stream().map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.3f", e.getValue())
+                        + termsOf(terms.get(e.getKey())))
                 .collect(Collectors.joining(" | "));
+    }
+
+    private static String termsOf(Map<String, Double> terms) {
+        if (terms == null || terms.size() < 2) return "";
+        return terms.entrySet().stream().map(t -> t.getKey() + " " + String.format(Locale.ROOT, "%.3g", t.getValue()))
+                .collect(Collectors.joining(" ", " (", ")"));
     }
 
     private static final class Bar extends ProgressListener {
@@ -42,7 +54,7 @@ abstract class ProgressListener implements RunListener {
         @Override
         public void onStep(OnlineTrainer trainer, StepRecord record) {
             bar.stepTo(record.step());
-            bar.setExtraMessage(losses(record.losses()));
+            bar.setExtraMessage(losses(record.losses(), record.terms()));
         }
 
         @Override
@@ -71,7 +83,7 @@ abstract class ProgressListener implements RunListener {
             long left = r.totalSteps() - r.step();
             Duration eta = Duration.ofSeconds((long) (elapsed / Math.max(1, r.step() - firstStep) * left));
             LOG.info("step {}/{} ({}%), ETA {}m{}s | {}", r.step(), r.totalSteps(), 100 * r.step() / r.totalSteps(),
-                    eta.toMinutes(), eta.toSecondsPart(), losses(r.losses()));
+                    eta.toMinutes(), eta.toSecondsPart(), losses(r.losses(), r.terms()));
         }
     }
 }

@@ -74,10 +74,11 @@ public final class OnlineDistillationRecipe implements Recipe {
         RunConfig config = context.config().config();
         RunDirectory dir = context.directory();
         LoadedDataset data = load(config);
-        Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
-                config.data().dataset(), data.sha256(), context.commandLine()).withPrecision(Precision.describe(config.training().precision()));
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
                 factory(data, config));
+        Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
+                config.data().dataset(), data.sha256(), context.commandLine()).withPrecision(Precision.describe(config.training().precision()))
+                .withInitialWeights(Participants.initialise(participants));
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
                 config.training().batchSize(), config.training().seed(), config.training().parallel());
         return listeners -> {
@@ -108,8 +109,8 @@ public final class OnlineDistillationRecipe implements Recipe {
                 context.commandLine(), ProvenanceCollector.now(), changedConfigKeys, now,
                 Precision.describe(config.training().precision()), kernelChange));
         // each model is built as a fresh run builds it, then takes the checkpoint's state
-        Participants.ModelSource fresh = Participants.fresh(config.distill(), config.training().seed(), factory(data, config));
-        List<Participant> participants = Participants.assemble(config.models(), config.distill().twins(), (spec, head, name, identity) -> {
+        Participants.ModelSource fresh = Participants.fresh(config.models(), config.distill(), config.training().seed(), factory(data, config));
+        List<Participant> participants = Participants.assemble(config.models(), config.distill(), (spec, head, name, identity) -> {
             TrainableModel model = fresh.model(spec, head, name, identity);
             checkpoint.restore(name, model);
             return model;

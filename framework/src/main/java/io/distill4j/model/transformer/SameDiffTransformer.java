@@ -1,6 +1,11 @@
 package io.distill4j.model.transformer;
 
+import io.distill4j.loss.Term;
+import io.distill4j.loss.TermKind;
+import io.distill4j.model.Lesson;
 import io.distill4j.model.TrainableModel;
+import io.distill4j.signal.SignalKey;
+import io.distill4j.signal.SignalKind;
 import io.distill4j.optim.AdamRule;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A transformer encoder ({@link TransformerGraph}) trained with its own Adam: SameDiff computes the pass (forward and
@@ -36,7 +42,14 @@ public final class SameDiffTransformer implements TrainableModel {
     public static final int INFERENCE_CHUNK = 64;
 
     private final TransformerSpec spec;
+    private final Distillation distillation;
     private final TransformerGraph graph;
+    /** Signals kept from each training pass besides the logits ({@link #capture}), and their copies from the last pass. */
+    private final Map<SignalKey, INDArray> captured = new java.util.LinkedHashMap<>();
+    private final Map<String, Double> termValues = new java.util.LinkedHashMap<>();
+    /** Zero-valued signals fed to a labels-only step (burn-in), by placeholder, for the last batch size. */
+    private Map<String, INDArray> silentSignals;
+    private long silentRows = -1;
     private final List<Parameter> parameters = new ArrayList<>();
     private final Random random;
     private long iterations;
@@ -74,13 +87,23 @@ public final class SameDiffTransformer implements TrainableModel {
     }
 
     public SameDiffTransformer(TransformerSpec spec) {
-        this(spec, true);
+        this(spec, Distillation.logits(spec.temperature()), true);
+    }
+
+    /** A model whose training loss is {@code distillation}'s terms (and which carries its auxiliary layer, if any). */
+    public SameDiffTransformer(TransformerSpec spec, Distillation distillation) {
+        this(spec, distillation, true);
     }
 
     /** {@code pooled}: training passes reuse their arrays ({@link ArrayPool}); false only to test that this changes nothing. */
     SameDiffTransformer(TransformerSpec spec, boolean pooled) {
+        this(spec, Distillation.logits(spec.temperature()), pooled);
+    }
+
+    SameDiffTransformer(TransformerSpec spec, Distillation distillation, boolean pooled) {
         this.spec = spec;
-        this.graph = TransformerGraph.build(spec, DataType.FLOAT);
+        this.distillation = distillation;
+        this.graph = TransformerGraph.build(spec, DataType.FLOAT, distillation);
         for (String name : graph.parameters()) parameters.add(new Parameter(name, graph.sameDiff().getVariable(name).getArr()));
         this.random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         createGradientGraph(graph);
@@ -118,15 +141,58 @@ public final class SameDiffTransformer implements TrainableModel {
         return new FloatPointer(a.data().addressPointer()).position(a.offset());
     }
 
+    /** Labels and soft logits weighted {@code 1 - alpha} and {@code alpha} (a model built with those two terms). */
     @Override
     public double fit(INDArray features, INDArray oneHot, INDArray targets, double alpha) {
+        if (targets == null) return fit(features, oneHot, Lesson.labelsOnly());
+        if (!distillation.has(TermKind.LOGITS)) throw new IllegalStateException("this model's loss has no logits term");
+        double[] w = new double[distillation.terms().size()];
+        for (int i = 0; i < w.length; i++) {
+            TermKind kind = distillation.terms().get(i).kind();
+            w[i] = kind == TermKind.LOGITS ? alpha : kind == TermKind.LABELS ? 1 - alpha : 0;
+        }
+        return fit(features, oneHot, new Lesson(distillation.terms(), w, Map.of(SignalKey.LOGITS, targets)));
+    }
+
+    /**
+     * One training pass with {@code lesson}'s term weights and signals. A labels-only lesson (burn-in, a publisher's warm
+     * start) feeds weight 1 to the labels term, 0 to the others and zeros for their signals, which their losses turn
+     * into exact zeros: one graph serves every phase.
+     */
+    @Override
+    public double fit(INDArray features, INDArray oneHot, Lesson lesson) {
         Map<String, INDArray> ph = placeholders(features, trainingMasks(features.size(0)));
         ph.put(TransformerGraph.ONE_HOT, oneHot.castTo(DataType.FLOAT));
-        ph.put(TransformerGraph.TARGETS, targets == null ? Nd4j.zeros(DataType.FLOAT, oneHot.shape()) : targets.castTo(DataType.FLOAT));
-        ph.put(TransformerGraph.ALPHA, Nd4j.scalar(DataType.FLOAT, targets == null ? 0.0 : alpha));
-        TransformerGraph.Pass pass = graph.pass(ph, List.of(TransformerGraph.LOGITS, TransformerGraph.LOSS));
+        List<Term> terms = distillation.terms();
+        boolean labelsOnly = lesson.isLabelsOnly();
+        if (!labelsOnly && lesson.terms().size() != terms.size()) {
+            throw new IllegalArgumentException("a lesson of " + lesson.terms().size() + " terms for a model of " + terms.size());
+        }
+        boolean labelsSeen = false;
+        for (int i = 0; i < terms.size(); i++) {
+            double w;
+            if (labelsOnly) {
+                w = terms.get(i).kind() == TermKind.LABELS && !labelsSeen ? 1 : 0;
+                labelsSeen |= w == 1;
+            } else {
+                w = lesson.weights()[i];
+            }
+            ph.put(TransformerGraph.weight(i), Nd4j.scalar(DataType.FLOAT, w));
+        }
+        if (labelsOnly && !labelsSeen) throw new IllegalStateException("a labels-only step for a model without a labels term");
+        feedSignals(ph, lesson, features.size(0));
+        List<String> outputs = new ArrayList<>(List.of(TransformerGraph.LOGITS, TransformerGraph.LOSS));
+        for (int i = 0; i < terms.size(); i++) outputs.add(TransformerGraph.term(i));
+        for (SignalKey k : captured.keySet()) outputs.add(TransformerGraph.output(k.kind(), k.layer()));
+        TransformerGraph.Pass pass = graph.pass(ph, outputs);
         forwardPasses++;
         trainingLogits = pass.outputs().get(TransformerGraph.LOGITS).dup();
+        for (Map.Entry<SignalKey, INDArray> e : captured.entrySet()) {
+            INDArray source = pass.outputs().get(TransformerGraph.output(e.getKey().kind(), e.getKey().layer()));
+            e.setValue(e.getValue() != null && e.getValue().equalShapes(source) ? e.getValue().assign(source) : source.dup());
+        }
+        termValues.clear();
+        for (int i = 0; i < terms.size(); i++) termValues.put(terms.get(i).label(), pass.outputs().get(TransformerGraph.term(i)).getDouble(0));
         double loss = pass.outputs().get(TransformerGraph.LOSS).getDouble(0);
         // SameDiff runs forward and backward in one call, so learners waiting for this model's signal start here,
         // after its backward pass but before its update
@@ -135,6 +201,70 @@ public final class SameDiffTransformer implements TrainableModel {
         update(pass.gradients(), ph.get(TransformerGraph.IDS));
         iterations++;
         return loss;
+    }
+
+    /** Every signal placeholder: the lesson's signals, or zeros of the publisher's shapes for a labels-only step. */
+    private void feedSignals(Map<String, INDArray> ph, Lesson lesson, long batch) {
+        Map<String, SignalKey> needed = new java.util.LinkedHashMap<>();
+        for (Term t : distillation.terms()) {
+            for (SignalKey k : signalsOf(t)) needed.put(TransformerGraph.signalName(k.kind(), k.layer()), k);
+        }
+        if (needed.isEmpty()) return;
+        if (lesson.isLabelsOnly()) {
+            if (batch != silentRows) {
+                silentSignals = new HashMap<>();
+                for (Map.Entry<String, SignalKey> e : needed.entrySet()) silentSignals.put(e.getKey(), Nd4j.zeros(DataType.FLOAT, signalShape(e.getValue(), batch)));
+                silentRows = batch;
+            }
+            ph.putAll(silentSignals);
+        } else {
+            for (Map.Entry<String, SignalKey> e : needed.entrySet()) ph.put(e.getKey(), lesson.signal(e.getValue()).castTo(DataType.FLOAT));
+        }
+    }
+
+    private long[] signalShape(SignalKey k, long batch) {
+        return switch (k.kind()) {
+            case LOGITS -> new long[]{batch, spec.classes()};
+            case ATTENTION -> new long[]{batch, distillation.publisherHeads(), spec.maxLength(), spec.maxLength()};
+            default -> new long[]{batch * spec.maxLength(), distillation.publisherWidth()};
+        };
+    }
+
+    /** What term {@code t} reads of its publisher (the loop's {@code OnlineTrainer.signalsOf}, which this package cannot see). */
+    static List<SignalKey> signalsOf(Term t) {
+        return switch (t.kind()) {
+            case LABELS -> List.of();
+            case LOGITS -> List.of(SignalKey.LOGITS);
+            case ATTENTION -> List.of(SignalKey.of(SignalKind.ATTENTION, t.teacherLayer()));
+            case HIDDEN -> List.of(SignalKey.of(SignalKind.HIDDEN, t.teacherLayer()));
+            case RELATIONS -> List.of(SignalKey.of(SignalKind.QUERIES, t.teacherLayer()), SignalKey.of(SignalKind.KEYS, t.teacherLayer()),
+                    SignalKey.of(SignalKind.VALUES, t.teacherLayer()));
+        };
+    }
+
+    @Override
+    public Map<String, Double> termValues() {
+        return termValues.size() < 2 ? Map.of() : Map.copyOf(termValues);
+    }
+
+    @Override
+    public void capture(Set<SignalKey> wanted) {
+        captured.clear();
+        for (SignalKey k : wanted) {
+            if (SignalKey.LOGITS.equals(k)) continue;
+            if (k.layer() < 0 || k.layer() >= spec.layers()) {
+                throw new IllegalArgumentException("no layer " + k.layer() + " to send " + k + " from: the model has " + spec.layers());
+            }
+            captured.put(k, null);
+        }
+    }
+
+    @Override
+    public INDArray trainingSignal(SignalKey key) {
+        if (SignalKey.LOGITS.equals(key)) return trainingLogits();
+        INDArray values = captured.get(key);
+        if (values == null) throw new IllegalStateException("not captured (or no training pass yet): " + key);
+        return values;
     }
 
     private void update(Map<String, INDArray> gradients, INDArray ids) {
@@ -319,16 +449,32 @@ public final class SameDiffTransformer implements TrainableModel {
         TransformerZip.write(this, entries, out);
     }
 
-    /** The current parameter values by name, in the graph's order (for export). */
+    /**
+     * The current parameter values by name, in the graph's order (for export): the deployable model's, without what
+     * exists only in training (the auxiliary layer, projections).
+     */
     Map<String, float[]> parameterValues() {
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
-        for (Parameter q : parameters) out.put(q.name, q.p.clone());
+        for (Parameter q : parameters) if (!TransformerGraph.trainingOnly(q.name)) out.put(q.name, q.p.clone());
         return out;
+    }
+
+    /**
+     * Starts from a saved model's weights (a zip {@link #export} wrote): the architecture must be this one's; what exists
+     * only in training keeps its fresh initial values.
+     */
+    @Override
+    public void initialise(InputStream zip) throws IOException {
+        TransformerZip.Saved saved = TransformerZip.readSaved(zip);
+        String differs = saved.spec().architectureDifference(spec);
+        if (differs != null) throw new IllegalArgumentException("another architecture: " + differs);
+        setParameterValues(saved.parameters());
     }
 
     /** Sets parameter values (an exported model's), leaving the optimizer state as it is. */
     void setParameterValues(Map<String, float[]> values) {
         for (Parameter q : parameters) {
+            if (TransformerGraph.trainingOnly(q.name)) continue;
             float[] v = values.get(q.name);
             if (v == null || v.length != q.p.length) throw new IllegalArgumentException("missing or misshapen parameter " + q.name);
             System.arraycopy(v, 0, q.p, 0, v.length);

@@ -92,6 +92,11 @@ public final class TransformerFamily implements ModelFamily {
                 temperature, seed);
     }
 
+    @Override
+    public boolean learnsInternals() {
+        return true;
+    }
+
     /** Evaluation runs in chunks of {@link SameDiffTransformer#INFERENCE_CHUNK} rows: attention holds [rows, heads, L, L]. */
     @Override
     public long evaluationRows(long rows) {
@@ -101,7 +106,11 @@ public final class TransformerFamily implements ModelFamily {
     @Override
     public TrainableModel create(ModelSpec spec, ModelContext c) {
         if (!c.input().isText()) throw new IllegalArgumentException("a transformer needs token ids, got " + c.input());
-        return new SameDiffTransformer(encoder(spec, c.input().width(), c.input().vocabulary(), c.classes(), c.temperature(), c.seed()));
+        ModelSpec publisher = c.publisher();
+        boolean internal = publisher != null && TransformerFamily.NAME.equals(publisher.family());
+        Distillation d = new Distillation(c.terms(), spec.auxiliaryLayer() && c.head() == io.distill4j.model.Head.DISTILL,
+                internal ? heads(publisher) : 0, internal ? publisher.hidden().get(0) : 0);
+        return new SameDiffTransformer(encoder(spec, c.input().width(), c.input().vocabulary(), c.classes(), c.temperature(), c.seed()), d);
     }
 
     /**

@@ -8,6 +8,8 @@ import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import io.distill4j.loss.Term;
+import io.distill4j.signal.SignalKind;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,16 +30,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * a mask placeholder (SameDiff's dropout has no inference switch): the model feeds Bernoulli masks in training, ones at
  * inference.
  *
- * <p>Placeholders: {@code ids} [batch, maxLength] (token ids as floats, PAD = 0), {@code onehot} and {@code targets}
- * [batch, classes], {@code alpha} (a scalar: the KD weight, 0 for labels alone), and one dropout mask per site
- * ({@link #dropoutSites}). Outputs: {@code logits}, {@code loss}, and each layer's attention probabilities
- * {@code attn_<layer>} [batch, heads, length, length].
+ * <p>Placeholders: {@code ids} [batch, maxLength] (token ids as floats, PAD = 0), {@code onehot} [batch, classes], one
+ * dropout mask per site ({@link #dropoutSites}), one weight per loss term ({@link #weight}) and one per publisher signal
+ * a term reads ({@link #signalName}: {@code targets} [batch, classes] for logits). Outputs: {@code logits}, {@code loss},
+ * each term's value ({@link #term}), and per layer the signals a publisher sends: attention probabilities
+ * {@code attn_<layer>} [batch, heads, length, length], hidden states {@code hidden_<layer>} and the query, key and value
+ * projections {@code q_/k_/v_<layer>}, each [batch * length, hidden].
  */
 public final class TransformerGraph {
     public static final String IDS = "ids";
     public static final String ONE_HOT = "onehot";
+    /** The publisher's logits placeholder (the {@code logits} signal). */
     public static final String TARGETS = "targets";
-    public static final String ALPHA = "alpha";
+    /** Prefix of the parameters that exist only in training (ALD's auxiliary layer, hidden terms' projections): never exported. */
+    static final String AUXILIARY = "aux_";
+    static final String PROJECTION = "proj_";
     public static final String LOGITS = "logits";
     public static final String LOSS = "loss";
     public static final String TOKENS = "tokens";
@@ -89,8 +96,18 @@ public final class TransformerGraph {
         return out;
     }
 
-    /** The whole model in {@code type} (FLOAT to train, DOUBLE for gradient checks), weights drawn from {@code spec.seed()}. */
+    /** The whole model in {@code type} with labels and soft logits at the spec's temperature (the loss before terms existed). */
     public static TransformerGraph build(TransformerSpec spec, DataType type) {
+        return build(spec, type, Distillation.logits(spec.temperature()));
+    }
+
+    /**
+     * The whole model in {@code type} (FLOAT to train, DOUBLE for gradient checks), weights drawn from {@code spec.seed()},
+     * its loss the weighted sum of {@code distillation}'s terms. Parameters that exist only for training (the auxiliary
+     * layer, projections) are created after every real one, so a model's real weights start the same with or without
+     * them (a student and its scratch twin).
+     */
+    public static TransformerGraph build(TransformerSpec spec, DataType type, Distillation distillation) {
         SameDiff sd = SameDiff.create();
         Params p = new Params(sd, type, spec.seed());
         int h = spec.hidden();
@@ -109,21 +126,141 @@ public final class TransformerGraph {
             SDVariable dropAttn = sd.placeHolder("drop_attn_" + i, type, -1, h);
             SDVariable dropFfn = sd.placeHolder("drop_ffn_" + i, type, -1, h);
             if (spec.preNorm()) {
-                x = x.add(attention(sd, layerNorm(x, ln1), keep, a, spec.heads(), length, attention(i)).mul(dropAttn));
-                x = x.add(feedForward(layerNorm(x, ln2), ff1, ff2).mul(dropFfn));
+                x = x.add(attention(sd, layerNorm(x, ln1), keep, a, spec.heads(), length, i).mul(dropAttn));
+                x = x.add(hidden(i), feedForward(layerNorm(x, ln2), ff1, ff2).mul(dropFfn));
             } else {
-                x = layerNorm(x.add(attention(sd, x, keep, a, spec.heads(), length, attention(i)).mul(dropAttn)), ln1);
-                x = layerNorm(x.add(feedForward(x, ff1, ff2).mul(dropFfn)), ln2);
+                x = layerNorm(x.add(attention(sd, x, keep, a, spec.heads(), length, i).mul(dropAttn)), ln1);
+                x = sd.identity(hidden(i), layerNorm(x.add(feedForward(x, ff1, ff2).mul(dropFfn)), ln2));
             }
         }
+        SDVariable top = x;
         if (spec.preNorm()) x = layerNorm(x, p.layerNorm("final", h));
         SDVariable pooled = "cls".equals(spec.pooling()) ? clsPool(x, length, h) : meanPool(x, keep, length, h);
         SDVariable[] classifier = p.linear("classifier", h, spec.classes());
         SDVariable logits = pooled.mmul(classifier[0]).add(LOGITS, classifier[1]);
-        kdLoss(sd, logits, sd.placeHolder(ONE_HOT, type, -1, spec.classes()), sd.placeHolder(TARGETS, type, -1, spec.classes()),
-                sd.placeHolder(ALPHA, type), spec.temperature());
+        if (distillation.ald()) auxiliaryLayer(sd, p, top, keep, spec, distillation.auxiliaryValues(spec.layers()));
+        loss(sd, p, spec, distillation, logits, keep);
         sd.setLossVariables(LOSS);
         return new TransformerGraph(sd, p.names);
+    }
+
+    /**
+     * Auxiliary Layer Distillation (ERNIE 3.0 Titan): one more layer's attention on top of the last real layer, index
+     * {@code layers}, where attention-type terms bind. Only what its attention distributions need is built (LayerNorm for a
+     * pre-norm model, queries and keys; values when a relations term reads them): the logits never pass through it, so
+     * dropping it for export changes no prediction, while the terms' gradient reaches the last real layer's feed-forward.
+     */
+    static void auxiliaryLayer(SameDiff sd, Params p, SDVariable top, SDVariable keep, TransformerSpec spec, boolean values) {
+        int h = spec.hidden();
+        int l = spec.layers();
+        SDVariable in = spec.preNorm() ? layerNorm(top, p.layerNorm(AUXILIARY + "ln1", h)) : top;
+        SDVariable[] q = p.linear(AUXILIARY + "q", h, h);
+        SDVariable[] k = p.linear(AUXILIARY + "k", h, h);
+        SDVariable query = in.mmul(q[0]).add(queries(l), q[1]);
+        SDVariable key = in.mmul(k[0]).add(keys(l), k[1]);
+        if (values) {
+            SDVariable[] v = p.linear(AUXILIARY + "v", h, h);
+            in.mmul(v[0]).add(values(l), v[1]);
+        }
+        probabilities(sd, query, key, keep, spec.heads(), spec.maxLength(), h, attention(l));
+    }
+
+    /** Each term's (unweighted) value, named {@link #term(int)}, and their sum weighted by placeholders {@link #weight(int)}. */
+    private static void loss(SameDiff sd, Params p, TransformerSpec spec, Distillation d, SDVariable logits, SDVariable keep) {
+        DataType type = logits.dataType();
+        int length = spec.maxLength();
+        SDVariable total = null;
+        for (int i = 0; i < d.terms().size(); i++) {
+            Term t = d.terms().get(i);
+            String name = term(i);
+            SDVariable value = switch (t.kind()) {
+                case LABELS -> sd.identity(name, crossEntropy(logits, sd.placeHolder(ONE_HOT, type, -1, spec.classes())));
+                case LOGITS -> sd.identity(name, logitKl(sd, logits, sd.placeHolder(TARGETS, type, -1, spec.classes()), t.temperature()));
+                case ATTENTION -> attentionKl(sd, name, signal(sd, SignalKind.ATTENTION, t.teacherLayer(), type, d, length),
+                        sd.getVariable(attention(t.studentLayer())), keep, spec.heads(), length);
+                case RELATIONS -> relationKl(sd, name, t, d, keep, length, spec.hidden(), type);
+                case HIDDEN -> hiddenMse(sd, name, signal(sd, SignalKind.HIDDEN, t.teacherLayer(), type, d, length),
+                        sd.getVariable(hidden(t.studentLayer())),
+                        p.normal(PROJECTION + i, Math.sqrt(2.0 / (spec.hidden() + d.publisherWidth())), spec.hidden(), d.publisherWidth()), keep);
+            };
+            SDVariable weighted = value.mul(sd.placeHolder(weight(i), type));
+            total = total == null ? weighted : total.add(weighted);
+        }
+        sd.identity(LOSS, total);
+    }
+
+    /** MiniLMv2: the mean of the query-query, key-key and value-value relation KLs, over {@code relationHeads} heads. */
+    private static SDVariable relationKl(SameDiff sd, String name, Term t, Distillation d, SDVariable keep, int length, long width,
+                                         DataType type) {
+        int r = t.relationHeads();
+        SDVariable sum = null;
+        SignalKind[] kinds = {SignalKind.QUERIES, SignalKind.KEYS, SignalKind.VALUES};
+        String[] own = {queries(t.studentLayer()), keys(t.studentLayer()), values(t.studentLayer())};
+        for (int j = 0; j < 3; j++) {
+            SDVariable teacher = selfRelation(sd, signal(sd, kinds[j], t.teacherLayer(), type, d, length), d.publisherWidth(), keep, r, length);
+            SDVariable student = selfRelation(sd, sd.getVariable(own[j]), width, keep, r, length);
+            SDVariable kl = attentionKl(sd, name + "_" + j, teacher, student, keep, r, length);
+            sum = sum == null ? kl : sum.add(kl);
+        }
+        return sum.div(name, 3.0);
+    }
+
+    /** The placeholder of one publisher signal (created once: several terms may read it). */
+    private static SDVariable signal(SameDiff sd, SignalKind kind, int layer, DataType type, Distillation d, int length) {
+        String name = signalName(kind, layer);
+        if (sd.hasVariable(name)) return sd.getVariable(name);
+        return kind == SignalKind.ATTENTION ? sd.placeHolder(name, type, -1, d.publisherHeads(), length, length)
+                : sd.placeHolder(name, type, -1, d.publisherWidth());
+    }
+
+    /** The placeholder name of a publisher's signal ({@code logits}: {@link #TARGETS}). */
+    public static String signalName(SignalKind kind, int layer) {
+        return kind == SignalKind.LOGITS ? TARGETS : "sig_" + kind.name().toLowerCase(java.util.Locale.ROOT) + "_" + layer;
+    }
+
+    /** The graph output a publisher reads a signal from. */
+    public static String output(SignalKind kind, int layer) {
+        return switch (kind) {
+            case LOGITS -> LOGITS;
+            case ATTENTION -> attention(layer);
+            case HIDDEN -> hidden(layer);
+            case QUERIES -> queries(layer);
+            case KEYS -> keys(layer);
+            case VALUES -> values(layer);
+        };
+    }
+
+    /** The unweighted value of term {@code i}. */
+    public static String term(int i) {
+        return "term_" + i;
+    }
+
+    /** The weight placeholder of term {@code i}. */
+    public static String weight(int i) {
+        return "w_" + i;
+    }
+
+    /** Layer {@code l}'s output [B * L, H]. */
+    public static String hidden(int l) {
+        return "hidden_" + l;
+    }
+
+    /** Layer {@code l}'s query projection [B * L, H] (before the split into heads and the scale). */
+    public static String queries(int l) {
+        return "q_" + l;
+    }
+
+    public static String keys(int l) {
+        return "k_" + l;
+    }
+
+    public static String values(int l) {
+        return "v_" + l;
+    }
+
+    /** Whether parameter {@code name} exists only in training (never exported, never read from a saved model). */
+    public static boolean trainingOnly(String name) {
+        return name.startsWith(AUXILIARY) || name.startsWith(PROJECTION);
     }
 
     /**
@@ -236,17 +373,24 @@ public final class TransformerGraph {
      * on the scores cost a pass forward and, in backward, a pass plus a reduction for the bias's gradient that nothing
      * uses. For a token key the extra term adds exactly 0, so its scores are unchanged.
      */
-    static SDVariable attention(SameDiff sd, SDVariable x, SDVariable keep, Attention a, int heads, int length, String probsName) {
+    static SDVariable attention(SameDiff sd, SDVariable x, SDVariable keep, Attention a, int heads, int length, int layer) {
         long h = a.q[0].getShape()[1];
-        long d = h / heads;
-        SDVariable q = split(x.mmul(a.q[0]).add(a.q[1]).mul(1.0 / Math.sqrt(d)), heads, length, d);
-        SDVariable k = split(x.mmul(a.k[0]).add(a.k[1]), heads, length, d);
-        SDVariable v = split(x.mmul(a.v[0]).add(a.v[1]), heads, length, d);
-        SDVariable keyBias = sd.tile(keep.rsub(1.0).mul(MASKED).reshape(-1, 1, length, 1), 1, heads, 1, 1);   // [B, heads, L, 1]
-        SDVariable scores = sd.mmul(sd.concat(3, q, sd.onesLike(keyBias)), sd.concat(3, k, keyBias), false, true, false);
-        SDVariable probs = sd.nn.softmax(probsName, scores, 3);
+        SDVariable probs = probabilities(sd, x.mmul(a.q[0]).add(queries(layer), a.q[1]), x.mmul(a.k[0]).add(keys(layer), a.k[1]),
+                keep, heads, length, h, attention(layer));
+        SDVariable v = split(x.mmul(a.v[0]).add(values(layer), a.v[1]), heads, length, h / heads);
         SDVariable context = sd.mmul(probs, v).permute(0, 2, 1, 3).reshape(-1, h);   // [B, L, heads, d] -> [B * L, H]
         return context.mmul(a.o[0]).add(a.o[1]);
+    }
+
+    /** The attention probabilities [B, heads, L, L] of queries and keys [B * L, H], named {@code name}. */
+    static SDVariable probabilities(SameDiff sd, SDVariable queries, SDVariable keys, SDVariable keep, int heads, int length, long h,
+                                    String name) {
+        long d = h / heads;
+        SDVariable q = split(queries.mul(1.0 / Math.sqrt(d)), heads, length, d);
+        SDVariable k = split(keys, heads, length, d);
+        SDVariable keyBias = sd.tile(keep.rsub(1.0).mul(MASKED).reshape(-1, 1, length, 1), 1, heads, 1, 1);   // [B, heads, L, 1]
+        SDVariable scores = sd.mmul(sd.concat(3, q, sd.onesLike(keyBias)), sd.concat(3, k, keyBias), false, true, false);
+        return sd.nn.softmax(name, scores, 3);
     }
 
     /** The smallest probability whose log the attention loss takes: a PAD key's probability is exactly 0. */
@@ -274,7 +418,11 @@ public final class TransformerGraph {
      * need only the same relation head count, not the same width, so {@link #attentionKl} compares them directly.
      */
     static SDVariable selfRelation(SameDiff sd, SDVariable x, SDVariable keep, int relationHeads, int length) {
-        long h = x.getShape()[1];
+        return selfRelation(sd, x, x.getShape()[1], keep, relationHeads, length);
+    }
+
+    /** {@link #selfRelation} of {@code x} of width {@code h} (for a computed variable, whose shape SameDiff does not know). */
+    static SDVariable selfRelation(SameDiff sd, SDVariable x, long h, SDVariable keep, int relationHeads, int length) {
         if (h % relationHeads != 0) throw new IllegalArgumentException(relationHeads + " relation heads do not divide width " + h);
         long d = h / relationHeads;
         SDVariable split = split(x, relationHeads, length, d);                                         // [B, r, L, d]
@@ -338,14 +486,26 @@ public final class TransformerGraph {
 
     /**
      * The loss of {@code io.distill4j.loss.SoftLogitKd}, averaged over the batch:
-     * {@code alpha T^2 KL(softmax(t/T) || softmax(z/T)) + (1 - alpha) CE(y, softmax(z))}. The targets are a placeholder,
-     * so no gradient reaches their publisher; with {@code alpha} 0 it is plain cross-entropy.
+     * {@code alpha T^2 KL(softmax(t/T) || softmax(z/T)) + (1 - alpha) CE(y, softmax(z))}: the labels and logits terms
+     * weighted by {@code 1 - alpha} and {@code alpha}.
      */
     static SDVariable kdLoss(SameDiff sd, SDVariable logits, SDVariable oneHot, SDVariable targets, SDVariable alpha, double temperature) {
-        SDVariable ce = oneHot.mul(logSoftmax(logits)).sum(1).mean().neg();
+        return alpha.rsub(1.0).mul(crossEntropy(logits, oneHot)).add(LOSS, alpha.mul(logitKl(sd, logits, targets, temperature)));
+    }
+
+    /** Cross-entropy with one-hot labels, averaged over the batch. */
+    static SDVariable crossEntropy(SDVariable logits, SDVariable oneHot) {
+        return oneHot.mul(logSoftmax(logits)).sum(1).mean().neg();
+    }
+
+    /**
+     * {@code T^2 KL(softmax(t/T) || softmax(z/T))} averaged over the batch (Hinton's soft targets). The targets are a
+     * placeholder, so no gradient reaches their publisher.
+     */
+    static SDVariable logitKl(SameDiff sd, SDVariable logits, SDVariable targets, double temperature) {
         SDVariable teacher = logSoftmax(targets.div(temperature));
         SDVariable kl = sd.math.exp(teacher).mul(teacher.sub(logSoftmax(logits.div(temperature)))).sum(1).mean();
-        return alpha.rsub(1.0).mul(ce).add(LOSS, alpha.mul(kl).mul(temperature * temperature));
+        return kl.mul(temperature * temperature);
     }
 
     /** log softmax over the last axis of [B, C]. */

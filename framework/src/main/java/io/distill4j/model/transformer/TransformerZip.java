@@ -75,15 +75,18 @@ public final class TransformerZip {
         }
     }
 
-    /** Reads a zip {@link #write} wrote. */
-    public static Loaded read(InputStream in) throws IOException {
+    /** A zip's spec, parameters by name, and its other entries. */
+    record Saved(TransformerSpec spec, Map<String, float[]> parameters, Map<String, byte[]> entries) {
+    }
+
+    /** Reads the parts of a zip {@link #write} wrote, without building a model. */
+    static Saved readSaved(InputStream in) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         ZipInputStream zip = new ZipInputStream(in);
         for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) entries.put(e.getName(), zip.readAllBytes());
         byte[] spec = entries.remove(SPEC);
         byte[] params = entries.remove(PARAMETERS);
         if (spec == null || params == null) throw new IOException("not a Distill4J transformer zip: no " + SPEC + " or " + PARAMETERS);
-        SameDiffTransformer model = new SameDiffTransformer(JSON.readValue(spec, TransformerSpec.class));
         DataInputStream data = new DataInputStream(new ByteArrayInputStream(params));
         int count = data.readInt();
         Map<String, float[]> values = new LinkedHashMap<>();
@@ -93,9 +96,16 @@ public final class TransformerZip {
             Floats.read(data, v);
             values.put(name, v);
         }
-        model.setParameterValues(values);
+        return new Saved(JSON.readValue(spec, TransformerSpec.class), values, entries);
+    }
+
+    /** Reads a zip {@link #write} wrote. */
+    public static Loaded read(InputStream in) throws IOException {
+        Saved saved = readSaved(in);
+        SameDiffTransformer model = new SameDiffTransformer(saved.spec(), Distillation.labelsOnly());
+        model.setParameterValues(saved.parameters());
         // parsed once here, not at every classify call
-        byte[] vocabulary = entries.get(VOCABULARY);
-        return new Loaded(model, entries, vocabulary == null ? null : WordVocabulary.read(new ByteArrayInputStream(vocabulary), VOCABULARY));
+        byte[] vocabulary = saved.entries().get(VOCABULARY);
+        return new Loaded(model, saved.entries(), vocabulary == null ? null : WordVocabulary.read(new ByteArrayInputStream(vocabulary), VOCABULARY));
     }
 }

@@ -144,12 +144,12 @@ class SameDiffM21BugsTest {
     void fitOnTheEncoderClosesAnArrayItStillNeeds() {
         TransformerSpec spec = new TransformerSpec(20, 8, 1, 16, 2, 32, 0.1, "pre", "mean", 2, 1e-3, 0.9, 0.999, 1e-8, 2.0, 1);
         SameDiff sd = TransformerGraph.build(spec, DataType.FLOAT).sameDiff();
-        List<String> features = new ArrayList<>(List.of(TransformerGraph.IDS, TransformerGraph.TARGETS, TransformerGraph.ALPHA));
+        List<String> features = new ArrayList<>(List.of(TransformerGraph.IDS, TransformerGraph.TARGETS, TransformerGraph.weight(0), TransformerGraph.weight(1)));
         features.addAll(TransformerGraph.dropoutSites(1));
         sd.setTrainingConfig(new TrainingConfig.Builder().updater(new Adam(1e-3)).dataSetFeatureMapping(features.toArray(new String[0]))
                 .dataSetLabelMapping(TransformerGraph.ONE_HOT).build());
         List<INDArray> inputs = new ArrayList<>(List.of(Nd4j.createFromArray(new float[][]{{2, 5, 6, 0, 0, 0, 0, 0}, {2, 7, 0, 0, 0, 0, 0, 0}}),
-                Nd4j.zeros(DataType.FLOAT, 2, 2), Nd4j.scalar(DataType.FLOAT, 0.0)));
+                Nd4j.zeros(DataType.FLOAT, 2, 2), Nd4j.scalar(DataType.FLOAT, 1.0), Nd4j.scalar(DataType.FLOAT, 0.0)));
         for (int i = 0; i < 3; i++) inputs.add(Nd4j.ones(DataType.FLOAT, 16, 16));
         MultiDataSet batch = new MultiDataSet(inputs.toArray(new INDArray[0]), new INDArray[]{Nd4j.createFromArray(new float[][]{{1, 0}, {0, 1}})});
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> {

@@ -135,7 +135,7 @@ class TransformerGraphTest {
         TransformerGraph.Attention a = new TransformerGraph.Attention(
                 new SDVariable[]{var(sd, "wq", 4, H, H), var(sd, "bq", 5, 1, H)}, new SDVariable[]{var(sd, "wk", 6, H, H), var(sd, "bk", 7, 1, H)},
                 new SDVariable[]{var(sd, "wv", 8, H, H), var(sd, "bv", 9, 1, H)}, new SDVariable[]{var(sd, "wo", 10, H, H), var(sd, "bo", 11, 1, H)});
-        return TransformerGraph.attention(sd, x, keep, a, 2, L, "attn_0");
+        return TransformerGraph.attention(sd, x, keep, a, 2, L, 0);
     }
 
     @Test
@@ -379,7 +379,8 @@ class TransformerGraphTest {
             ph.put(TransformerGraph.IDS, Nd4j.createFromArray(ids));
             ph.put(TransformerGraph.ONE_HOT, Nd4j.eye(3).castTo(DataType.FLOAT).getRows(0, 1, 2, step % 3));
             ph.put(TransformerGraph.TARGETS, Nd4j.rand(DataType.FLOAT, 4, 3));
-            ph.put(TransformerGraph.ALPHA, Nd4j.scalar(DataType.FLOAT, 0.5));
+            ph.put(TransformerGraph.weight(0), Nd4j.scalar(DataType.FLOAT, 0.5));
+            ph.put(TransformerGraph.weight(1), Nd4j.scalar(DataType.FLOAT, 0.5));
             List<String> wanted = new ArrayList<>(graph.parameters());
             wanted.remove(TransformerGraph.TOKENS);
             wanted.add(TransformerGraph.EMBED_ROWS);
@@ -428,7 +429,8 @@ class TransformerGraphTest {
         for (int r = 0; r < B; r++) y.putScalar(r, r, 1.0);
         ph.put(TransformerGraph.ONE_HOT, y);
         ph.put(TransformerGraph.TARGETS, random(31, B, 3));
-        ph.put(TransformerGraph.ALPHA, Nd4j.scalar(0.5));
+        ph.put(TransformerGraph.weight(0), Nd4j.scalar(0.5));
+        ph.put(TransformerGraph.weight(1), Nd4j.scalar(0.5));
         for (String site : TransformerGraph.dropoutSites(2)) {
             ph.put(site, Nd4j.rand(D, B * L, H).gt(0.1).castTo(D).div(0.9));   // a fixed dropout mask: gradients include it
         }

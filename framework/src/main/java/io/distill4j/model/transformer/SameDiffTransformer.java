@@ -244,7 +244,7 @@ public final class SameDiffTransformer implements TrainableModel {
 
     @Override
     public Map<String, Double> termValues() {
-        return termValues.size() < 2 ? Map.of() : Map.copyOf(termValues);
+        return termValues.size() < 2 ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(termValues));
     }
 
     @Override

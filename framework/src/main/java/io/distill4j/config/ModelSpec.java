@@ -94,6 +94,18 @@ public record ModelSpec(String name, String family, List<Integer> hidden, List<C
                 terms, ald, warmStartSteps, warmStartOn, init);
     }
 
+    /** This model with other distillation keys ({@code terms}, {@code ald}, {@code warmStartSteps}; warmStartOn follows it). */
+    public ModelSpec withDistillation(List<TermSpec> terms, Boolean ald, Integer warmStartSteps) {
+        return new ModelSpec(name, family, hidden, conv, optimizer, dropout, learnsFrom, signalSource, temperature, alpha, layers, heads, ffn,
+                norm, pooling, terms, ald, warmStartSteps, warmStartSteps == null ? null : warmStartOn, init);
+    }
+
+    /** This model learning from labels alone, without distillation keys (the bench's "alone" runs). */
+    public ModelSpec alone() {
+        return new ModelSpec(name, family, hidden, conv, optimizer, dropout, LABELS, signalSource, temperature, alpha, layers, heads, ffn,
+                norm, pooling, null, null, null, null, null);
+    }
+
     /** This model's soft-target temperature: its own, or the run-wide one. */
     public double temperatureOr(DistillSpec distill) {
         return temperature != null ? temperature : distill.temperature();

@@ -16,11 +16,27 @@ public final class SignalChannel {
     private final Map<Address, Signal> latest = new ConcurrentHashMap<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    private final Map<SignalKind, AtomicLong> bytesByKind = new ConcurrentHashMap<>();
+    private final Map<SignalKind, AtomicLong> countByKind = new ConcurrentHashMap<>();
 
     public void publish(Signal signal) {
         latest.put(new Address(signal.publisher(), signal.key()), signal);
         published.incrementAndGet();
         bytes.addAndGet(signal.bytes());
+        bytesByKind.computeIfAbsent(signal.key().kind(), k -> new AtomicLong()).addAndGet(signal.bytes());
+        countByKind.computeIfAbsent(signal.key().kind(), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Bytes published so far of signals of {@code kind}. */
+    public long publishedBytes(SignalKind kind) {
+        AtomicLong b = bytesByKind.get(kind);
+        return b == null ? 0 : b.get();
+    }
+
+    /** Signals of {@code kind} published so far. */
+    public long publishedCount(SignalKind kind) {
+        AtomicLong c = countByKind.get(kind);
+        return c == null ? 0 : c.get();
     }
 
     /** The latest signal {@code publisher} sent under {@code key}, if any. */

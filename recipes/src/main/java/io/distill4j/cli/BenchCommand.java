@@ -11,6 +11,9 @@ import io.distill4j.model.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.ModelFamilies;
 import io.distill4j.runtime.NativeRuntime;
+import io.distill4j.loss.TermKind;
+import io.distill4j.signal.SignalChannel;
+import io.distill4j.signal.SignalKind;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.Participant;
 import io.distill4j.train.Participants;
@@ -50,6 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--online-only", description = "Only the online step (no alone runs, no SGEMM peak).")
     boolean onlineOnly;
 
+    @CommandLine.Option(names = "--signal-costs", description = "Also time the online step without each kind of internal signal "
+            + "its terms read (attention, relations, hidden), and print the bytes each signal kind sends per step.")
+    boolean signalCosts;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -79,6 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
         // the headline is the online step without twins, so the ratio against PyTorch stays comparable across versions
         double online = secondsPerStep(config, config.models(), data, factory, false, out);
         out.printf(Locale.ROOT, "online step: %.2f ms/step, %.0f samples/s%n", online * 1e3, batch / online);
+        if (signalCosts) signalCosts(config, data, factory, online, out);
         boolean withTwins = !onlineOnly && config.models().students().stream().anyMatch(m -> !m.learnsFromLabelsOnly());
         if (withTwins) {
             double twinned = secondsPerStep(config, config.models(), data, factory, true, null);
@@ -89,8 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
             double sum = 0;
             double teacherSeconds = 0;
             for (ModelSpec m : config.models().all()) {
-                ModelSpec alone = new ModelSpec(m.name(), m.family(), m.hidden(), m.conv(), m.optimizer(), m.dropout(),
-                        ModelSpec.LABELS, m.signalSource(), m.temperature(), m.alpha());
+                ModelSpec alone = m.alone();
                 double s = secondsPerStep(config, new ModelsSpec(null, null, List.of(alone)), data, factory, false, null);
                 if (m == config.models().teacher()) teacherSeconds = s;
                 sum += s;
@@ -114,14 +121,74 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The cost of each kind of internal signal: the online step timed without the terms that read it (and without the
+     * auxiliary layers only they used), side by side with the full step, and the bytes each signal kind publishes per step.
+     */
+    private void signalCosts(RunConfig config, LoadedDataset data, ModelFactory factory, double full, PrintWriter out) {
+        SignalChannel channel = lastChannel;
+        long stepsRun = warmup + steps;
+        for (SignalKind kind : SignalKind.values()) {
+            long count = channel.publishedCount(kind);
+            if (count == 0) continue;
+            out.printf(Locale.ROOT, "signal %-9s %d per step, %.2f MB per signal, %.2f MB per step%n", kind.name().toLowerCase(Locale.ROOT),
+                    count / stepsRun, channel.publishedBytes(kind) / (double) count / 1e6, channel.publishedBytes(kind) / (double) stepsRun / 1e6);
+        }
+        List<TermKind> internal = List.of(TermKind.ATTENTION, TermKind.RELATIONS, TermKind.HIDDEN);
+        List<TermKind> present = internal.stream().filter(k -> uses(config, k)).toList();
+        for (TermKind kind : present) {
+            RunConfig without = withoutTerms(config, List.of(kind));
+            double s = secondsPerStep(without, without.models(), data, factory, false, null);
+            out.printf(Locale.ROOT, "without %s terms: %.2f ms/step; they cost %.2f ms/step (%.0f%% of the full step)%n",
+                    kind.configName(), s * 1e3, (full - s) * 1e3, 100 * (full - s) / full);
+        }
+        if (present.size() > 1) {
+            RunConfig logitsOnly = withoutTerms(config, present);
+            double s = secondsPerStep(logitsOnly, logitsOnly.models(), data, factory, false, null);
+            out.printf(Locale.ROOT, "labels and logits only: %.2f ms/step; the internal signals cost %.2f ms/step (%.0f%%)%n",
+                    s * 1e3, (full - s) * 1e3, 100 * (full - s) / full);
+        }
+    }
+
+    private static boolean uses(RunConfig c, TermKind kind) {
+        java.util.function.Predicate<List<io.distill4j.config.TermSpec>> has = terms -> terms != null
+                && terms.stream().anyMatch(t -> kind.configName().equals(t.term()));
+        return has.test(c.distill().terms()) || c.models().all().stream().anyMatch(m -> has.test(m.terms()));
+    }
+
+    /** {@code c} without the terms of {@code kinds}, and without auxiliary layers no remaining term binds to. */
+    private static RunConfig withoutTerms(RunConfig c, List<TermKind> kinds) {
+        java.util.function.UnaryOperator<List<io.distill4j.config.TermSpec>> strip = terms -> terms == null ? null
+                : terms.stream().filter(t -> kinds.stream().noneMatch(k -> k.configName().equals(t.term()))).toList();
+        io.distill4j.config.DistillSpec d = c.distill();
+        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(),
+                d.burnInSteps(), d.twins(), d.temporalEnsemble(), strip.apply(d.terms()));
+        java.util.function.UnaryOperator<ModelSpec> model = m -> {
+            if (m == null) return null;
+            List<io.distill4j.config.TermSpec> terms = strip.apply(m.terms());
+            List<io.distill4j.config.TermSpec> effective = terms != null ? terms : distill.terms();
+            boolean attentionLeft = effective != null && effective.stream().anyMatch(t -> TermKind.byName(t.term()).orElseThrow().attentionType());
+            return m.withDistillation(terms, m.auxiliaryLayer() && attentionLeft ? Boolean.TRUE : null, m.warmStartSteps());
+        };
+        ModelsSpec models = new ModelsSpec(model.apply(c.models().teacher()), model.apply(c.models().assistant()),
+                c.models().students().stream().map(model).toList());
+        return new RunConfig(c.name(), c.recipe(), c.data(), models, distill, c.training(), c.checkpoint(), c.output());
+    }
+
+    /** The channel of the last trainer {@link #secondsPerStep} timed. */
+    private SignalChannel lastChannel;
+
+    /**
      * Seconds per online step of {@code models}, after the warm-up steps. With {@code params} non-null, first one line
      * {@code params <model>=<count>} per participant of the step: scripts/bench holds the PyTorch twin to the same counts.
      */
     private double secondsPerStep(RunConfig config, ModelsSpec models, LoadedDataset data, ModelFactory factory, boolean twins,
                                   PrintWriter params) {
-        // no burn-in: the timed steps must be distillation steps, not labels-only ones
+        // no burn-in, no warm start: the timed steps must be distillation steps, not labels-only ones
         io.distill4j.config.DistillSpec d = config.distill();
-        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins, d.temporalEnsemble());
+        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins,
+                d.temporalEnsemble(), d.terms());
+        java.util.function.UnaryOperator<ModelSpec> cold = m -> m == null ? null : m.withDistillation(m.terms(), m.ald(), null);
+        models = new ModelsSpec(cold.apply(models.teacher()), cold.apply(models.assistant()), models.students().stream().map(cold).toList());
         List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory);
         if (params != null) {
             for (Participant p : ps) params.printf(Locale.ROOT, "params %s=%d%n", p.name(), p.parameterCount());
@@ -131,7 +198,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < warmup; i++) t.advance();
         long start = System.nanoTime();
         for (int i = 0; i < steps; i++) t.advance();
-        return (System.nanoTime() - start) / 1e9 / steps;
+        double seconds = (System.nanoTime() - start) / 1e9 / steps;
+        lastChannel = t.channel();
+        return seconds;
     }
 
     /** The machine's SGEMM rate at 2048^3 with OpenBLAS on {@code threads} threads (restored afterwards). */

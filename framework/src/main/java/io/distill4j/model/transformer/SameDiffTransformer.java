@@ -192,7 +192,12 @@ public final class SameDiffTransformer implements TrainableModel {
             e.setValue(e.getValue() != null && e.getValue().equalShapes(source) ? e.getValue().assign(source) : source.dup());
         }
         termValues.clear();
-        for (int i = 0; i < terms.size(); i++) termValues.put(terms.get(i).label(), pass.outputs().get(TransformerGraph.term(i)).getDouble(0));
+        for (int i = 0; i < terms.size(); i++) {
+            // a labels-only step's other terms compare against zeros: values that mean nothing, so none are reported
+            if (!labelsOnly || terms.get(i).kind() == TermKind.LABELS) {
+                termValues.put(terms.get(i).label(), pass.outputs().get(TransformerGraph.term(i)).getDouble(0));
+            }
+        }
         double loss = pass.outputs().get(TransformerGraph.LOSS).getDouble(0);
         // SameDiff runs forward and backward in one call, so learners waiting for this model's signal start here,
         // after its backward pass but before its update

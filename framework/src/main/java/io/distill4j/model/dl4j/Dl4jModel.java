@@ -125,6 +125,40 @@ public final class Dl4jModel implements TrainableModel {
         if (onForward != null) step.onForward(onForward);
     }
 
+    /**
+     * Starts from the weights of an exported network ({@link #export}'s zip, or any {@code ModelSerializer} zip of the same
+     * layers): every parameter array must have this network's name and shape. The training step is rebuilt around the new
+     * weights (the fused steps keep their own copies).
+     */
+    @Override
+    public void initialise(InputStream zip) throws IOException {
+        MultiLayerNetwork saved;
+        try {
+            saved = ModelSerializer.restoreMultiLayerNetwork(zip, false);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a saved DL4J network: " + e.getMessage());
+        }
+        MultiLayerNetwork own = step.network();
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> mine = own.paramTable();
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> theirs = saved.paramTable();
+        if (!mine.keySet().equals(theirs.keySet())) {
+            throw new IllegalArgumentException("another architecture: the saved network has parameters " + theirs.keySet() + ", this one " + mine.keySet());
+        }
+        for (Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : mine.entrySet()) {
+            long[] a = theirs.get(e.getKey()).shape();
+            if (!java.util.Arrays.equals(a, e.getValue().shape())) {
+                throw new IllegalArgumentException("another architecture: parameter " + e.getKey() + " is " + java.util.Arrays.toString(a)
+                        + " in the saved network, " + java.util.Arrays.toString(e.getValue().shape()) + " in this one");
+            }
+        }
+        for (Map.Entry<String, org.nd4j.linalg.api.ndarray.INDArray> e : mine.entrySet()) {
+            own.setParam(e.getKey(), theirs.get(e.getKey()).castTo(e.getValue().dataType()));
+        }
+        earlierPasses += step.forwardPasses();
+        step = TrainingSteps.create(own, engine, precision, name);
+        if (onForward != null) step.onForward(onForward);
+    }
+
     /** The deployable network ({@link NetworkFactory#deployable}) as {@code ModelSerializer} writes it, then {@code entries}. */
     @Override
     public void export(OutputStream out, Map<String, byte[]> entries) throws IOException {

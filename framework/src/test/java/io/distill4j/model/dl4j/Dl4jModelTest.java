@@ -226,4 +226,40 @@ class Dl4jModelTest {
         assertThat(m.inferenceRows(x)).as("no dropout").isEqualTo(rows);
         assertThat(m.forwardPasses()).isZero();
     }
+
+    /** {@code init:} for the DL4J families: a model starts from an exported network's weights, and keeps training. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"fused,mlp", "dl4j,mlp", "fused,cnn"})
+    void aModelStartsFromAnExportedNetworksWeights(String engine, String kind) throws IOException {
+        ModelSpec spec = kind.equals("cnn") ? cnn() : mlp(0.0, null);
+        TrainableModel trained = build(engine, spec, Head.LABELS, 5);
+        fit(trained, 0, 5, false);
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        trained.export(zip, Map.of(ENTRY, JSON));
+
+        TrainableModel started = build(engine, spec, Head.DISTILL, 9);
+        assertThat(params(started)).as("another seed starts elsewhere").isNotEqualTo(params(trained));
+        started.initialise(new ByteArrayInputStream(zip.toByteArray()));
+        assertThat(params(started)).containsExactly(params(trained));
+        // the training step was rebuilt around the new weights: it steps from them, not from its old copies
+        float[] before = params(started);
+        fit(started, 5, 6, true);
+        assertThat(params(started)).isNotEqualTo(before);
+        float[] fromTrained = params(trained);
+        for (int i = 0; i < before.length; i++) assertThat(Math.abs(params(started)[i] - fromTrained[i])).isLessThan(0.1f);
+    }
+
+    @Test
+    void aNetworkOfOtherShapesIsRefusedNamingTheParameter() throws IOException {
+        TrainableModel trained = build(TrainingSteps.FUSED, mlp(0.0, null), Head.LABELS, 5);
+        ByteArrayOutputStream zip = new ByteArrayOutputStream();
+        trained.export(zip, Map.of());
+        ModelSpec wider = new ModelSpec("m", "mlp", List.of(10, 6), List.of(), new OptimizerSpec("adam", 0.01, null), 0.0,
+                ModelSpec.LABELS, ModelSpec.TRAINING_PASS, null, null);
+        TrainableModel other = build(TrainingSteps.FUSED, wider, Head.LABELS, 5);
+        assertThatThrownBy(() -> other.initialise(new ByteArrayInputStream(zip.toByteArray())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another architecture").hasMessageContaining("0_W");
+        assertThatThrownBy(() -> other.initialise(new ByteArrayInputStream("not a zip".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOfAny(IllegalArgumentException.class, IOException.class);
+    }
 }

@@ -130,8 +130,8 @@ public final class BenchCommand implements Callable<Integer> {
         for (SignalKind kind : SignalKind.values()) {
             long count = channel.publishedCount(kind);
             if (count == 0) continue;
-            out.printf(Locale.ROOT, "signal %-9s %d per step, %.2f MB per signal, %.2f MB per step%n", kind.name().toLowerCase(Locale.ROOT),
-                    count / stepsRun, channel.publishedBytes(kind) / (double) count / 1e6, channel.publishedBytes(kind) / (double) stepsRun / 1e6);
+            out.printf(Locale.ROOT, "signal %-9s %d per step, %.1f kB per signal, %.1f kB per step%n", kind.name().toLowerCase(Locale.ROOT),
+                    count / stepsRun, channel.publishedBytes(kind) / (double) count / 1e3, channel.publishedBytes(kind) / (double) stepsRun / 1e3);
         }
         List<TermKind> internal = List.of(TermKind.ATTENTION, TermKind.RELATIONS, TermKind.HIDDEN);
         List<TermKind> present = internal.stream().filter(k -> uses(config, k)).toList();

@@ -15,4 +15,26 @@ class BenchCommandTest {
         assertThat(r.out()).contains("params teacher=431080\nparams cnn-8=74650\nparams cnn-4=5874\n");
         assertThat(r.out()).containsPattern("(?m)^RESULT samples_per_s=[0-9.]+$");
     }
+
+    /**
+     * {@code --signal-costs} on a config with every term: one line per signal kind with its exact size (batch 32, 2 heads,
+     * 16 tokens: attention 32·2·16·16·4 bytes = 65.5 kB; hidden and each projection 32·16·64·4 = 131.1 kB; logits 32·2·4),
+     * then the step timed without each internal kind.
+     */
+    @Test
+    void signalCostsGiveEachSignalKindsBytesAndTheStepWithoutIt() {
+        CliRun r = CliRun.of("bench", "--config", "../configs/imdb/titan-all-terms.yaml", "--set", "data.root=../data/imdb",
+                "--set", "data.maxLength=16", "--set", "data.vocabSize=500", "--set", "data.trainLimit=256", "--set", "data.validation=64",
+                "--online-only", "--signal-costs", "--steps", "1", "--warmup", "0");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.OK);
+        // teacher -> assistant and assistant -> students: each kind is sent by two publishers per step
+        assertThat(r.out()).contains("signal logits    2 per step, 0.3 kB per signal")
+                .contains("signal attention 2 per step, 65.5 kB per signal")
+                .contains("signal hidden    2 per step, 131.1 kB per signal")
+                .contains("signal queries   2 per step, 131.1 kB per signal");
+        assertThat(r.out()).containsPattern("(?m)^without attention terms: [0-9.]+ ms/step")
+                .containsPattern("(?m)^without relations terms: [0-9.]+ ms/step")
+                .containsPattern("(?m)^without hidden terms: [0-9.]+ ms/step")
+                .containsPattern("(?m)^labels and logits only: [0-9.]+ ms/step");
+    }
 }

@@ -85,8 +85,8 @@ public final class ConfigLoader {
         ConfigPaths.makeAbsolute(root, projectRoot);
         Overrides.apply(root, overrides, yaml);
         ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());  // paths given with --set: the current directory
-        oldKeysBesideTerms(source, root);
         try {
+            oldKeysBesideTerms(source, root);
             return resolve(source, root, projectRoot);
         } catch (ConfigException e) {
             throw Overrides.blame(e, overrides);
@@ -155,6 +155,11 @@ public final class ConfigLoader {
         } catch (MismatchedInputException e) {
             throw new ConfigException(source, path(e), "expected " + describe(e.getTargetType())
                     + mismatchDetail(e));
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // a value's own factory refused it (LayerRef): its message says what it expects, without Jackson's wording
+            String problem = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                    : firstLine(e.getOriginalMessage());
+            throw new ConfigException(source, path(e), firstLine(problem));
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof InputCoercionException tooBig) {
                 // a number beyond int/long: say which key and the range it allows, not Java's int range alone
@@ -189,6 +194,7 @@ public final class ConfigLoader {
         if (type == Boolean.class || type == boolean.class) return "true or false";
         if (type == String.class) return "a string";
         if (List.class.isAssignableFrom(type)) return "a list";
+        if (type == LayerRef.class) return "a layer index from 0 or 'last'";
         if (type.isRecord()) return "a mapping (" + type.getSimpleName().replace("Spec", "").toLowerCase() + " settings)";
         return type.getSimpleName();
     }
@@ -222,7 +228,7 @@ public final class ConfigLoader {
 
     public String toYaml(RunConfig config) {
         try {
-            return yaml.writeValueAsString(config);
+            return config.distill().terms() == null ? yaml.writeValueAsString(config) : yaml.writeValueAsString(tree(yaml, config));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise config", e);
         }
@@ -231,7 +237,7 @@ public final class ConfigLoader {
     /** SHA-256 of the canonical (sorted-key JSON) form of the resolved config: equal configs hash equal. */
     public String hash(RunConfig config) {
         try {
-            byte[] bytes = canonicalJson.writeValueAsBytes(canonicalJson.valueToTree(config));
+            byte[] bytes = canonicalJson.writeValueAsBytes(tree(canonicalJson, config));
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot hash config", e);
@@ -241,8 +247,23 @@ public final class ConfigLoader {
     /** Lists the dotted keys whose values differ between two resolved configs (for resume checks and compare). */
     public List<String> changedKeys(RunConfig a, RunConfig b) {
         List<String> out = new ArrayList<>();
-        diff("", canonicalJson.valueToTree(a), canonicalJson.valueToTree(b), out);
+        diff("", tree(canonicalJson, a), tree(canonicalJson, b), out);
         return out;
+    }
+
+    /**
+     * The config as {@code mapper} writes it. With {@code distill.terms}, without {@code distill.alpha} and
+     * {@code distill.temperature}: the defaults DistillSpec fills in are no part of such a loss, and
+     * {@link #oldKeysBesideTerms} refuses them written beside terms, so a resolved config (a run folder's config.yaml,
+     * which resume and studies load) must not hold them.
+     */
+    private static JsonNode tree(ObjectMapper mapper, RunConfig config) {
+        JsonNode tree = mapper.valueToTree(config);
+        if (config.distill().terms() != null && tree.get("distill") instanceof ObjectNode distill) {
+            distill.remove("alpha");
+            distill.remove("temperature");
+        }
+        return tree;
     }
 
     private static void diff(String prefix, JsonNode a, JsonNode b, List<String> out) {

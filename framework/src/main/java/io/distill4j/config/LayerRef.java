@@ -11,6 +11,8 @@ public record LayerRef(int index) {
 
     @JsonCreator
     public static LayerRef of(int index) {
+        // -1 is how LAST is held, not a way to write it: 'teacherLayer: -1' must not silently mean the last layer
+        if (index < 0) throw new IllegalArgumentException("expected a layer index from 0 or 'last', got " + index);
         return new LayerRef(index);
     }
 

@@ -49,6 +49,34 @@ class MetricsLogTest {
         assertThat(leftovers()).isEmpty();
     }
 
+    @Test
+    void aStepLineWithTermsHasThemPerModelByLabelAndWithoutTermsNoTermsKey() throws IOException {
+        Path file = tmp.resolve("metrics.jsonl");
+        java.util.Map<String, Double> losses = new java.util.LinkedHashMap<>();
+        losses.put("teacher", 0.5);
+        losses.put("s1", 1.25);
+        java.util.Map<String, Double> s1 = new java.util.LinkedHashMap<>();
+        s1.put("labels", 0.75);
+        s1.put("logits", 0.125);
+        s1.put("attention", 0.0625);
+        try (MetricsLog log = new MetricsLog(file, 1)) {
+            log.step(1, 4, 0, false, true, losses, java.util.Map.of("s1", s1));
+            log.step(2, 4, 0, true, false, losses);
+            log.step(3, 4, 0, true, false, losses, java.util.Map.of());
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode with = json.readTree(lines.get(0));
+        assertThat(with.get("terms").size()).isEqualTo(1);
+        assertThat(with.get("terms").get("s1").toString()).isEqualTo("{\"labels\":0.75,\"logits\":0.125,\"attention\":0.0625}");
+        assertThat(with.get("loss").get("s1").asDouble()).isEqualTo(1.25);
+        // without terms: the line of before terms existed, byte for byte
+        String old = "{\"type\":\"step\",\"step\":2,\"epoch\":0,\"burnIn\":true,\"published\":false,"
+                + "\"loss\":{\"teacher\":0.5,\"s1\":1.25}}";
+        assertThat(lines.get(1)).isEqualTo(old);
+        assertThat(lines.get(2)).isEqualTo(old.replace("\"step\":2", "\"step\":3"));
+    }
+
     private List<Path> leftovers() throws IOException {
         try (Stream<Path> files = Files.list(tmp)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList();

@@ -174,8 +174,8 @@ public final class TransformerGraph {
             Term t = d.terms().get(i);
             String name = term(i);
             SDVariable value = switch (t.kind()) {
-                case LABELS -> sd.identity(name, crossEntropy(logits, sd.placeHolder(ONE_HOT, type, -1, spec.classes())));
-                case LOGITS -> sd.identity(name, logitKl(sd, logits, sd.placeHolder(TARGETS, type, -1, spec.classes()), t.temperature()));
+                case LABELS -> sd.identity(name, crossEntropy(logits, placeholder(sd, ONE_HOT, type, spec.classes())));
+                case LOGITS -> sd.identity(name, logitKl(sd, logits, placeholder(sd, TARGETS, type, spec.classes()), t.temperature()));
                 case ATTENTION -> attentionKl(sd, name, signal(sd, SignalKind.ATTENTION, t.teacherLayer(), type, d, length),
                         sd.getVariable(attention(t.studentLayer())), keep, spec.heads(), length);
                 case RELATIONS -> relationKl(sd, name, t, d, keep, length, spec.hidden(), type);
@@ -187,6 +187,15 @@ public final class TransformerGraph {
             total = total == null ? weighted : total.add(weighted);
         }
         sd.identity(LOSS, total);
+    }
+
+    /**
+     * The [batch, width] placeholder {@code name}, created once: a loss may hold two terms of one kind (two logits terms at
+     * different temperatures), and M2.1's second {@code placeHolder} of a name silently replaces the first variable, which
+     * cuts the first term (and the loss) out of the graph: its outputs come back missing.
+     */
+    private static SDVariable placeholder(SameDiff sd, String name, DataType type, long width) {
+        return sd.hasVariable(name) ? sd.getVariable(name) : sd.placeHolder(name, type, -1, width);
     }
 
     /** MiniLMv2: the mean of the query-query, key-key and value-value relation KLs, over {@code relationHeads} heads. */

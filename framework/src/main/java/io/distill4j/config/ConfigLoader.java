@@ -85,8 +85,8 @@ public final class ConfigLoader {
         ConfigPaths.makeAbsolute(root, projectRoot);
         Overrides.apply(root, overrides, yaml);
         ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());  // paths given with --set: the current directory
-        oldKeysBesideTerms(source, root);
         try {
+            oldKeysBesideTerms(source, root);   // inside: a --set distill.alpha beside the file's terms is blamed on the --set
             return resolve(source, root, projectRoot);
         } catch (ConfigException e) {
             throw Overrides.blame(e, overrides);
@@ -95,7 +95,8 @@ public final class ConfigLoader {
 
     /**
      * {@code distill.alpha} and {@code distill.temperature} describe the loss {@code distill.terms} replaces: both at once
-     * would leave one silently ignored. (Checked on the file as written: a resolved config always holds both defaults.)
+     * would leave one silently ignored. (Checked on the tree as written; a resolved config with terms holds neither, see
+     * {@link DistillSpec}, so a run's config.yaml loads again on resume.)
      */
     private static void oldKeysBesideTerms(String source, ObjectNode root) {
         JsonNode distill = root.get("distill");

@@ -121,7 +121,8 @@ public final class BenchCommand implements Callable<Integer> {
                                   PrintWriter params) {
         // no burn-in: the timed steps must be distillation steps, not labels-only ones
         io.distill4j.config.DistillSpec d = config.distill();
-        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins, d.temporalEnsemble());
+        io.distill4j.config.DistillSpec distill = new io.distill4j.config.DistillSpec(d.temperature(), d.alpha(), d.period(), 0, twins, d.temporalEnsemble(),
+                d.terms());   // the config's loss terms: without them a terms config would time the logits-only loss
         List<Participant> ps = Participants.build(models, distill, config.training().seed(), factory);
         if (params != null) {
             for (Participant p : ps) params.printf(Locale.ROOT, "params %s=%d%n", p.name(), p.parameterCount());

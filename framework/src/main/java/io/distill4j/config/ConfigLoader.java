@@ -86,7 +86,7 @@ public final class ConfigLoader {
         Overrides.apply(root, overrides, yaml);
         ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());  // paths given with --set: the current directory
         try {
-            oldKeysBesideTerms(source, root);
+            oldKeysBesideTerms(source, root);   // inside: a --set distill.alpha beside the file's terms is blamed on the --set
             return resolve(source, root, projectRoot);
         } catch (ConfigException e) {
             throw Overrides.blame(e, overrides);

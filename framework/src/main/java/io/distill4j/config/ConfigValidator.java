@@ -83,8 +83,8 @@ final class ConfigValidator {
         data = textKeys(data);
         ModelsSpec models = validateModels(c.models());
         DistillSpec d = c.distill();
-        range(d.temperature(), 1e-3, 100, "distill.temperature");
-        range(d.alpha(), 0, 1, "distill.alpha");
+        if (d.temperature() != null) range(d.temperature(), 1e-3, 100, "distill.temperature");   // null beside terms
+        if (d.alpha() != null) range(d.alpha(), 0, 1, "distill.alpha");
         integer(d.period(), "distill.period");
         integer(d.burnInSteps(), "distill.burnInSteps");
         if (!(d.temporalEnsemble() >= 0 && d.temporalEnsemble() < 1)) {

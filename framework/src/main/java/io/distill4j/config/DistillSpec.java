@@ -10,13 +10,19 @@ package io.distill4j.config;
  * instead of the latest ones (see {@code signal.TemporalEnsemble}). {@code terms} is every learner's loss as a weighted
  * sum of named terms ({@link TermSpec}); without it a learner's loss is {@code [labels: 1 - alpha, logits: alpha, T]}.
  */
-public record DistillSpec(Double temperature, Double alpha, Integer period, Integer burnInSteps, Boolean twins,
+public record DistillSpec(@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          Double temperature,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                          Double alpha, Integer period, Integer burnInSteps, Boolean twins,
                           Double temporalEnsemble,
                           @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                           java.util.List<TermSpec> terms) {
     public DistillSpec {
-        if (temperature == null) temperature = 4.0;
-        if (alpha == null) alpha = 0.7;
+        // with terms, alpha and temperature mean nothing (each term has its own weight and temperature): no defaults, so
+        // the resolved config (a run's config.yaml, validate --print) holds neither and loads again (the loader refuses
+        // either beside terms); without terms both default as before, so old configs hash as before
+        if (temperature == null && terms == null) temperature = 4.0;
+        if (alpha == null && terms == null) alpha = 0.7;
         if (period == null) period = 1;
         if (burnInSteps == null) burnInSteps = 0;
         if (twins == null) twins = false;

@@ -158,7 +158,7 @@ class CliErrorsTest {
         Files.writeString(unknown, base.replace("period: 1", "period: 1\n  warmup: 3"));
         CliRun r = CliRun.of("train", "--config", unknown.toString());
         assertThat(r.exitCode()).isEqualTo(ExitCodes.CONFIG);
-        assertThat(r.errorLine()).contains("unknown.yaml: distill.warmup: unknown key (expected one of [alpha, burnInSteps, period, temperature, temporalEnsemble, twins])");
+        assertThat(r.errorLine()).contains("unknown.yaml: distill.warmup: unknown key (expected one of [alpha, burnInSteps, period, temperature, temporalEnsemble, terms, twins])");
 
         Path wrongType = tmp.resolve("type.yaml");
         Files.writeString(wrongType, base.replace("batchSize: 128", "batchSize: big"));
@@ -170,6 +170,92 @@ class CliErrorsTest {
         CliRun d = CliRun.of("train", "--config", dangling.toString());
         assertThat(d.exitCode()).isEqualTo(ExitCodes.CONFIG);
         assertThat(d.errorLine()).contains("models.students[0].learnsFrom: refers to the assistant, but models.assistant is not defined");
+    }
+
+    static final String TITAN = "../configs/imdb/titan-smoke.yaml";
+
+    @Test
+    void lossTermsAndTheOtherIssue13KeysAreExitCode3NamingTheKey() {
+        // {--set, the one line}: each refused at config time, before any data is read or model built
+        String[][] cases = {
+            {"distill.terms=[{term: attn, weight: 1}]", "distill4j: --set distill.terms=[{term: attn, weight: 1}]: distill.terms[0].term: "
+                    + "expected one of [labels, logits, attention, relations, hidden], got 'attn'"},
+            {"distill.terms=[]", "distill4j: --set distill.terms=[]: distill.terms: expected at least one term, e.g. "
+                    + "[{term: labels, weight: 0.5}, {term: logits, weight: 0.5}]"},
+            {"distill.terms[1].weight=-1", "distill4j: --set distill.terms[1].weight=-1: distill.terms[1].weight: expected a weight in [0, 1000], got -1.0"},
+            {"distill.terms[0].temperature=2", "distill4j: --set distill.terms[0].temperature=2: distill.terms[0].temperature: "
+                    + "only a logits term has a temperature; remove it"},
+            {"distill.terms[2].teacherLayer=5", "distill4j: --set distill.terms[2].teacherLayer=5: distill.terms[2].teacherLayer: "
+                    + "'teacher' has layers 0..1, got 5"},
+            // the old keys beside terms: one of the two would be silently ignored
+            {"distill.alpha=0.5", "distill4j: --set distill.alpha=0.5: distill.alpha: distill.terms weighs each term itself: remove alpha "
+                    + "and write the weights as {term: labels, weight: 1 - alpha} and {term: logits, weight: alpha}"},
+            {"distill.temperature=3", "distill4j: --set distill.temperature=3: distill.temperature: distill.terms is set: remove "
+                    + "temperature and give the logits term its own, e.g. {term: logits, weight: 0.5, temperature: 2}"},
+            {"models.students[0].alpha=0.5", "distill4j: --set models.students[0].alpha=0.5: models.students[0].alpha: the loss is "
+                    + "given by distill.terms, which weighs each term itself; set the weight of its logits term instead"},
+            {"models.students[0].warmStartSteps=3", "distill4j: --set models.students[0].warmStartSteps=3: "
+                    + "models.students[0].warmStartSteps: 'student-32' teaches nobody, so there is nothing to warm it up for; remove it"},
+            {"models.assistant.warmStartOn=teacher", "distill4j: --set models.assistant.warmStartOn=teacher: models.assistant.warmStartOn: "
+                    + "expected one of [signals, labels], got 'teacher'"},
+        };
+        for (String[] c : cases) {
+            CliRun r = CliRun.of("validate", "--config", TITAN, "--set", c[0]);
+            assertThat(r.exitCode()).as(c[0]).isEqualTo(ExitCodes.CONFIG);
+            assertThat(r.errorLine()).as(c[0]).isEqualTo(c[1]);
+        }
+        // ALD needs an attention-type term that binds to the student's last layer
+        CliRun ald = CliRun.of("validate", "--config", TITAN, "--set", "distill.terms=[{term: labels, weight: 0.5}, {term: logits, weight: 0.5}]");
+        assertThat(ald.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(ald.errorLine()).endsWith("models.students[0].ald: the auxiliary layer would learn nothing: add an attention or "
+                + "relations term with studentLayer: last, or remove ald");
+        // attention compares head by head
+        CliRun heads = CliRun.of("validate", "--config", TITAN, "--set", "models.students[0].heads=4");
+        assertThat(heads.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(heads.errorLine()).endsWith("distill.terms[2].term: attention compares head by head, and 'student-32' has 4 heads, "
+                + "'assistant' 2; match the heads or use relations");
+        // an init: that is no file is a config error (exit 3), caught before anything is built; one of another shape is exit 4 (TitanRunTest)
+        CliRun init = CliRun.of("train", "--config", TITAN, "--set", "models.teacher.init=" + tmp.resolve("nope.zip"),
+                "--run-dir", tmp.resolve("run").toString(), "-q");
+        assertThat(init.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(init.errorLine()).isEqualTo("distill4j: --set models.teacher.init=" + tmp.resolve("nope.zip") + ": models.teacher.init: "
+                + "expected a saved model zip (an export of the same architecture), but '" + tmp.resolve("nope.zip") + "' is not a file");
+        assertThat(tmp.resolve("run")).doesNotExist();
+    }
+
+    @Test
+    void anMlpLearnerTakesLabelsAndLogitsTermsOnly() throws IOException {
+        // the mnist smoke config sets distill.alpha and temperature: a copy without them, with terms
+        String base = Files.readString(Path.of(SMOKE)).replace("  alpha: 0.5\n", "").replaceAll("  temperature: [0-9.]+\n", "");
+        Path mlp = tmp.resolve("mlp.yaml");
+        Files.writeString(mlp, base.replace("distill:\n", "distill:\n  terms: [{term: labels, weight: 0.5}, {term: attention, weight: 0.5}]\n"));
+        CliRun r = CliRun.of("validate", "--config", mlp.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(r.errorLine()).isEqualTo("distill4j: " + mlp + ": distill.terms[1].term: 'assistant' is a mlp, which learns from "
+                + "labels and logits only; attention needs a transformer learner");
+        // its labels and logits weights are its (1 - a) CE + a T^2 KL: they must add up to 1
+        Files.writeString(mlp, base.replace("distill:\n", "distill:\n  terms: [{term: labels, weight: 0.5}, {term: logits, weight: 0.6}]\n"));
+        CliRun sum = CliRun.of("validate", "--config", mlp.toString());
+        assertThat(sum.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(sum.errorLine()).contains("distill.terms: 'assistant' is a mlp").contains("must add up to 1, got 1.1");
+    }
+
+    @Test
+    void theResolvedConfigOfATermsConfigLoadsAgainWithTheSameHash() throws IOException {
+        // a run's config.yaml is the resolved config and resume loads it: with terms it must not hold the alpha and
+        // temperature defaults the loader refuses beside terms (it did: every resume of a terms run failed with exit 3)
+        for (String config : new String[]{"../configs/imdb/titan.yaml", TITAN}) {
+            CliRun printed = CliRun.of("validate", "--config", config, "--print");
+            assertThat(printed.exitCode()).isZero();
+            String first = printed.out().lines().findFirst().orElseThrow();
+            Path again = tmp.resolve("resolved.yaml");
+            Files.writeString(again, printed.out().substring(first.length() + 1));
+            assertThat(printed.out()).contains("terms:").doesNotContain("alpha: 0.7").doesNotContain("temperature: 4.0");
+            CliRun r = CliRun.of("validate", "--config", again.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            String hash = first.replaceAll(".*config hash (\\w+)\\)$", "$1");
+            assertThat(r.out()).as(config).endsWith("config hash " + hash + ")\n");
+        }
     }
 
     @Test

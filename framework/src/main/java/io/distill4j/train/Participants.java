@@ -95,6 +95,7 @@ public final class Participants {
      */
     public static Map<String, String> initialise(List<Participant> participants) {
         Map<String, String> out = new LinkedHashMap<>();
+        List<String> students = participants.stream().filter(p -> p.role() == Role.STUDENT).map(Participant::name).toList();
         for (Participant p : participants) {
             String file = p.spec().init();
             if (file == null) continue;
@@ -103,7 +104,10 @@ public final class Participants {
                 p.model().initialise(new java.io.ByteArrayInputStream(bytes));
                 out.put(p.name(), file + " (sha256 " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + ")");
             } catch (IOException | IllegalArgumentException e) {
-                throw new InitialWeightsException(p.name(), file, e.getMessage());
+                String owner = p.identity();   // a twin's init is its student's key
+                String key = p.role() == Role.TEACHER ? "models.teacher" : p.role() == Role.ASSISTANT ? "models.assistant"
+                        : "models.students[" + students.indexOf(owner) + "]";
+                throw new InitialWeightsException(key + ".init", file, "cannot start '" + p.name() + "' from it: " + e.getMessage());
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }

@@ -202,7 +202,7 @@ class TitanRunTest {
         List<String> lines = err.strip().lines().toList();
         assertThat(lines).as(err).hasSize(1);
         assertThat(lines.get(0)).doesNotContain("Exception").contains("student-16").contains(saved.toString())
-                .contains("hidden 32 vs 16").contains("ffn 64 vs 32");
+                .contains("models.students[1].init").contains("hidden 32 (this model: 16)").contains("ffn 64 (this model: 32)");
     }
 
     /** One entry of a zip. */

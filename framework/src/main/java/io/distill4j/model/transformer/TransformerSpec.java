@@ -27,16 +27,16 @@ public record TransformerSpec(int vocabSize, int maxLength, int layers, int hidd
     /** What differs between this architecture and {@code other}'s (sizes, norm, pooling), or null if nothing does. */
     public String architectureDifference(TransformerSpec other) {
         List<String> out = new java.util.ArrayList<>();
-        if (vocabSize != other.vocabSize) out.add("vocabulary " + vocabSize + " vs " + other.vocabSize);
-        if (maxLength != other.maxLength) out.add("maxLength " + maxLength + " vs " + other.maxLength);
-        if (layers != other.layers) out.add("layers " + layers + " vs " + other.layers);
-        if (hidden != other.hidden) out.add("hidden " + hidden + " vs " + other.hidden);
-        if (heads != other.heads) out.add("heads " + heads + " vs " + other.heads);
-        if (ffn != other.ffn) out.add("ffn " + ffn + " vs " + other.ffn);
-        if (!norm.equals(other.norm)) out.add("norm " + norm + " vs " + other.norm);
-        if (!pooling.equals(other.pooling)) out.add("pooling " + pooling + " vs " + other.pooling);
-        if (classes != other.classes) out.add("classes " + classes + " vs " + other.classes);
-        return out.isEmpty() ? null : "the saved model has " + String.join(", ", out) + " (this one's second)";
+        if (vocabSize != other.vocabSize) out.add("vocabulary " + vocabSize + " (this model: " + other.vocabSize + ")");
+        if (maxLength != other.maxLength) out.add("maxLength " + maxLength + " (this model: " + other.maxLength + ")");
+        if (layers != other.layers) out.add("layers " + layers + " (this model: " + other.layers + ")");
+        if (hidden != other.hidden) out.add("hidden " + hidden + " (this model: " + other.hidden + ")");
+        if (heads != other.heads) out.add("heads " + heads + " (this model: " + other.heads + ")");
+        if (ffn != other.ffn) out.add("ffn " + ffn + " (this model: " + other.ffn + ")");
+        if (!norm.equals(other.norm)) out.add("norm " + norm + " (this model: " + other.norm + ")");
+        if (!pooling.equals(other.pooling)) out.add("pooling " + pooling + " (this model: " + other.pooling + ")");
+        if (classes != other.classes) out.add("classes " + classes + " (this model: " + other.classes + ")");
+        return out.isEmpty() ? null : "the saved model has " + String.join(", ", out);
     }
 
     public boolean preNorm() {

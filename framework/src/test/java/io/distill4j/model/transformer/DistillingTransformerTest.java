@@ -118,13 +118,13 @@ class DistillingTransformerTest {
         SameDiffTransformer target = new SameDiffTransformer(spec(0.1, 2), Distillation.labelsOnly());
         Map<String, float[]> before = target.parameterValues();
         assertThatThrownBy(() -> target.initialise(new ByteArrayInputStream(zip)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden 8 vs 16");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hidden 8 (this model: 16)");
         assertSameParameters(before, target.parameterValues(), "a refused zip changes nothing");
 
         TransformerSpec postNorm = new TransformerSpec(VOCAB, L, 1, HIDDEN, HEADS, 32, 0.1, "post", "mean", 2, 3e-3, 0.9, 0.999, 1e-8, 2.0, 1);
         byte[] other = export(new SameDiffTransformer(postNorm, Distillation.labelsOnly()));
         assertThatThrownBy(() -> target.initialise(new ByteArrayInputStream(other)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layers 1 vs 2").hasMessageContaining("norm post vs pre");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layers 1 (this model: 2)").hasMessageContaining("norm post (this model: pre)");
     }
 
     @Test

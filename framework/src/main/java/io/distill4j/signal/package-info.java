@@ -1,2 +1,2 @@
-/** Knowledge signals (named: logits now, attention and hidden states later) and the channel that carries them from publishers to learners. */
+/** Knowledge signals by name (logits; a transformer layer's attention, hidden states, query/key/value projections) and the one channel that carries them from publishers to learners. */
 package io.distill4j.signal;

@@ -178,8 +178,10 @@ public final class OnlineDistillationRecipe implements Recipe {
         RunConfig config = context.config().config();
         RunDirectory dir = context.directory();
         for (Participant p : trainer.participants()) {
-            LOG.info("{} {} ({}, {} params) learns from {}", p.role().id(), p.name(), p.spec().family(),
-                    String.format(Locale.ROOT, "%,d", p.parameterCount()), p.source() == null ? "labels" : p.source());
+            LOG.info("{} {} ({}, {} params) learns from {}{}", p.role().id(), p.name(), p.spec().family(),
+                    String.format(Locale.ROOT, "%,d", p.parameterCount()), p.source() == null ? "labels" : p.source(),
+                    (p.source() == null ? "" : ": " + describe(p)) + (p.spec().warmStart() == 0 ? "" : "; warm start: its learners "
+                            + "learn from labels until step " + p.spec().warmStart() + (p.spec().warmsUpOnLabels() ? ", and so does it" : "")));
         }
         // periodic evaluation and learning curves use the validation split; the test split is for the final report only
         PeriodicEvaluation evaluation = new PeriodicEvaluation(data.validation().size() == 0 ? null : new Evaluator(data.validation()),
@@ -248,6 +250,35 @@ public final class OnlineDistillationRecipe implements Recipe {
         LOG.info("runtime: {} binary {}, {} OpenMP thread(s), {} OpenBLAS thread(s), OpenBLAS core {}; {}; seed {}", runtime.backend(),
                 runtime.binary(), runtime.ompThreads(), runtime.blasThreads(), runtime.blasCore(), runtime.cpu(), config.training().seed());
         BlasCore.warning(runtime.blasCore(), CpuInfo.current(), BlasCore.override()).ifPresent(LOG::warn);
+    }
+
+    /**
+     * A learner's loss as it will train: {@code 0.5 labels + 0.5 logits (T 2) + 1 attention (layer 0 -> 1, auxiliary)},
+     * then its warm start or auxiliary layer, so the log says exactly what each model learns.
+     */
+    static String describe(Participant p) {
+        java.util.StringJoiner loss = new java.util.StringJoiner(" + ");
+        for (io.distill4j.loss.Term t : p.terms()) {
+            String detail = switch (t.kind()) {
+                case LOGITS -> String.format(Locale.ROOT, " (T %s)", fmt(t.temperature()));
+                case ATTENTION, HIDDEN, RELATIONS -> " (layer " + t.teacherLayer() + " -> " + t.studentLayer()
+                        + (p.spec().auxiliaryLayer() && t.kind().attentionType() && t.studentLayer() == layers(p) ? ", auxiliary" : "")
+                        + (t.kind() == io.distill4j.loss.TermKind.RELATIONS ? ", " + t.relationHeads() + " relation heads" : "") + ")";
+                default -> "";
+            };
+            String ramp = t.ramp() == null ? "" : " ramped " + fmt(t.ramp().start()) + "->" + fmt(t.weight()) + " over steps "
+                    + t.ramp().from() + ".." + t.ramp().to();
+            loss.add(fmt(t.weight()) + " " + t.label() + detail + ramp);
+        }
+        return loss.toString();
+    }
+
+    private static int layers(Participant p) {
+        return p.spec().layers() == null ? 1 : p.spec().layers();
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static void logSteps(List<Participant> participants) {

@@ -105,21 +105,9 @@ public final class OnlineTrainer {
         out.add(SignalKey.LOGITS);
         for (Participant p : participants) {
             if (!publisher.equals(p.source())) continue;
-            for (Term t : p.terms()) out.addAll(signalsOf(t));
+            for (Term t : p.terms()) out.addAll(SignalKey.readBy(t));
         }
         return out;
-    }
-
-    /** What term {@code t} reads of its publisher. */
-    public static List<SignalKey> signalsOf(Term t) {
-        return switch (t.kind()) {
-            case LABELS -> List.of();
-            case LOGITS -> List.of(SignalKey.LOGITS);
-            case ATTENTION -> List.of(SignalKey.of(SignalKind.ATTENTION, t.teacherLayer()));
-            case HIDDEN -> List.of(SignalKey.of(SignalKind.HIDDEN, t.teacherLayer()));
-            case RELATIONS -> List.of(SignalKey.of(SignalKind.QUERIES, t.teacherLayer()), SignalKey.of(SignalKind.KEYS, t.teacherLayer()),
-                    SignalKey.of(SignalKind.VALUES, t.teacherLayer()));
-        };
     }
 
     /** File name of a publisher's signal memory inside a checkpoint. */
@@ -358,7 +346,7 @@ public final class OnlineTrainer {
     private Lesson lesson(Participant p) {
         Map<SignalKey, INDArray> signals = new java.util.HashMap<>();
         for (Term t : p.terms()) {
-            for (SignalKey key : signalsOf(t)) {
+            for (SignalKey key : SignalKey.readBy(t)) {
                 signals.put(key, channel.at(p.source(), key, step).orElseThrow(() ->
                         new IllegalStateException(p.source() + " published no " + key + " in step " + step)).values());
             }

@@ -212,7 +212,7 @@ public final class SameDiffTransformer implements TrainableModel {
     private void feedSignals(Map<String, INDArray> ph, Lesson lesson, long batch) {
         Map<String, SignalKey> needed = new java.util.LinkedHashMap<>();
         for (Term t : distillation.terms()) {
-            for (SignalKey k : signalsOf(t)) needed.put(TransformerGraph.signalName(k.kind(), k.layer()), k);
+            for (SignalKey k : SignalKey.readBy(t)) needed.put(TransformerGraph.signalName(k.kind(), k.layer()), k);
         }
         if (needed.isEmpty()) return;
         if (lesson.isLabelsOnly()) {
@@ -232,18 +232,6 @@ public final class SameDiffTransformer implements TrainableModel {
             case LOGITS -> new long[]{batch, spec.classes()};
             case ATTENTION -> new long[]{batch, distillation.publisherHeads(), spec.maxLength(), spec.maxLength()};
             default -> new long[]{batch * spec.maxLength(), distillation.publisherWidth()};
-        };
-    }
-
-    /** What term {@code t} reads of its publisher (the loop's {@code OnlineTrainer.signalsOf}, which this package cannot see). */
-    static List<SignalKey> signalsOf(Term t) {
-        return switch (t.kind()) {
-            case LABELS -> List.of();
-            case LOGITS -> List.of(SignalKey.LOGITS);
-            case ATTENTION -> List.of(SignalKey.of(SignalKind.ATTENTION, t.teacherLayer()));
-            case HIDDEN -> List.of(SignalKey.of(SignalKind.HIDDEN, t.teacherLayer()));
-            case RELATIONS -> List.of(SignalKey.of(SignalKind.QUERIES, t.teacherLayer()), SignalKey.of(SignalKind.KEYS, t.teacherLayer()),
-                    SignalKey.of(SignalKind.VALUES, t.teacherLayer()));
         };
     }
 

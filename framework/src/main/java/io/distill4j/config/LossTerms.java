@@ -50,7 +50,7 @@ public final class LossTerms {
         List<TermSpec> specs = written(learner, distill);
         if (specs == null) {
             double alpha = learner.alphaOr(distill);
-            return List.of(Term.labels(1 - alpha), Term.logits(alpha, learner.temperatureOr(distill)));
+            return Term.softLogits(alpha, learner.temperatureOr(distill));
         }
         List<Term> out = new ArrayList<>();
         Map<TermKind, Integer> seen = new HashMap<>();
@@ -78,7 +78,7 @@ public final class LossTerms {
     }
 
     /** A transformer's encoder blocks (the family's default 1). */
-    static int layers(ModelSpec m) {
+    public static int layers(ModelSpec m) {
         return m.layers() == null ? 1 : m.layers();
     }
 
@@ -156,7 +156,7 @@ public final class LossTerms {
     }
 
     /** The model {@code m} learns from, or null for labels alone. */
-    static ModelSpec publisher(ModelsSpec models, ModelSpec m) {
+    public static ModelSpec publisher(ModelsSpec models, ModelSpec m) {
         if (m.learnsFrom() == null || ModelSpec.LABELS.equals(m.learnsFrom())) return null;
         return ModelsSpec.ASSISTANT.equals(m.learnsFrom()) ? models.assistant() : models.teacher();
     }

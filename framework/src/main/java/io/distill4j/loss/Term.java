@@ -24,6 +24,11 @@ public record Term(TermKind kind, String label, double weight, double temperatur
         return new Term(TermKind.LOGITS, TermKind.LOGITS.configName(), weight, temperature, -1, -1, 0, null);
     }
 
+    /** The loss before terms existed: {@code (1 - alpha) CE + alpha T^2 KL}, as its two terms. */
+    public static java.util.List<Term> softLogits(double alpha, double temperature) {
+        return java.util.List.of(labels(1 - alpha), logits(alpha, temperature));
+    }
+
     /** The weight at online step {@code step} (1-based, as the loop counts). */
     public double weightAt(long step) {
         if (ramp == null || step >= ramp.to()) return weight;

@@ -33,6 +33,6 @@ public record ModelContext(String name, String identity, int classes, InputShape
     public ModelContext(String name, String identity, int classes, InputShape input, Head head, double temperature,
                         double alpha, long seed, long totalSteps, String engine, String precision) {
         this(name, identity, classes, input, head, temperature, alpha, seed, totalSteps, engine, precision,
-                head == Head.LABELS ? List.of(Term.labels(1)) : List.of(Term.labels(1 - alpha), Term.logits(alpha, temperature)), null);
+                head == Head.LABELS ? List.of(Term.labels(1)) : Term.softLogits(alpha, temperature), null);
     }
 }

@@ -9,7 +9,6 @@ import io.distill4j.data.LabeledSplit;
 import io.distill4j.signal.Signal;
 import io.distill4j.signal.SignalChannel;
 import io.distill4j.signal.SignalKey;
-import io.distill4j.signal.SignalKind;
 import io.distill4j.loss.Term;
 import io.distill4j.model.Lesson;
 import io.distill4j.signal.TemporalEnsemble;
@@ -203,8 +202,6 @@ public final class OnlineTrainer {
         boolean publishStep = !burnIn && step % distill.period() == 0;
         StepContext ctx = new StepContext(idx, x, y, burnIn, publishStep);
         Map<String, Double> losses = new LinkedHashMap<>();
-        Map<String, Map<String, Double>> terms = new ConcurrentHashMap<>();
-        ctx.terms = terms;
         Participant first = participants.get(0);
         boolean overlap = parallel && first.role() == Role.TEACHER && first.publishes()
                 && !ModelSpec.EVAL_PASS.equals(first.spec().signalSource()) && signalKeys.get(first.name()).size() == 1;
@@ -250,7 +247,7 @@ public final class OnlineTrainer {
         for (Participant p : participants) p.model().settle();
         boolean epochEnd = cursor.positionInEpoch() == cursor.stepsPerEpoch();
         Map<String, Map<String, Double>> orderedTerms = new LinkedHashMap<>();
-        for (String name : losses.keySet()) if (terms.containsKey(name)) orderedTerms.put(name, terms.get(name));
+        for (String name : losses.keySet()) if (ctx.terms.containsKey(name)) orderedTerms.put(name, ctx.terms.get(name));
         return new StepRecord(step, cursor.epoch(), totalSteps, losses, orderedTerms, burnIn, publishStep, epochEnd);
     }
 
@@ -276,7 +273,8 @@ public final class OnlineTrainer {
         /** Publishers that published in this step. */
         final Set<String> published = ConcurrentHashMap.newKeySet();
         final Map<String, Boolean> stepped = new ConcurrentHashMap<>();
-        Map<String, Map<String, Double>> terms;
+        /** Per model that stepped, its loss terms' values (filled from both threads). */
+        final Map<String, Map<String, Double>> terms = new ConcurrentHashMap<>();
 
         StepContext(int[] idx, INDArray x, INDArray y, boolean burnIn, boolean publishStep) {
             this.idx = idx;

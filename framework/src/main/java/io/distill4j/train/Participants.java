@@ -67,7 +67,7 @@ public final class Participants {
     /** Builds each model fresh from its identity: its initial weights from (seed, identity), never from its position. */
     public static ModelSource fresh(ModelsSpec models, DistillSpec distill, long seed, ModelFactory factory) {
         return (spec, head, name, identity) -> {
-            ModelSpec publisher = head == Head.LABELS ? null : publisherSpec(models, spec);
+            ModelSpec publisher = head == Head.LABELS ? null : LossTerms.publisher(models, spec);
             return factory.build(head == Head.LABELS ? labelsOnly(spec) : spec, factory.context(name, identity, head,
                     LossTerms.resolve(spec, publisher, distill), publisher, initSeed(seed, identity)));
         };
@@ -76,16 +76,9 @@ public final class Participants {
     /** A model's spec as a labels-only model (a twin): no auxiliary layer, which only distillation terms use. */
     private static ModelSpec labelsOnly(ModelSpec spec) {
         if (!spec.auxiliaryLayer()) return spec;
-        return new ModelSpec(spec.name(), spec.family(), spec.hidden(), spec.conv(), spec.optimizer(), spec.dropout(), spec.learnsFrom(),
-                spec.signalSource(), spec.temperature(), spec.alpha(), spec.layers(), spec.heads(), spec.ffn(), spec.norm(), spec.pooling(),
-                spec.terms(), false, spec.warmStartSteps(), spec.warmStartOn(), spec.init());
+        return spec.withDistillation(spec.terms(), false, spec.warmStartSteps());
     }
 
-    /** The spec of the model {@code spec} learns from, or null for labels alone. */
-    public static ModelSpec publisherSpec(ModelsSpec models, ModelSpec spec) {
-        if (spec.learnsFromLabelsOnly()) return null;
-        return ModelsSpec.ASSISTANT.equals(spec.learnsFrom()) ? models.assistant() : models.teacher();
-    }
 
     /**
      * Starts every model whose spec names a saved model ({@code init:}) from its weights (a twin too: it starts where its
@@ -130,7 +123,7 @@ public final class Participants {
             String source = spec.learnsFromLabelsOnly() ? null : publisherName(models, spec.learnsFrom());
             boolean publishes = isSourceOfAnyone(models, role);
             Head head = source == null ? Head.LABELS : Head.DISTILL;
-            List<Term> terms = LossTerms.resolve(spec, source == null ? null : publisherSpec(models, spec), distill);
+            List<Term> terms = LossTerms.resolve(spec, source == null ? null : LossTerms.publisher(models, spec), distill);
             out.add(new Participant(spec.name(), role, spec, supply.model(spec, head, spec.name(), spec.name()), source, publishes,
                     spec.name(), terms));
         }

@@ -262,7 +262,7 @@ public final class OnlineDistillationRecipe implements Recipe {
             String detail = switch (t.kind()) {
                 case LOGITS -> String.format(Locale.ROOT, " (T %s)", fmt(t.temperature()));
                 case ATTENTION, HIDDEN, RELATIONS -> " (layer " + t.teacherLayer() + " -> " + t.studentLayer()
-                        + (p.spec().auxiliaryLayer() && t.kind().attentionType() && t.studentLayer() == layers(p) ? ", auxiliary" : "")
+                        + (p.spec().auxiliaryLayer() && t.kind().attentionType() && t.studentLayer() == io.distill4j.config.LossTerms.layers(p.spec()) ? ", auxiliary" : "")
                         + (t.kind() == io.distill4j.loss.TermKind.RELATIONS ? ", " + t.relationHeads() + " relation heads" : "") + ")";
                 default -> "";
             };
@@ -271,10 +271,6 @@ public final class OnlineDistillationRecipe implements Recipe {
             loss.add(fmt(t.weight()) + " " + t.label() + detail + ramp);
         }
         return loss.toString();
-    }
-
-    private static int layers(Participant p) {
-        return p.spec().layers() == null ? 1 : p.spec().layers();
     }
 
     private static String fmt(double v) {

@@ -47,6 +47,8 @@ public final class SameDiffTransformer implements TrainableModel {
     /** Signals kept from each training pass besides the logits ({@link #capture}), and their copies from the last pass. */
     private final Map<SignalKey, INDArray> captured = new java.util.LinkedHashMap<>();
     private final Map<String, Double> termValues = new java.util.LinkedHashMap<>();
+    /** The graph's signal placeholders by name, with the signal each is fed (fixed by the terms). */
+    private final Map<String, SignalKey> signalPlaceholders = new java.util.LinkedHashMap<>();
     /** Zero-valued signals fed to a labels-only step (burn-in), by placeholder, for the last batch size. */
     private Map<String, INDArray> silentSignals;
     private long silentRows = -1;
@@ -103,6 +105,9 @@ public final class SameDiffTransformer implements TrainableModel {
     SameDiffTransformer(TransformerSpec spec, Distillation distillation, boolean pooled) {
         this.spec = spec;
         this.distillation = distillation;
+        for (Term t : distillation.terms()) {
+            for (SignalKey k : SignalKey.readBy(t)) signalPlaceholders.put(TransformerGraph.signalName(k.kind(), k.layer()), k);
+        }
         this.graph = TransformerGraph.build(spec, DataType.FLOAT, distillation);
         for (String name : graph.parameters()) parameters.add(new Parameter(name, graph.sameDiff().getVariable(name).getArr()));
         this.random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
@@ -210,10 +215,7 @@ public final class SameDiffTransformer implements TrainableModel {
 
     /** Every signal placeholder: the lesson's signals, or zeros of the publisher's shapes for a labels-only step. */
     private void feedSignals(Map<String, INDArray> ph, Lesson lesson, long batch) {
-        Map<String, SignalKey> needed = new java.util.LinkedHashMap<>();
-        for (Term t : distillation.terms()) {
-            for (SignalKey k : SignalKey.readBy(t)) needed.put(TransformerGraph.signalName(k.kind(), k.layer()), k);
-        }
+        Map<String, SignalKey> needed = signalPlaceholders;
         if (needed.isEmpty()) return;
         if (lesson.isLabelsOnly()) {
             if (batch != silentRows) {

@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,23 +86,8 @@ class ConcurrentStepTest {
                         transformer("s3", "labels", 4, 1, 0.1)));
     }
 
-    /** Token ids with a padded tail; the label says whether id 5 outnumbers id 6. */
     private static LabeledSplit textData(int n) {
-        Random r = new Random(3);
-        float[] ids = new float[n * LENGTH];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            int length = 2 + r.nextInt(LENGTH - 1);
-            int balance = 0;
-            ids[i * LENGTH] = 2;   // CLS
-            for (int j = 1; j < length; j++) {
-                int id = 3 + r.nextInt(VOCABULARY - 3);
-                ids[i * LENGTH + j] = id;
-                balance += id == 5 ? 1 : id == 6 ? -1 : 0;
-            }
-            labels[i] = balance > 0 ? 1 : 0;
-        }
-        return new LabeledSplit(Nd4j.create(ids, new long[]{n, LENGTH}, 'c'), labels, 2);
+        return SyntheticData.tokenCounts(n, LENGTH, VOCABULARY);
     }
 
     private static OnlineTrainer trainer(LabeledSplit train, DistillSpec distill, boolean parallel) {

@@ -27,7 +27,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -63,23 +62,8 @@ class SignalsAndWarmStartTest {
         return new DistillSpec(null, null, 1, burnIn, twins, 0.0, TERMS);
     }
 
-    /** Token ids with a padded tail; the label says whether id 5 outnumbers id 6 (as ConcurrentStepTest). */
     private static LabeledSplit textData(int n) {
-        Random r = new Random(3);
-        float[] ids = new float[n * LENGTH];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            int length = 2 + r.nextInt(LENGTH - 1);
-            int balance = 0;
-            ids[i * LENGTH] = 2;   // CLS
-            for (int j = 1; j < length; j++) {
-                int id = 3 + r.nextInt(VOCABULARY - 3);
-                ids[i * LENGTH + j] = id;
-                balance += id == 5 ? 1 : id == 6 ? -1 : 0;
-            }
-            labels[i] = balance > 0 ? 1 : 0;
-        }
-        return new LabeledSplit(Nd4j.create(ids, new long[]{n, LENGTH}, 'c'), labels, 2);
+        return SyntheticData.tokenCounts(n, LENGTH, VOCABULARY);
     }
 
     private static OnlineTrainer trainer(ModelsSpec models, DistillSpec distill, LabeledSplit train, boolean parallel) {

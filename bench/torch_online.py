@@ -24,8 +24,8 @@ plain CE for models that learn from labels, and during burn-in (the timed steps 
 
 Output: one `params <model>=<count>` line per model, then `RESULT samples_per_s=<x>` (timed steps only). With
 --check it trains --check-steps steps first (the config's burn-in, capped at a third of them) and fails (exit 1)
-unless every loss is finite and fell and every model's test accuracy reaches --min-accuracy: a twin that skips
-work cannot report a flattering number.
+unless bench/gate.py passes every model (finite losses, test accuracy >= --min-accuracy, a soft-target step at every
+publishing step, a falling label loss for labels learners): a twin that skips work cannot report a flattering number.
 """
 import argparse
 import gzip
@@ -42,6 +42,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gate   # noqa: E402  (bench/gate.py: the correctness gate, testable without torch)
 
 # Distill4J's defaults for keys a raw config may leave out (framework/src/main/java/io/distill4j/config/*Spec.java)
 DEFAULTS = {
@@ -448,18 +451,16 @@ def check(config, data, shape, steps, min_accuracy, bf16=False):
         run.advance()
     ok = True
     for spec, net in zip(run.specs, run.nets):
-        # the loss of the last phase (labels-only during burn-in, then the KD loss on another scale) must have fallen
+        # the losses of the last phase: a learner of a publisher's KD steps (after burn-in), a labels learner's all
         stepped = run.losses.get(spec.name, [])
-        losses = stepped[len(stepped) - run.kd_steps.get(spec.name, 0):] if run.kd_steps.get(spec.name) else stepped
-        first, last = np.mean(losses[:20]), np.mean(losses[-20:])
-        acc = accuracy(net, xte, yte)
-        # a learner of a publisher must have stepped on its soft targets at every publishing step
         kd = run.kd_steps.get(spec.name, 0)
-        kd_ok = kd == (run.publish_steps if spec.source else 0)
-        good = len(losses) > 0 and np.isfinite(losses).all() and last < first and acc >= min_accuracy and kd_ok
-        ok &= bool(good)
+        losses = stepped[len(stepped) - kd:] if kd else stepped
+        acc = accuracy(net, xte, yte)
+        good, reasons = gate.judge(losses, kd, run.publish_steps, spec.source is not None, acc, min_accuracy)
+        ok &= good
+        trend = f'loss {np.mean(losses[:20]):.3f} -> {np.mean(losses[-20:]):.3f}, ' if losses else ''
         print(f'check {spec.name}: {len(stepped)} steps ({kd} on soft targets of {spec.source or "nobody"}), '
-              f'loss {first:.3f} -> {last:.3f}, test accuracy {acc:.4f} {"ok" if good else "FAILED"}')
+              f'{trend}test accuracy {acc:.4f} {"ok" if good else "FAILED: " + "; ".join(reasons)}')
     print(f'check: {steps} steps (burn-in {run.burn_in}) in {time.perf_counter() - t0:.1f} s: '
           f'{"ok" if ok else "FAILED (min accuracy %.2f)" % min_accuracy}')
     return ok

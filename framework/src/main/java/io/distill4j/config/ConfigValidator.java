@@ -41,10 +41,14 @@ final class ConfigValidator {
     private final Vocabulary vocabulary;
     private final MemoryBudget memory;
 
-    ConfigValidator(String source, Vocabulary vocabulary, MemoryBudget memory) {
+    /** Whether every {@code init:} file must exist: not for a run being resumed, whose checkpoint holds the weights. */
+    private final boolean initFilesMustExist;
+
+    ConfigValidator(String source, Vocabulary vocabulary, MemoryBudget memory, boolean initFilesMustExist) {
         this.source = source;
         this.vocabulary = vocabulary;
         this.memory = memory;
+        this.initFilesMustExist = initFilesMustExist;
     }
 
     /** What an integer key accepts, for a value too large for its Java type ({@code target}: int or long). */
@@ -109,6 +113,7 @@ final class ConfigValidator {
         LossTerms.check(models, d, MemoryEstimate.modelKeys(models), f -> vocabulary.families().get(f).learnsInternals()).ifPresent(p -> {
             throw error(p.key(), p.problem());
         });
+        initFiles(models);
         integer(c.checkpoint().every(), "checkpoint.every");
         integer(c.checkpoint().keep(), "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");
@@ -160,6 +165,22 @@ final class ConfigValidator {
             }
         }
         return new ModelsSpec(teacher, assistant, students);
+    }
+
+    /**
+     * Each {@code init:} names a file, read when the run starts. A resumed run never reads it again (its checkpoint holds
+     * every weight), so there it may have been moved or deleted (round 3, D6): only its text is checked.
+     */
+    private void initFiles(ModelsSpec models) {
+        List<String> keys = MemoryEstimate.modelKeys(models);
+        for (int i = 0; i < keys.size(); i++) {
+            String init = models.all().get(i).init();
+            if (init == null) continue;
+            if (init.isBlank() || initFilesMustExist && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(init))) {
+                throw error(keys.get(i) + ".init", "expected a saved model zip (an export of the same architecture), but '" + init
+                        + "' is not a file");
+            }
+        }
     }
 
     /** A twin is named {@code <student>.twin}: no model of the config may already use that name. */

@@ -101,13 +101,49 @@ public final class ConfigLoader {
         ObjectNode root = (ObjectNode) tree;
         Path projectRoot = ConfigPaths.projectRoot(file);
         ConfigPaths.makeAbsolute(root, projectRoot);
+        ObjectNode asWritten = root.deepCopy();
         Overrides.apply(root, overrides, yaml);
         ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());  // paths given with --set: the current directory
         try {
             oldKeysBesideTerms(source, root);   // inside: a --set distill.alpha beside the file's terms is blamed on the --set
             return resolve(source, root, projectRoot);
+        } catch (MemoryRefusal e) {
+            ConfigException blamed = Overrides.blame(e, overrides);
+            throw blamed != e ? blamed : blameForMemory(e, source, asWritten, projectRoot, overrides);
         } catch (ConfigException e) {
             throw Overrides.blame(e, overrides);
+        }
+    }
+
+    /**
+     * A memory refusal whose key no override set (round 3, D13: {@code --set data.vocabSize=10000000} was blamed on the
+     * file's {@code models.teacher.hidden}): if the config fits without some override, that override made it too big and
+     * is named, with its key as the other thing to shrink. Each try re-validates the file's tree, which takes milliseconds.
+     */
+    private ConfigException blameForMemory(MemoryRefusal e, String source, ObjectNode asWritten, Path projectRoot,
+                                           List<String> overrides) {
+        for (int i = overrides.size() - 1; i >= 0; i--) {
+            List<String> others = new ArrayList<>(overrides);
+            String culprit = others.remove(i);
+            if (fitsInMemory(source, asWritten, projectRoot, others)) {
+                int eq = culprit.indexOf('=');
+                return new ConfigException("--set " + culprit, e.keyPath(), e.problem() + " or " + culprit.substring(0, eq).trim());
+            }
+        }
+        return e;
+    }
+
+    private boolean fitsInMemory(String source, ObjectNode asWritten, Path projectRoot, List<String> overrides) {
+        ObjectNode root = asWritten.deepCopy();
+        try {
+            Overrides.apply(root, overrides, yaml);
+            ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());
+            resolve(source, root, projectRoot);
+            return true;
+        } catch (MemoryRefusal e) {
+            return false;
+        } catch (ConfigException e) {
+            return false;   // invalid without the others: no conclusion about this one
         }
     }
 

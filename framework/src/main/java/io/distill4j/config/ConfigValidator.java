@@ -118,9 +118,10 @@ final class ConfigValidator {
         integer(c.checkpoint().keep(), "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");
         RunConfig valid = new RunConfig(c.name(), c.recipe(), data, models, d, t, c.checkpoint(), c.output());
+        warmStartWithinTheRun(valid);
         // last: the estimate needs every other value in range
         memory.check(MemoryEstimate.of(valid, vocabulary.families())).ifPresent(p -> {
-            throw error(p.key(), p.problem());
+            throw new MemoryRefusal(source, p.key(), p.problem());
         });
         return valid;
     }
@@ -165,6 +166,23 @@ final class ConfigValidator {
             }
         }
         return new ModelsSpec(teacher, assistant, students);
+    }
+
+    /**
+     * A warm start as long as the run leaves its learners on labels the whole run: no signal ever reaches them, and every
+     * student ends bit-identical to its twin (round 3, D17). It can never distil, so it is refused, naming the run's length.
+     */
+    private void warmStartWithinTheRun(RunConfig c) {
+        long steps = RunWarnings.length(c).steps();
+        List<String> keys = MemoryEstimate.modelKeys(c.models());
+        for (int i = 0; i < keys.size(); i++) {
+            Integer warm = c.models().all().get(i).warmStartSteps();
+            if (warm != null && warm >= steps) {
+                throw error(keys.get(i) + ".warmStartSteps", "expected fewer steps than the run has (" + steps + " = training.epochs "
+                        + "x training examples / training.batchSize), got " + warm + ": its learners would learn from labels alone "
+                        + "the whole run; lower it or remove it");
+            }
+        }
     }
 
     /**

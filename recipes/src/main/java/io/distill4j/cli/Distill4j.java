@@ -20,7 +20,7 @@ import java.util.List;
             "2:usage error (bad command-line arguments)",
             "3:invalid config (the message names the key), or a run that does not fit in memory (the message names what to make smaller)",
             "4:checkpoint (or a model's init: file) missing or incompatible",
-            "5:training diverged (NaN/Inf loss)",
+            "5:training diverged (NaN/Inf loss, a training loss past 1e6, or a NaN/Inf validation or test loss)",
             "6:data missing or malformed",
             "7:compute backend unavailable (e.g. no CUDA device/driver)",
             "8:not a run or study folder (or a corrupt study.json), or no report / a report of another schema version",

@@ -190,4 +190,37 @@ class BlasCoreTest {
         assertThat(BlasCore.describe("ZEN", "zen", zen4)).startsWith("ZEN, forced (OPENBLAS_CORETYPE=zen)");
         assertThat(BlasCore.coretypeWarning("ZEN", zen4)).isEmpty();
     }
+
+    @Test
+    void theLaunchersCoretypeCheckRefusesALackingCoreInOneLineAndWarnsOfAnUnknownName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        // what scripts/distill4j runs when the user set OPENBLAS_CORETYPE: BlasCoreMain --check-coretype, exit 2 stops it
+        java.nio.file.Path raptor = tmp.resolve("cpuinfo.txt");
+        try (InputStream in = BlasCoreTest.class.getResourceAsStream("intel-raptor-lake-avx2-only.txt")) {
+            java.nio.file.Files.write(raptor, in.readAllBytes());
+        }
+        Check skx = check(raptor, "SKYLAKEX");
+        assertThat(skx.exit()).isEqualTo(2);
+        assertThat(skx.output()).startsWith("distill4j: OPENBLAS_CORETYPE=SKYLAKEX: this processor lacks [avx512f").doesNotContain("\n");
+        Check unknown = check(raptor, "garbage");
+        assertThat(unknown.exit()).isZero();
+        assertThat(unknown.output()).startsWith("distill4j: warning: OPENBLAS_CORETYPE=garbage names no core").doesNotContain("\n");
+        Check fine = check(raptor, "HASWELL");
+        assertThat(fine.exit()).isZero();
+        assertThat(fine.output()).isEmpty();
+    }
+
+    private record Check(int exit, String output) {
+    }
+
+    private static Check check(java.nio.file.Path cpuinfo, String coretype) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + CpuInfo.OVERRIDE_PROPERTY + "=" + cpuinfo, "-cp", System.getProperty("java.class.path"),
+                BlasCoreMain.class.getName(), "--check-coretype").redirectErrorStream(true);
+        pb.environment().put(BlasCore.CORETYPE, coretype);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Check(p.exitValue(), out);
+    }
 }

@@ -27,7 +27,7 @@ public final class RunWarnings {
     }
 
     /** Training examples per epoch (after the validation split) and training steps, as the trainer will count them. */
-    public record Length(long trainExamples, long stepsPerEpoch, long steps) {
+    public record Length(long trainExamples, long validationExamples, long stepsPerEpoch, long steps) {
     }
 
     /** The run's length: {@code epochs × (training examples / batchSize)}, as the trainer lays it out. */
@@ -35,9 +35,9 @@ public final class RunWarnings {
         DatasetInfo data = DatasetRegistry.get(c.data().dataset());
         long limit = c.data().trainLimit();
         long all = limit > 0 ? Math.min(limit, data.trainExamples()) : data.trainExamples();
-        long train = Math.max(0, all - Math.min(c.data().validation(), all));
-        long perEpoch = train / c.training().batchSize();
-        return new Length(train, perEpoch, perEpoch * c.training().epochs());
+        long validation = Math.min(c.data().validation(), all);
+        long perEpoch = (all - validation) / c.training().batchSize();
+        return new Length(all - validation, validation, perEpoch, perEpoch * c.training().epochs());
     }
 
     /**
@@ -53,7 +53,7 @@ public final class RunWarnings {
                     + count(length.stepsPerEpoch()) + " batches of " + t.batchSize() + "): days of training on a CPU, if it ever "
                     + "finishes; fewer epochs or a larger training.batchSize"));
         }
-        long validation = Math.min(c.data().validation(), length.trainExamples() + c.data().validation());
+        long validation = length.validationExamples();
         if (t.evalEvery() > 0 && validation > 0) {
             long evaluated = length.steps() / t.evalEvery() * validation;
             long trained = length.steps() * t.batchSize();

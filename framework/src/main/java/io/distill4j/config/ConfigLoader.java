@@ -34,10 +34,15 @@ import java.util.stream.Collectors;
 
 /** Reads a YAML config, applies overrides, binds it strictly into {@link RunConfig} and validates it. */
 public final class ConfigLoader {
+    /** The largest config file read: the shipped ones are under 10 KB. */
+    public static final int MAX_CONFIG_BYTES = 1 << 20;
+    /** Jackson's default nesting limit, which refuses deeper files before we see them. */
+    private static final int MAX_NESTING = com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_DEPTH;
     private final Vocabulary vocabulary;
     private final MemoryBudget memory;
     private final ObjectMapper yaml;
     private final ObjectMapper canonicalJson;
+    private final boolean initFilesMustExist;
 
     public ConfigLoader(Vocabulary vocabulary) {
         this(vocabulary, MemoryBudget.ofThisJvm());
@@ -45,13 +50,26 @@ public final class ConfigLoader {
 
     /** With the memory a run may use: configs needing more are refused (tests pass a budget of their own). */
     public ConfigLoader(Vocabulary vocabulary, MemoryBudget memory) {
+        this(vocabulary, memory, true);
+    }
+
+    private ConfigLoader(Vocabulary vocabulary, MemoryBudget memory, boolean initFilesMustExist) {
         this.vocabulary = vocabulary;
         this.memory = memory;
+        this.initFilesMustExist = initFilesMustExist;
         this.yaml = strict(YAMLMapper.builder(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
                 .build());
         this.canonicalJson = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY).build();
+    }
+
+    /**
+     * A loader for the config of a run being resumed (its config.yaml, its checkpoints'): the same checks, except that an
+     * {@code init:} file need not exist any longer. It was read when the run started; the checkpoints hold the weights.
+     */
+    public ConfigLoader forResume() {
+        return new ConfigLoader(vocabulary, memory, false);
     }
 
     private static ObjectMapper strict(ObjectMapper m) {
@@ -83,13 +101,49 @@ public final class ConfigLoader {
         ObjectNode root = (ObjectNode) tree;
         Path projectRoot = ConfigPaths.projectRoot(file);
         ConfigPaths.makeAbsolute(root, projectRoot);
+        ObjectNode asWritten = root.deepCopy();
         Overrides.apply(root, overrides, yaml);
         ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());  // paths given with --set: the current directory
         try {
             oldKeysBesideTerms(source, root);   // inside: a --set distill.alpha beside the file's terms is blamed on the --set
             return resolve(source, root, projectRoot);
+        } catch (MemoryRefusal e) {
+            ConfigException blamed = Overrides.blame(e, overrides);
+            throw blamed != e ? blamed : blameForMemory(e, source, asWritten, projectRoot, overrides);
         } catch (ConfigException e) {
             throw Overrides.blame(e, overrides);
+        }
+    }
+
+    /**
+     * A memory refusal whose key no override set (round 3, D13: {@code --set data.vocabSize=10000000} was blamed on the
+     * file's {@code models.teacher.hidden}): if the config fits without some override, that override made it too big and
+     * is named, with its key as the other thing to shrink. Each try re-validates the file's tree, which takes milliseconds.
+     */
+    private ConfigException blameForMemory(MemoryRefusal e, String source, ObjectNode asWritten, Path projectRoot,
+                                           List<String> overrides) {
+        for (int i = overrides.size() - 1; i >= 0; i--) {
+            List<String> others = new ArrayList<>(overrides);
+            String culprit = others.remove(i);
+            if (fitsInMemory(source, asWritten, projectRoot, others)) {
+                int eq = culprit.indexOf('=');
+                return new ConfigException("--set " + culprit, e.keyPath(), e.problem() + " or " + culprit.substring(0, eq).trim());
+            }
+        }
+        return e;
+    }
+
+    private boolean fitsInMemory(String source, ObjectNode asWritten, Path projectRoot, List<String> overrides) {
+        ObjectNode root = asWritten.deepCopy();
+        try {
+            Overrides.apply(root, overrides, yaml);
+            ConfigPaths.makeAbsolute(root, Path.of("").toAbsolutePath());
+            resolve(source, root, projectRoot);
+            return true;
+        } catch (MemoryRefusal e) {
+            return false;
+        } catch (ConfigException e) {
+            return false;   // invalid without the others: no conclusion about this one
         }
     }
 
@@ -113,7 +167,7 @@ public final class ConfigLoader {
     private JsonNode parse(String source, Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = readBounded(source, file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(source, "", "file not found");
         } catch (IOException e) {
@@ -130,15 +184,45 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The file's bytes, refused past {@link #MAX_CONFIG_BYTES} before it is read or scanned: the YAML checks slow down
+     * faster than the file grows (16 MB took 75 s before SnakeYAML's own limit refused it, in its words; round 3, D12).
+     * The size is checked first (fast), then the read itself stops at the limit (a device or pipe has no size).
+     */
+    private static byte[] readBounded(String source, Path file) throws IOException {
+        if (Files.isRegularFile(file) && Files.size(file) > MAX_CONFIG_BYTES) throw tooLarge(source, Files.size(file));
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+            if (bytes.length > MAX_CONFIG_BYTES) throw tooLarge(source, -1);
+            return bytes;
+        }
+    }
+
+    private static ConfigException tooLarge(String source, long size) {
+        String is = size < 0 ? "is" : "is " + String.format(java.util.Locale.ROOT, "%,d", size) + " bytes,";
+        return new ConfigException(source, "", is + " more than the 1 MiB (" + String.format(java.util.Locale.ROOT, "%,d", MAX_CONFIG_BYTES)
+                + " bytes) a config file may have; a config is a few kilobytes, check that this is the file you meant");
+    }
+
     private static ConfigException notYaml(String source, JsonProcessingException e) {
-        return new ConfigException(source, "", "not valid YAML: " + firstLine(e.getOriginalMessage())
-                + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+        String original = String.valueOf(e.getOriginalMessage());
+        // the parser's words name its own classes and settings (round 3, D21): say what is wrong with the file instead
+        if (original.startsWith("Trailing token")) {
+            return new ConfigException(source, "", "holds a second YAML document" + line + "; a config is one document: "
+                    + "remove the '---' line and what follows it, or merge the two");
+        }
+        if (original.contains("nesting depth")) {
+            return new ConfigException(source, "", "nests mappings or lists more than " + MAX_NESTING + " levels deep" + line
+                    + "; a config is a few levels deep (models.students[0].optimizer.name is 4)");
+        }
+        return new ConfigException(source, "", "not valid YAML: " + firstLine(e.getOriginalMessage()) + line);
     }
 
     /** Binds and validates an already-parsed tree (used for resume, where the config comes from the run folder). */
     public ResolvedConfig resolve(String source, ObjectNode root, Path projectRoot) {
         RunConfig raw = ConfigPaths.withAbsoluteDefaults(bind(source, root), projectRoot);
-        RunConfig config = new ConfigValidator(source, vocabulary, memory).validate(raw);
+        RunConfig config = new ConfigValidator(source, vocabulary, memory, initFilesMustExist).validate(raw);
         return new ResolvedConfig(config, toYaml(config), hash(config));
     }
 

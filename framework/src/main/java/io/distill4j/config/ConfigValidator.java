@@ -41,10 +41,14 @@ final class ConfigValidator {
     private final Vocabulary vocabulary;
     private final MemoryBudget memory;
 
-    ConfigValidator(String source, Vocabulary vocabulary, MemoryBudget memory) {
+    /** Whether every {@code init:} file must exist: not for a run being resumed, whose checkpoint holds the weights. */
+    private final boolean initFilesMustExist;
+
+    ConfigValidator(String source, Vocabulary vocabulary, MemoryBudget memory, boolean initFilesMustExist) {
         this.source = source;
         this.vocabulary = vocabulary;
         this.memory = memory;
+        this.initFilesMustExist = initFilesMustExist;
     }
 
     /** What an integer key accepts, for a value too large for its Java type ({@code target}: int or long). */
@@ -109,13 +113,15 @@ final class ConfigValidator {
         LossTerms.check(models, d, MemoryEstimate.modelKeys(models), f -> vocabulary.families().get(f).learnsInternals()).ifPresent(p -> {
             throw error(p.key(), p.problem());
         });
+        initFiles(models);
         integer(c.checkpoint().every(), "checkpoint.every");
         integer(c.checkpoint().keep(), "checkpoint.keep");
         require(c.output().runs(), "output.runs", "a folder path");
         RunConfig valid = new RunConfig(c.name(), c.recipe(), data, models, d, t, c.checkpoint(), c.output());
+        warmStartWithinTheRun(valid);
         // last: the estimate needs every other value in range
         memory.check(MemoryEstimate.of(valid, vocabulary.families())).ifPresent(p -> {
-            throw error(p.key(), p.problem());
+            throw new MemoryRefusal(source, p.key(), p.problem());
         });
         return valid;
     }
@@ -160,6 +166,39 @@ final class ConfigValidator {
             }
         }
         return new ModelsSpec(teacher, assistant, students);
+    }
+
+    /**
+     * A warm start as long as the run leaves its learners on labels the whole run: no signal ever reaches them, and every
+     * student ends bit-identical to its twin (round 3, D17). It can never distil, so it is refused, naming the run's length.
+     */
+    private void warmStartWithinTheRun(RunConfig c) {
+        long steps = RunWarnings.length(c).steps();
+        List<String> keys = MemoryEstimate.modelKeys(c.models());
+        for (int i = 0; i < keys.size(); i++) {
+            Integer warm = c.models().all().get(i).warmStartSteps();
+            if (warm != null && warm >= steps) {
+                throw error(keys.get(i) + ".warmStartSteps", "expected fewer steps than the run has (" + steps + " = training.epochs "
+                        + "x training examples / training.batchSize), got " + warm + ": its learners would learn from labels alone "
+                        + "the whole run; lower it or remove it");
+            }
+        }
+    }
+
+    /**
+     * Each {@code init:} names a file, read when the run starts. A resumed run never reads it again (its checkpoint holds
+     * every weight), so there it may have been moved or deleted (round 3, D6): only its text is checked.
+     */
+    private void initFiles(ModelsSpec models) {
+        List<String> keys = MemoryEstimate.modelKeys(models);
+        for (int i = 0; i < keys.size(); i++) {
+            String init = models.all().get(i).init();
+            if (init == null) continue;
+            if (init.isBlank() || initFilesMustExist && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(init))) {
+                throw error(keys.get(i) + ".init", "expected a saved model zip (an export of the same architecture), but '" + init
+                        + "' is not a file");
+            }
+        }
     }
 
     /** A twin is named {@code <student>.twin}: no model of the config may already use that name. */

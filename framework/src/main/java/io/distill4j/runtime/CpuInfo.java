@@ -11,10 +11,17 @@ import java.util.TreeSet;
 public record CpuInfo(String vendor, int family, int model, String modelName, Set<String> flags) {
     private static final Path PROC = Path.of("/proc/cpuinfo");
 
+    /**
+     * Reads another file instead of {@code /proc/cpuinfo}: how the launcher's checks are tried on processors this machine
+     * is not ({@code JAVA_TOOL_OPTIONS=-Ddistill4j.cpuinfo=...}, tests). Never set in a real run.
+     */
+    public static final String OVERRIDE_PROPERTY = "distill4j.cpuinfo";
+
     /** This machine's processor, or an unknown one where {@code /proc/cpuinfo} does not exist (macOS, Windows). */
     public static CpuInfo current() {
         try {
-            return parse(Files.readString(PROC, StandardCharsets.UTF_8));
+            String other = System.getProperty(OVERRIDE_PROPERTY);
+            return parse(Files.readString(other == null ? PROC : Path.of(other), StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             return new CpuInfo("unknown", -1, -1, System.getProperty("os.arch"), Set.of());
         }

@@ -13,6 +13,13 @@ import java.util.Optional;
  */
 public final class ThreadDefaults {
     public static final int DEFAULT_THREADS = 1;
+    /**
+     * The most threads one may ask for ({@code --threads}, OMP_NUM_THREADS, DISTILL4J_BLAS_THREADS). Unbounded, a
+     * transformer run given 1,000,000 died of a segmentation fault in native code, leaving no message (round 3, D8). A fixed
+     * bound, not a multiple of this machine's processors, so that a command line valid on one machine is valid on all:
+     * 256 is past the hardware threads of a single-socket server, and these models gain nothing from more.
+     */
+    public static final int MAX_THREADS = 256;
 
     private ThreadDefaults() {
     }
@@ -45,20 +52,21 @@ public final class ThreadDefaults {
     public static Optional<String> environmentProblem(Map<String, String> env) {
         String omp = env.get("OMP_NUM_THREADS");
         if (omp != null && !positive(omp)) {
-            return Optional.of("OMP_NUM_THREADS: expected a positive integer (the number of OpenMP threads), got '" + omp
-                    + "'; set it to e.g. 1, or unset it and use --threads N");
+            return Optional.of("OMP_NUM_THREADS: expected a positive integer up to " + MAX_THREADS
+                    + " (the number of OpenMP threads), got '" + omp + "'; set it to e.g. 1, or unset it and use --threads N");
         }
         String blas = env.get("DISTILL4J_BLAS_THREADS");
         if (blas != null && !positive(blas)) {
-            return Optional.of("DISTILL4J_BLAS_THREADS: expected a positive integer (the number of OpenBLAS threads), got '"
-                    + blas + "'; set it to e.g. 1, or unset it");
+            return Optional.of("DISTILL4J_BLAS_THREADS: expected a positive integer up to " + MAX_THREADS
+                    + " (the number of OpenBLAS threads), got '" + blas + "'; set it to e.g. 1, or unset it");
         }
         return Optional.empty();
     }
 
     private static boolean positive(String value) {
         try {
-            return Integer.parseInt(value.trim()) > 0;
+            int n = Integer.parseInt(value.trim());
+            return n > 0 && n <= MAX_THREADS;
         } catch (NumberFormatException e) {
             return false;
         }

@@ -315,7 +315,7 @@ public final class OnlineTrainer {
         // identity), so a twin draws exactly what its student would have drawn alone
         Nd4j.getRandom().setSeed(seed * 31 + step * 1_000_003L + Participants.identityKey(p.identity()));
         double loss = p.model().fit(ctx.x, ctx.y, lesson);
-        if (!Double.isFinite(loss)) {
+        if (DivergenceException.diverged(loss)) {
             throw new DivergenceException(p.name(), step, loss);
         }
         losses.put(p.name(), loss);

@@ -437,4 +437,47 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.load(write(small.replace("hidden: [8]}", "hidden: [20000]}")), List.of()))
                 .hasMessageStartingWith(dir.resolve("c.yaml") + ": models.students[0].hidden: the run needs about ");
     }
+
+    @Test
+    void aResumedRunsInitFileNeedNotExistAnyLonger() throws IOException {
+        // round 3, D6: the checkpoint holds the weights; the init: file was read when the run started
+        Path gone = dir.resolve("moved-away.zip");
+        Path config = write(VALID);
+        assertThatThrownBy(() -> new ConfigLoader(VOCABULARY).load(config, List.of("models.students[0].init=" + gone)))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("'" + gone + "' is not a file");
+        ResolvedConfig resumed = new ConfigLoader(VOCABULARY).forResume().load(config, List.of("models.students[0].init=" + gone));
+        assertThat(resumed.config().models().students().get(0).init()).isEqualTo(gone.toString());
+        Files.createFile(gone);
+        assertThat(resumed.hash()).as("the same config either way")
+                .isEqualTo(new ConfigLoader(VOCABULARY).load(config, List.of("models.students[0].init=" + gone)).hash());
+        assertThatThrownBy(() -> new ConfigLoader(VOCABULARY).forResume().load(config, List.of("models.students[0].init=' '")))
+                .as("still a path").hasMessageContaining("models.students[0].init: expected a saved model zip");
+    }
+
+    @Test
+    void aConfigFileOverOneMebibyteIsRefusedBeforeItIsReadNamingTheLimit() throws IOException {
+        // round 3, D12: 16 MB took 75 s to be refused in SnakeYAML's words; a 4 MB comment was even accepted
+        Path big = write(VALID + "#" + "x".repeat(16 << 20) + "\n");
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> new ConfigLoader(VOCABULARY).load(big, List.of())).isInstanceOf(ConfigException.class)
+                .hasMessage(big + ": is " + String.format(java.util.Locale.ROOT, "%,d", Files.size(big)) + " bytes, more than the 1 MiB "
+                        + "(1,048,576 bytes) a config file may have; a config is a few kilobytes, check that this is the file you meant");
+        assertThat(System.nanoTime() - started).as("refused without reading").isLessThan(1_000_000_000L);
+        Path justUnder = write(VALID + "#" + "x".repeat((1 << 20) - VALID.length() - 2) + "\n");
+        assertThat(Files.size(justUnder)).isEqualTo(1 << 20);
+        assertThat(new ConfigLoader(VOCABULARY).load(justUnder, List.of()).config().name()).isEqualTo("t");
+    }
+
+    @Test
+    void aSecondYamlDocumentAndDeepNestingAreSaidInOurWords() throws IOException {
+        // round 3, D21: Jackson's "Trailing token ... FAIL_ON_TRAILING_TOKENS" and "StreamReadConstraints.getMaxNestingDepth()"
+        Path two = write(VALID + "---\nname: y\n");
+        assertThatThrownBy(() -> new ConfigLoader(VOCABULARY).load(two, List.of())).isInstanceOf(ConfigException.class)
+                .hasMessage(two + ": holds a second YAML document (line 13); a config is one document: remove the '---' line and what "
+                        + "follows it, or merge the two");
+        Path deep = write("name: " + "[".repeat(1200) + "]".repeat(1200) + "\n");
+        assertThatThrownBy(() -> new ConfigLoader(VOCABULARY).load(deep, List.of())).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(deep + ": nests mappings or lists more than 1000 levels deep")
+                .hasMessageNotContaining("StreamReadConstraints").hasMessageNotContaining("`");
+    }
 }

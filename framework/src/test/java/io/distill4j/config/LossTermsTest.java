@@ -147,6 +147,15 @@ class LossTermsTest {
     }
 
     @Test
+    void aBadRampIsShownAsTheConfigWritesItNotAsAJavaRecord() {
+        // round 3, D21: "got RampSpec[from=10, to=5, start=null]"
+        assertThatThrownBy(() -> load(TITANISH, "distill.terms[2].ramp={from: 10, to: 5}"))
+                .hasMessageEndingWith("distill.terms[2].ramp: expected {from: A, to: B} with 0 <= A < B (online steps), got {from: 10, to: 5}");
+        assertThatThrownBy(() -> load(TITANISH, "distill.terms[2].ramp={from: 10, to: 5, start: 0.5}"))
+                .hasMessageEndingWith("got {from: 10, to: 5, start: 0.5}").hasMessageNotContaining("RampSpec");
+    }
+
+    @Test
     void theSameMistakesWrittenInTheFileAreTheFiles() {
         assertThatThrownBy(() -> load(TITANISH.replace("{term: labels, weight: 0.5}", "{term: labels}")))
                 .isInstanceOf(ConfigException.class)

@@ -91,4 +91,13 @@ class ReviewsJsonTest {
         Path f = dir.resolve("absent.json");
         assertThatThrownBy(() -> read(f, 2)).isInstanceOf(DataException.class).hasMessage(f + ": file not found");
     }
+
+    @Test
+    void aTextPastTheParsersLimitIsRefusedWithItsRecordInOurWords() throws IOException {
+        // round 3, D21: a 50 MB review was refused with Jackson's StreamReadConstraints wording and no record index
+        String huge = "x".repeat(20_000_001);
+        Path f = write("[{\"t\": \"fine\", \"s\": 1}, {\"t\": \"" + huge + "\", \"s\": 0}]");
+        assertThatThrownBy(() -> read(f, 2)).isInstanceOf(DataException.class)
+                .hasMessage(f + ": record 1 holds a text longer than the 20,000,000 characters a review may have (a real review has a few thousand)");
+    }
 }

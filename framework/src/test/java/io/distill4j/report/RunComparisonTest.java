@@ -36,4 +36,15 @@ class RunComparisonTest {
         String html = c.render("html");
         assertThat(html).doesNotContain("<b>").doesNotContain("<i>").contains("<td>s|&lt;b&gt;x&lt;/b&gt;</td>").contains("<th>odd&lt;i&gt;|</th>");
     }
+
+    @Test
+    void aKeySetInOneTeacherOnlyIsListedByItselfNotAsDefinedVersusDefined() throws IOException {
+        Path plain = runWithStudent("plain", "student-16");
+        Path other = runWithStudent("other", "student-16");
+        // temperature: null in one run, 2.0 in the other: both runs define the teacher
+        String config = Files.readString(other.resolve("config.yaml"));
+        Files.writeString(other.resolve("config.yaml"), config.replaceFirst("(?s)(  teacher:.*?)temperature: null", "$1temperature: 2.0"));
+        String text = RunComparison.of(List.of(plain, other)).render("table");
+        assertThat(text).contains("config models.teacher.temperature: null | 2.0").doesNotContain("defined | defined");
+    }
 }

@@ -60,4 +60,27 @@ class RunReportsTest {
             assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).isEqualTo(List.of("report.html", "report.json", "report.md"));
         }
     }
+
+    @Test
+    void aReportWithANonFiniteFigureIsNotWrittenSinceItCouldNotBeReadBack() throws IOException {
+        // round 3, D3: the writer wrote "loss": "NaN" and read() refused it; what write() writes, read() must accept
+        RunReport pinned = RunReports.read(PINNED);
+        ModelSummary m = pinned.models().get(0);
+        ModelEvaluation t = m.test();
+        ModelSummary nan = new ModelSummary(m.name(), m.role(), m.family(), m.params(), m.learnsFrom(), m.exportBytes(),
+                m.compressionParams(), m.compressionBytes(), new ModelEvaluation(t.accuracy(), Double.NaN, t.examples(), t.macroF1(),
+                t.agreement(), t.perClassAccuracy(), t.confusion()), m.validation(), m.twinOf(), m.inference());
+        List<ModelSummary> models = new java.util.ArrayList<>(pinned.models());
+        models.set(0, nan);
+        RunReport broken = new RunReport(pinned.schemaVersion(), pinned.run(), pinned.dataset(), pinned.status(), pinned.steps(),
+                pinned.totalSteps(), pinned.trainingSeconds(), models, pinned.gains(), pinned.curves(), pinned.provenance());
+        assertThatThrownBy(() -> RunReports.write(RunDirectory.open(tmp), broken)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("models[0].test.loss is not a finite number");
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.toList()).isEmpty();
+        }
+        RunReports.write(RunDirectory.open(tmp), pinned);
+        Files.copy(PINNED.resolve("config.yaml"), tmp.resolve("config.yaml"));
+        assertThat(RunReports.read(tmp).models().get(0).test().loss()).isEqualTo(t.loss());
+    }
 }

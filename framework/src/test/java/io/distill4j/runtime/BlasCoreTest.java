@@ -158,4 +158,69 @@ class BlasCoreTest {
         assertThat(bad.waitFor()).isEqualTo(2);
         assertThat(err.strip()).startsWith("distill4j: DISTILL4J_BLAS_CORE=turbo: expected auto, none or one of [").doesNotContain("\n");
     }
+
+    @Test
+    void aUsersOpenblasCoretypeNamingACoreThisProcessorLacksIsRefusedAsTheOverrideIs() throws IOException {
+        // round 3, D4: OpenBLAS obeys OPENBLAS_CORETYPE unchecked, and SKYLAKEX on an AVX2-only CPU dies of SIGILL
+        CpuInfo raptor = sample("intel-raptor-lake-avx2-only");
+        assertThat(BlasCore.unusableCoretype("SKYLAKEX", raptor)).hasValueSatisfying(m -> assertThat(m)
+                .startsWith("OPENBLAS_CORETYPE=SKYLAKEX: this processor lacks [avx512f").contains("illegal instruction")
+                .endsWith("unset it, or set DISTILL4J_BLAS_CORE=auto").doesNotContain("\n"));
+        assertThat(BlasCore.unusableCoretype("cooperlake", sample("amd-epyc-zen4"))).as("Zen 4 has avx512_bf16").isEmpty();
+        assertThat(BlasCore.unusableCoretype("haswell", sample("intel-core2-no-avx"))).get().asString().contains("[avx2, fma]");
+        assertThat(BlasCore.unusableCoretype("HASWELL", raptor)).isEmpty();
+        assertThat(BlasCore.unusableCoretype(null, raptor)).isEmpty();
+        assertThat(BlasCore.unusableCoretype("SKYLAKEX", CpuInfo.parse(""))).as("an unknown processor: cannot tell").isEmpty();
+        assertThat(BlasCore.unusableCoretype("NEOVERSEN1", raptor)).as("not a kernel of ours: unknown, not unusable").isEmpty();
+        assertThat(BlasCore.coretypeWarning("SKYLAKEX", raptor)).get().asString().endsWith("train, resume and bench refuse it");
+    }
+
+    @Test
+    void anOpenblasCoretypeOpenblasDoesNotKnowIsShownAsIgnoredNotAsForced() throws IOException {
+        CpuInfo zen4 = sample("amd-epyc-zen4");
+        for (String name : List.of("garbage", "NEOVERSEN1", "SAPPHIRERAPIDS")) {
+            assertThat(BlasCore.unknownCoretype(name)).get().asString().startsWith("OPENBLAS_CORETYPE=" + name + " names no core")
+                    .contains("ignores it and picks its own");
+            assertThat(BlasCore.coretypeWarning(name, zen4)).isEqualTo(BlasCore.unknownCoretype(name));
+            assertThat(BlasCore.describe("ZEN", name, zen4)).isEqualTo("ZEN, OpenBLAS's own choice (OPENBLAS_CORETYPE=" + name
+                    + " names no core it knows); auto forces nothing on this processor");
+        }
+        assertThat(BlasCore.unknownCoretype("zen")).isEmpty();
+        assertThat(BlasCore.unknownCoretype("Opteron_SSE3")).isEmpty();
+        assertThat(BlasCore.describe("ZEN", "zen", zen4)).startsWith("ZEN, forced (OPENBLAS_CORETYPE=zen)");
+        assertThat(BlasCore.coretypeWarning("ZEN", zen4)).isEmpty();
+    }
+
+    @Test
+    void theLaunchersCoretypeCheckRefusesALackingCoreInOneLineAndWarnsOfAnUnknownName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        // what scripts/distill4j runs when the user set OPENBLAS_CORETYPE: BlasCoreMain --check-coretype, exit 2 stops it
+        java.nio.file.Path raptor = tmp.resolve("cpuinfo.txt");
+        try (InputStream in = BlasCoreTest.class.getResourceAsStream("intel-raptor-lake-avx2-only.txt")) {
+            java.nio.file.Files.write(raptor, in.readAllBytes());
+        }
+        Check skx = check(raptor, "SKYLAKEX");
+        assertThat(skx.exit()).isEqualTo(2);
+        assertThat(skx.output()).startsWith("distill4j: OPENBLAS_CORETYPE=SKYLAKEX: this processor lacks [avx512f").doesNotContain("\n");
+        Check unknown = check(raptor, "garbage");
+        assertThat(unknown.exit()).isZero();
+        assertThat(unknown.output()).startsWith("distill4j: warning: OPENBLAS_CORETYPE=garbage names no core").doesNotContain("\n");
+        Check fine = check(raptor, "HASWELL");
+        assertThat(fine.exit()).isZero();
+        assertThat(fine.output()).isEmpty();
+    }
+
+    private record Check(int exit, String output) {
+    }
+
+    private static Check check(java.nio.file.Path cpuinfo, String coretype) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + CpuInfo.OVERRIDE_PROPERTY + "=" + cpuinfo, "-cp", System.getProperty("java.class.path"),
+                BlasCoreMain.class.getName(), "--check-coretype").redirectErrorStream(true);
+        pb.environment().put(BlasCore.CORETYPE, coretype);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return new Check(p.exitValue(), out);
+    }
 }

@@ -175,6 +175,31 @@ class OnlineTrainerTest {
     }
 
     @Test
+    void aFiniteTrainingLossPastTheBoundIsDivergenceToo() {
+        // round 3, D3: a loss went 2.3, 60, 1.9e7, 1.1e20 and never became NaN; the run passed with NaN test losses
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false, 0.0);
+        OnlineTrainer t = new OnlineTrainer(Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY),
+                TRAIN, distill, 1, 64, SEED, false);
+        net(t.participants().get(0).model()).params().muli(1e4);   // logits of the scale of an exploding teacher
+        assertThatThrownBy(t::advance).isInstanceOf(DivergenceException.class)
+                .hasMessageStartingWith("training diverged: model 'teacher' had loss ")
+                .hasMessageEndingWith(" at step 1 (past 1,000,000, where no model that still learns goes)");
+        assertThat(DivergenceException.diverged(DivergenceException.LOSS_BOUND)).isFalse();
+        assertThat(DivergenceException.diverged(Double.POSITIVE_INFINITY)).isTrue();
+    }
+
+    @Test
+    void aNonFiniteEvaluationLossIsDivergenceNamingTheModelTheSplitAndTheStep() {
+        // round 3, D3: NaN test losses went into report.json, which report and compare then refused
+        DistillSpec distill = new DistillSpec(4.0, 0.7, 1, 0, false, 0.0);
+        List<Participant> participants = Participants.build(ladder(ModelSpec.TRAINING_PASS), distill, SEED, FACTORY);
+        net(participants.get(2).model()).params().putScalar(0, Float.NaN);
+        Evaluator evaluator = new Evaluator(SyntheticData.split(64, 9));
+        assertThatThrownBy(() -> io.distill4j.listeners.PeriodicEvaluation.evaluateAll(evaluator, participants, 12, "test"))
+                .isInstanceOf(DivergenceException.class).hasMessage("training diverged: model 's1' had test loss NaN at step 12");
+    }
+
+    @Test
     void publishedSignalIsTheTeachersLogitsFromItsTrainingPass() {
         // no dropout: the training pass and an inference pass with the pre-update weights agree exactly
         ModelsSpec models = new ModelsSpec(mlp("teacher", "labels", 0.0, ModelSpec.TRAINING_PASS, 16), null,

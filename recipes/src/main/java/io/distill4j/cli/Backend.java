@@ -24,11 +24,25 @@ final class Backend {
 
     /** Starts the backend (or says plainly why it cannot) and applies the thread settings; every computing command calls this first. */
     static void start(Integer threads) {
+        start(threads, true);
+    }
+
+    /**
+     * {@code refuseUnusableCore}: false for {@code info} alone, which shows an OPENBLAS_CORETYPE this processor lacks as
+     * a warning (it runs no matrix product); every other command refuses it before OpenBLAS loads and obeys it.
+     */
+    static void start(Integer threads, boolean refuseUnusableCore) {
         // a user's mistake, not the backend's: say so before ND4J trips over it (exit 2, not 7)
         io.distill4j.runtime.ThreadDefaults.environmentProblem(System.getenv()).ifPresent(problem -> {
             throw new UserInputException(ExitCodes.USAGE, problem);
         });
         checkBlasCoreOverride();
+        if (refuseUnusableCore) {
+            // what OpenBLAS will obey, whoever set it: java -jar users reach this without the launcher's check
+            BlasCore.unusableCoretype(System.getenv(BlasCore.CORETYPE), CpuInfo.current()).ifPresent(problem -> {
+                throw new UserInputException(ExitCodes.USAGE, problem);
+            });
+        }
         ensureAvailable();
         io.distill4j.runtime.ThreadDefaults.apply(threads);
     }

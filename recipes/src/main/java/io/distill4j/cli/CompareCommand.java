@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Compare the students of several runs (matched by name) with accuracy deltas against the first run, "
                 + "and list what differs between the runs. Given study folders (train --seeds): mean accuracy ± sd, "
-                + "mean gain over the twin with its 95% CI and wins per study; a run among them counts as a study of one seed.")
+                + "mean gain over the twin with its 95%% CI and wins per study; a run among them counts as a study of one seed.")
 public final class CompareCommand implements Callable<Integer> {
     enum Format { table, md, html, csv, json }
 

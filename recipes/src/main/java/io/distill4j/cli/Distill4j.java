@@ -20,7 +20,7 @@ import java.util.List;
             "2:usage error (bad command-line arguments)",
             "3:invalid config (the message names the key), or a run that does not fit in memory (the message names what to make smaller)",
             "4:checkpoint (or a model's init: file) missing or incompatible",
-            "5:training diverged (NaN/Inf loss)",
+            "5:training diverged (NaN/Inf loss, a training loss past 1e6, or a NaN/Inf validation or test loss)",
             "6:data missing or malformed",
             "7:compute backend unavailable (e.g. no CUDA device/driver)",
             "8:not a run or study folder (or a corrupt study.json), or no report / a report of another schema version",
@@ -86,10 +86,11 @@ public final class Distill4j {
         PrintWriter err = cmd.getErr();
         if (code == ExitCodes.INTERNAL) {
             LOG.error("internal error", e);
-            err.println("distill4j: internal error: " + e + (e instanceof UncheckedIOException ? "" : " (stack trace in the log)"));
+            err.println("distill4j: internal error: " + ConsoleText.line(e.toString())
+                    + (e instanceof UncheckedIOException ? "" : " (stack trace in the log)"));
         } else {
             LOG.debug("exit {}", code, e);
-            err.println("distill4j: " + e.getMessage());
+            err.println("distill4j: " + ConsoleText.line(e.getMessage()));   // the one place messages are printed
         }
         err.flush();
         return code;
@@ -103,7 +104,7 @@ public final class Distill4j {
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             suggestions = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
         }
-        err.println("distill4j: " + e.getMessage() + suggestions + "; see: distill4j "
+        err.println("distill4j: " + ConsoleText.line(e.getMessage() + suggestions) + "; see: distill4j "
                 + (cmd.getParent() == null ? "" : cmd.getCommandName() + " ") + "--help");
         err.flush();
         return ExitCodes.USAGE;

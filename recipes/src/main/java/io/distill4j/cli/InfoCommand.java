@@ -22,7 +22,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Backend.start(null);
+        Backend.start(null, false);
         NativeRuntime rt = NativeRuntime.describe();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("distill4j       %s%n", ProvenanceCollector.version());
@@ -34,6 +34,7 @@ public final class InfoCommand implements Callable<Integer> {
         CpuInfo cpu = CpuInfo.current();
         out.printf("blas core       %s%n", BlasCore.describe(rt.blasCore(), rt.openblasCoretypeEnv(), cpu));
         out.printf("cpu             %s%n", rt.cpu());
+        BlasCore.coretypeWarning(System.getenv(BlasCore.CORETYPE), cpu).ifPresent(w -> out.printf("warning         %s%n", w));
         BlasCore.warning(rt.blasCore(), cpu, BlasCore.override()).ifPresent(w -> out.printf("warning         %s%n", w));
         out.printf("openmp threads  %d (OMP_NUM_THREADS=%s; default %d on purpose, see README performance)%n",
                 rt.ompThreads(), rt.ompNumThreadsEnv(), ThreadDefaults.DEFAULT_THREADS);

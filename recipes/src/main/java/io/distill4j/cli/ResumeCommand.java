@@ -96,7 +96,8 @@ public final class ResumeCommand implements Callable<Integer> {
             throw new UserInputException(ExitCodes.REPORT, runDir + " is not a run folder (no config.yaml); pass the folder that train created");
         }
         if (overrides.isEmpty() && maxStep == null && isComplete(dir)) return sayComplete(spec, runDir);
-        ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
+        // init: files are not re-read on resume (the checkpoint holds the weights): they may have moved since
+        ConfigLoader loader = new ConfigLoader(Recipes.vocabulary()).forResume();
         ResolvedConfig requested = loader.load(dir.configFile(), overrides);
         dir.lock();
         // validate, then commit: nothing in the run folder changes until every check below has passed
@@ -111,7 +112,7 @@ public final class ResumeCommand implements Callable<Integer> {
             };
             CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, problem -> {
                 LOG.warn(problem + "; trying the previous one");
-                spec.commandLine().getErr().println("distill4j: " + problem + "; trying the previous one");
+                spec.commandLine().getErr().println("distill4j: " + ConsoleText.line(problem) + "; trying the previous one");
             });
             ResolvedConfig atCheckpoint = checkpointConfig(loader, checkpoint.configFile());
             List<String> changed = atCheckpoint.hash().equals(requested.hash()) ? List.of()

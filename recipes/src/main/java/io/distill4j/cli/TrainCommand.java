@@ -42,10 +42,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threads.check(spec);
-        if (seeds != null) {
-            return StudyRunner.train(spec, configOptions, SeedList.parse(seeds), runDir, logging.quiet(), threads.value());
-        }
+        List<Long> seedList = seeds == null ? null : SeedList.parse(seeds);
         ResolvedConfig resolved = configOptions.load();
+        // before anything runs: a run that cannot finish, or checkpoints that cannot fit, are said once, on stderr
+        configOptions.warnings(resolved, seedList == null ? 1 : seedList.size())
+                .forEach(w -> spec.commandLine().getErr().println("distill4j: " + ConsoleText.line(w)));
+        if (seedList != null) {
+            return StudyRunner.train(spec, configOptions, seedList, runDir, logging.quiet(), threads.value());
+        }
         RunConfig config = resolved.config();
         Backend.start(threads.value());
         RunDirectory dir = createRunDirectory(Path.of(config.output().runs()), config.name(), runDir);

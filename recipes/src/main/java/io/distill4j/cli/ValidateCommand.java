@@ -30,6 +30,8 @@ public final class ValidateCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("%s: valid (%s recipe, %s, %d model(s)%s, config hash %s)%n",
                 configOptions.config, c.recipe(), c.data().dataset(), models, twins == 0 ? "" : " + " + twins + " scratch twin(s)",
                 resolved.hash().substring(0, 12));
+        // each a line of its own, control characters escaped like every message that may quote the config
+        configOptions.warnings(resolved, 1).forEach(w -> spec.commandLine().getOut().println(ConsoleText.line(w)));
         if (print) spec.commandLine().getOut().print(resolved.yaml());
         // print() does not flush an auto-flushing writer, and main() exits right after: unflushed text would be lost
         spec.commandLine().getOut().flush();

@@ -201,6 +201,8 @@ public final class OnlineDistillationRecipe implements Recipe {
             return new RunOutcome(false, trainer.step(), trainer.totalSteps(), null, checkpoints.lastCheckpoint(),
                     checkpoints.trainingSeconds());
         }
+        // the test split first: a model whose test loss is not finite diverged (exit 5) and nothing is exported
+        EvaluationRecord test = PeriodicEvaluation.evaluateAll(new Evaluator(data.test()), trainer.participants(), trainer.step(), "test");
         byte[] vocabulary = vocabularyBytes(data);
         if (vocabulary != null) AtomicFiles.write(dir.root().resolve(WordVocabulary.FILE_NAME), vocabulary);
         for (Participant p : trainer.participants()) {
@@ -214,7 +216,7 @@ public final class OnlineDistillationRecipe implements Recipe {
             if (vocabulary != null) entries.put(WordVocabulary.FILE_NAME, vocabulary);
             dir.writeModel(dir.studentFile(p.name()), p.model(), entries);
         }
-        RunReport report = report(config, trainer, evaluation, data, provenance, checkpoints.trainingSeconds());
+        RunReport report = report(config, trainer, evaluation, test, data, provenance, checkpoints.trainingSeconds());
         RunReports.write(dir, report);
         return new RunOutcome(true, trainer.step(), trainer.totalSteps(), report, checkpoints.lastCheckpoint(),
                 checkpoints.trainingSeconds());
@@ -290,10 +292,9 @@ public final class OnlineDistillationRecipe implements Recipe {
     }
 
     /** Final figures: evaluation, exported size, compression against the teacher, measured inference cost. */
-    private static RunReport report(RunConfig config, OnlineTrainer trainer, PeriodicEvaluation evaluation,
+    private static RunReport report(RunConfig config, OnlineTrainer trainer, PeriodicEvaluation evaluation, EvaluationRecord test,
                                     LoadedDataset data, Provenance provenance, double seconds) {
         EvaluationRecord last = evaluation.last();
-        EvaluationRecord test = PeriodicEvaluation.evaluateAll(new Evaluator(data.test()), trainer.participants(), trainer.step());
         LOG.info("test split: {}", test.models().entrySet().stream()
                 .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.2f%%", 100 * e.getValue().accuracy()))
                 .collect(Collectors.joining(", ")));

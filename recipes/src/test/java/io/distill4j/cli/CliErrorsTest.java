@@ -145,7 +145,7 @@ class CliErrorsTest {
             assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             String out = Files.readString(log).strip();
             assertThat(p.exitValue()).as(out).isEqualTo(ExitCodes.USAGE);
-            assertThat(out).isEqualTo("distill4j: OMP_NUM_THREADS: expected a positive integer (the number of OpenMP threads), got '"
+            assertThat(out).isEqualTo("distill4j: OMP_NUM_THREADS: expected a positive integer up to 256 (the number of OpenMP threads), got '"
                     + value + "'; set it to e.g. 1, or unset it and use --threads N");
             assertThat(tmp.resolve("run-" + value)).doesNotExist();
         }
@@ -278,7 +278,8 @@ class CliErrorsTest {
         assertThat(unknown.errorLine()).contains("frobnicate").endsWith("; see: distill4j --help");
         CliRun threads = CliRun.of("train", "--config", SMOKE, "--threads", "0");
         assertThat(threads.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(threads.errorLine()).isEqualTo("distill4j: --threads: expected a positive integer, got 0; see: distill4j train --help");
+        assertThat(threads.errorLine()).isEqualTo("distill4j: --threads: expected an integer from 1 to 256 (this machine has "
+                + Runtime.getRuntime().availableProcessors() + " processors), got 0; see: distill4j train --help");
     }
 
     @Test

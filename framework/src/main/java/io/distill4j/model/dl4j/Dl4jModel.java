@@ -132,13 +132,13 @@ public final class Dl4jModel implements TrainableModel {
      */
     @Override
     public void initialise(InputStream zip) throws IOException {
+        MultiLayerNetwork own = step.network();
         MultiLayerNetwork saved;
         try {
-            saved = ModelSerializer.restoreMultiLayerNetwork(zip, false);
+            saved = SavedNetwork.read(zip, own);   // checked against this network before DL4J allocates anything
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a saved DL4J network: " + e.getMessage());
         }
-        MultiLayerNetwork own = step.network();
         Map<String, org.nd4j.linalg.api.ndarray.INDArray> mine = own.paramTable();
         Map<String, org.nd4j.linalg.api.ndarray.INDArray> theirs = saved.paramTable();
         if (!mine.keySet().equals(theirs.keySet())) {

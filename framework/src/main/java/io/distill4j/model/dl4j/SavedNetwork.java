@@ -89,8 +89,10 @@ final class SavedNetwork {
             }
             long m = mine.get(i).getLayer().initializer().numParams(mine.get(i));
             if (t != m) {
-                throw new IllegalArgumentException("another architecture: layer " + i + " has " + t + " parameters in the saved network, "
-                        + m + " in this one");
+                final int layer = i;
+                List<String> keys = mine.get(i).getLayer().initializer().paramKeys(mine.get(i).getLayer()).stream().map(k -> layer + "_" + k).toList();
+                throw new IllegalArgumentException("another architecture: layer " + i + " (parameters " + String.join(", ", keys) + ") has "
+                        + t + " values in the saved network, " + m + " in this one");
             }
         }
     }

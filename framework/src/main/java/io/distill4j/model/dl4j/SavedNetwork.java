@@ -122,7 +122,8 @@ final class SavedNetwork {
             in.readUTF();
             long length = in.readLong();
             String type = in.readUTF();
-            if (elements != params || length != params) {
+            if (length != elements) throw zip.problem("declares " + length + " values for an array of shape of " + elements + " elements");
+            if (length != params) {
                 throw new IllegalArgumentException("another architecture: the saved network has " + length + " parameters, this one " + params);
             }
             Integer size = SIZES.get(type);

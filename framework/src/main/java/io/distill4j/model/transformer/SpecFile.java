@@ -44,7 +44,7 @@ final class SpecFile {
             throw zip.problem("unknown field '" + e.getPropertyName() + "' (a transformer spec has " + fields() + ")");
         } catch (MismatchedInputException e) {
             String field = field(e);
-            String text = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Missing required creator property")
+            String text = e.getOriginalMessage() != null && e.getOriginalMessage().contains("Missing")
                     ? "field '" + field + "' is missing" : field.isEmpty() ? "expected a JSON object with " + fields()
                     : "field '" + field + "' has a value of the wrong type";
             throw zip.problem(text);

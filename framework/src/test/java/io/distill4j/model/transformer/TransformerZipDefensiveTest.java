@@ -14,10 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -68,16 +66,14 @@ class TransformerZipDefensiveTest {
         return ZipFixtures.entries(export);
     }
 
+    /** The export's vocabulary.json with {@code extraWords} more words (the round-3 reproduction's edit). */
     private static byte[] vocabularyOf(int extraWords) throws IOException {
-        List<String> list = new ArrayList<>(words.words());
-        for (int i = 0; i < extraWords; i++) list.add("zzextra" + i);
-        StringBuilder json = new StringBuilder("{\"format\":\"distill4j-word-vocabulary\",\"version\":1,\"tokenizer\":\"" + "%s"
-                + "\",\"specials\":[\"<pad>\",\"<unk>\",\"<cls>\"],\"words\":[");
-        for (int i = 0; i < list.size(); i++) json.append(i == 0 ? "" : ",").append('"').append(list.get(i)).append('"');
-        String original = new String(entries().get(TransformerZip.VOCABULARY), StandardCharsets.UTF_8);
-        // the original's header fields, with the longer word list
-        String head = original.substring(0, original.indexOf("\"words\""));
-        return (head + "\"words\":" + json.substring(json.indexOf("[")) + "]}\n").getBytes(StandardCharsets.UTF_8);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode v = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(entries().get(TransformerZip.VOCABULARY));
+        com.fasterxml.jackson.databind.node.ArrayNode w = (com.fasterxml.jackson.databind.node.ArrayNode) v.get("words");
+        for (int i = 0; i < extraWords; i++) w.add("zzextra" + i);
+        return json.writeValueAsBytes(v);
     }
 
     @Test

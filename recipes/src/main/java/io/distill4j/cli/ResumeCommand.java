@@ -111,10 +111,7 @@ public final class ResumeCommand implements Callable<Integer> {
                 return Recipes.get(at.recipe()).checkpointFiles(at);
             };
             // a signal memory that matches its hash but not the checkpoint's state is unusable like a corrupt file
-            CheckpointStore.Check stateFiles = c -> c.listed().stream().filter(OnlineTrainer::isStateFile).sorted()
-                    .map(f -> OnlineTrainer.stateFileProblem(c.dir().resolve(f), c.state().cursor())).flatMap(java.util.Optional::stream)
-                    .findFirst();
-            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, stateFiles, problem -> {
+            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, OnlineTrainer::checkStateFiles, problem -> {
                 LOG.warn(problem + "; trying the previous one");
                 spec.commandLine().getErr().println("distill4j: " + problem + "; trying the previous one");
             });

@@ -251,8 +251,10 @@ public final class CheckpointStore {
             if (f == null) throw new CheckpointException(dir + " has no model '" + name + "'; the config names a model the run never had");
             try (InputStream in = Files.newInputStream(f)) {
                 into.restore(in);
+            } catch (java.io.EOFException e) {
+                throw new CheckpointException("cannot restore " + f + " (truncated)", e);
             } catch (IOException e) {
-                throw new CheckpointException("cannot restore " + f + " (" + e.getMessage() + ")", e);
+                throw new CheckpointException("cannot restore " + f + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
             } catch (IllegalArgumentException e) {
                 throw new CheckpointException("model '" + name + "' " + e.getMessage(), e);
             }

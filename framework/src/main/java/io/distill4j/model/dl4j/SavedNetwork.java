@@ -29,6 +29,9 @@ import java.util.Map;
 final class SavedNetwork {
     static final String CONFIGURATION = "configuration.json";
     static final String COEFFICIENTS = "coefficients.bin";
+    static final String UPDATER = "updaterState.bin";
+    /** Optimizer state values per parameter a checkpoint may hold (Adam: 2; no optimizer here keeps more than 3). */
+    static final long MAX_STATE_PER_PARAMETER = 4;
     /** Element sizes of the data types a coefficient array may be saved in. */
     private static final Map<String, Integer> SIZES = Map.of("FLOAT", 4, "DOUBLE", 8, "HALF", 2, "BFLOAT16", 2);
     private static final int MAX_RANK = 32;
@@ -36,21 +39,29 @@ final class SavedNetwork {
     private SavedNetwork() {
     }
 
-    /** The saved network, its architecture and parameter count checked against {@code own}'s. */
-    static MultiLayerNetwork read(InputStream in, MultiLayerNetwork own) throws IOException {
+    /**
+     * The saved network, its architecture and parameter count checked against {@code own}'s; with {@code updater} (a
+     * checkpoint's zip) its optimizer state too, whose array may hold at most {@value #MAX_STATE_PER_PARAMETER} values per
+     * parameter (Adam keeps 2).
+     */
+    static MultiLayerNetwork read(InputStream in, MultiLayerNetwork own, boolean updater) throws IOException {
         ZipReader zip = new ZipReader(in, "model zip");
         long params = own.numParams();
         byte[] configuration = null;
         byte[] coefficients = null;
+        byte[] state = null;
         for (String name = zip.next(); name != null; name = zip.next()) {
             if (CONFIGURATION.equals(name)) {
                 configuration = zip.readAll(ZipReader.SMALL_ENTRY);
                 checkLayers(configuration, own, zip);
             } else if (COEFFICIENTS.equals(name)) {
                 coefficients = zip.readAll(8 * params + (64 << 10));
-                checkCoefficients(coefficients, params, zip);
+                checkArray(coefficients, params, true, zip);
+            } else if (updater && UPDATER.equals(name)) {
+                state = zip.readAll(8 * MAX_STATE_PER_PARAMETER * params + (64 << 10));
+                checkArray(state, MAX_STATE_PER_PARAMETER * params, false, zip);
             } else {
-                zip.open(name.startsWith("updaterState") ? 16 * params + (64 << 10) : ZipReader.SMALL_ENTRY);   // not read, but bounded
+                zip.open(ZipReader.SMALL_ENTRY + 16 * params);   // not read, but bounded
             }
         }
         zip.finish();
@@ -61,8 +72,9 @@ final class SavedNetwork {
         ModelZip.Writer out = new ModelZip.Writer(checked);
         out.put(CONFIGURATION, configuration, -1);
         out.put(COEFFICIENTS, coefficients, -1);
+        if (state != null) out.put(UPDATER, state, -1);
         out.finish(false);
-        return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checked.toByteArray()), false);
+        return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checked.toByteArray()), state != null);
     }
 
     /** Same number of layers, each with as many parameters as this network's: nothing larger is ever allocated. */
@@ -101,7 +113,7 @@ final class SavedNetwork {
      * ND4J's array format: a shape buffer, then a data buffer, each {@code UTF allocation mode, long length, UTF type,
      * values}. The shape buffer is {@code [rank, shape..., stride..., extras, elementWiseStride, order]}.
      */
-    private static void checkCoefficients(byte[] bytes, long params, ZipReader zip) throws ModelFileException {
+    private static void checkArray(byte[] bytes, long params, boolean exact, ZipReader zip) throws ModelFileException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         try {
             in.readUTF();
@@ -123,7 +135,8 @@ final class SavedNetwork {
             long length = in.readLong();
             String type = in.readUTF();
             if (length != elements) throw zip.problem("declares " + length + " values for an array of shape of " + elements + " elements");
-            if (length != params) {
+            if (!exact && length > params) throw zip.problem("declares " + length + " values, expected at most " + params);
+            if (exact && length != params) {
                 throw new IllegalArgumentException("another architecture: the saved network has " + length + " parameters, this one " + params);
             }
             Integer size = SIZES.get(type);

@@ -112,8 +112,11 @@ public final class TransformerZip {
                 if (spec == null) throw zip.problem("comes before " + SPEC + ", which says how many values it may hold");
                 values = ParameterFile.read(zip, spec);
             } else {
-                // a vocabulary: one short line per id; anything else of ours is a few KB
-                long limit = VOCABULARY.equals(name) && spec != null ? ZipReader.SMALL_ENTRY + 256L * spec.vocabSize() : ZipReader.SMALL_ENTRY;
+                // a vocabulary: one short word per id (held whole, so also within a quarter of the heap); anything else
+                // of ours is a few KB
+                long limit = VOCABULARY.equals(name) && spec != null
+                        ? Math.min(ZipReader.SMALL_ENTRY + 64L * spec.vocabSize(), Math.max(ZipReader.SMALL_ENTRY, Runtime.getRuntime().maxMemory() / 4))
+                        : ZipReader.SMALL_ENTRY;
                 entries.put(name, zip.readAll(limit));
             }
         }

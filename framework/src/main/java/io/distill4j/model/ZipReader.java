@@ -91,6 +91,29 @@ public final class ZipReader {
         return new ModelFileException(source, current, text);
     }
 
+    /**
+     * What to report for {@code malformed}, a problem found in the current entry before the checksums (the last entry)
+     * were read: if the zip carries checksums and this entry's differs, the entry was modified after export, which says
+     * more than "malformed". The rest of the zip is read through the same limits to find out; if it cannot be, the
+     * problem found first stands.
+     */
+    public ModelFileException preferModified(ModelFileException malformed) {
+        if (malformed instanceof ModifiedEntryException || current == null || digest == null) return malformed;
+        String failed = current;
+        try {
+            closeCurrent();
+            while (next() != null) {
+                // drained through closeCurrent, within the small-entry limit
+            }
+            closeCurrent();
+            String want = checksums == null ? null : EntryChecksums.read(checksums, source).get(failed);
+            if (want != null && !want.equalsIgnoreCase(sums.get(failed))) return new ModifiedEntryException(source, failed);
+        } catch (IOException | RuntimeException ignored) {
+            // the zip is no more readable past the problem: the problem found first stands
+        }
+        return malformed;
+    }
+
     /** The end of the current entry: {@code limit} still applies to the bytes nobody read, which count for the checksum. */
     private void closeCurrent() throws IOException {
         if (current == null || digest == null) return;

@@ -50,16 +50,15 @@ final class SavedNetwork {
         byte[] configuration = null;
         byte[] coefficients = null;
         byte[] state = null;
+        // held (each bounded by this network's size) and checked only after the checksums: an edited entry is reported
+        // as modified, not as whatever the edit broke
         for (String name = zip.next(); name != null; name = zip.next()) {
             if (CONFIGURATION.equals(name)) {
                 configuration = zip.readAll(ZipReader.SMALL_ENTRY);
-                checkLayers(configuration, own, zip);
             } else if (COEFFICIENTS.equals(name)) {
                 coefficients = zip.readAll(8 * params + (64 << 10));
-                checkArray(coefficients, params, true, zip);
             } else if (updater && UPDATER.equals(name)) {
                 state = zip.readAll(8 * MAX_STATE_PER_PARAMETER * params + (64 << 10));
-                checkArray(state, MAX_STATE_PER_PARAMETER * params, false, zip);
             } else {
                 zip.open(ZipReader.SMALL_ENTRY + 16 * params);   // not read, but bounded
             }
@@ -68,6 +67,9 @@ final class SavedNetwork {
         if (configuration == null || coefficients == null) {
             throw new ModelFileException(zip.source(), null, "not a saved DL4J network: it has no " + (configuration == null ? CONFIGURATION : COEFFICIENTS));
         }
+        checkLayers(configuration, own, problems(zip, CONFIGURATION));
+        checkArray(coefficients, params, true, problems(zip, COEFFICIENTS));
+        if (state != null) checkArray(state, MAX_STATE_PER_PARAMETER * params, false, problems(zip, UPDATER));
         ByteArrayOutputStream checked = new ByteArrayOutputStream();
         ModelZip.Writer out = new ModelZip.Writer(checked);
         out.put(CONFIGURATION, configuration, -1);
@@ -77,15 +79,21 @@ final class SavedNetwork {
         return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checked.toByteArray()), state != null);
     }
 
+    /** Problems of one entry, named as the zip names it. */
+    private static java.util.function.Function<String, ModelFileException> problems(ZipReader zip, String entry) {
+        return text -> new ModelFileException(zip.source(), entry, text);
+    }
+
     /** Same number of layers, each with as many parameters as this network's: nothing larger is ever allocated. */
-    private static void checkLayers(byte[] json, MultiLayerNetwork own, ZipReader zip) throws ModelFileException {
+    private static void checkLayers(byte[] json, MultiLayerNetwork own, java.util.function.Function<String, ModelFileException> problem)
+            throws ModelFileException {
         MultiLayerConfiguration saved;
         List<NeuralNetConfiguration> theirs;
         try {
             saved = MultiLayerConfiguration.fromJson(new String(json, StandardCharsets.UTF_8));
             theirs = saved.getConfs();
         } catch (RuntimeException e) {
-            throw zip.problem("not a DL4J network configuration");
+            throw problem.apply("not a DL4J network configuration");
         }
         List<NeuralNetConfiguration> mine = own.getLayerWiseConfigurations().getConfs();
         if (theirs == null || theirs.size() != mine.size()) {
@@ -97,7 +105,7 @@ final class SavedNetwork {
             try {
                 t = theirs.get(i).getLayer().initializer().numParams(theirs.get(i));
             } catch (RuntimeException e) {
-                throw zip.problem("layer " + i + " is not a layer this version can size");
+                throw problem.apply("layer " + i + " is not a layer this version can size");
             }
             long m = mine.get(i).getLayer().initializer().numParams(mine.get(i));
             if (t != m) {
@@ -113,48 +121,49 @@ final class SavedNetwork {
      * ND4J's array format: a shape buffer, then a data buffer, each {@code UTF allocation mode, long length, UTF type,
      * values}. The shape buffer is {@code [rank, shape..., stride..., extras, elementWiseStride, order]}.
      */
-    private static void checkArray(byte[] bytes, long params, boolean exact, ZipReader zip) throws ModelFileException {
+    private static void checkArray(byte[] bytes, long params, boolean exact, java.util.function.Function<String, ModelFileException> problem)
+            throws ModelFileException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         try {
             in.readUTF();
             long shapeLength = in.readLong();
             String shapeType = in.readUTF();
             if (shapeLength < 4 || shapeLength > 2L * MAX_RANK + 4 || !(shapeType.equals("LONG") || shapeType.equals("INT"))) {
-                throw zip.problem("not an ND4J array: a shape of " + shapeLength + " " + shapeType + " values");
+                throw problem.apply("not an ND4J array: a shape of " + shapeLength + " " + shapeType + " values");
             }
             long[] shape = new long[(int) shapeLength];
             for (int i = 0; i < shape.length; i++) shape[i] = shapeType.equals("LONG") ? in.readLong() : in.readInt();
             long rank = shape[0];
             long elements = 1;
-            if (rank < 0 || 2 * rank + 4 != shapeLength) throw zip.problem("not an ND4J array: rank " + rank);
+            if (rank < 0 || 2 * rank + 4 != shapeLength) throw problem.apply("not an ND4J array: rank " + rank);
             for (int i = 1; i <= rank; i++) {
-                if (shape[i] < 0 || shape[i] > params) throw zip.problem("declares a dimension of " + shape[i] + ", expected 0.." + params);
+                if (shape[i] < 0 || shape[i] > params) throw problem.apply("declares a dimension of " + shape[i] + ", expected 0.." + params);
                 elements *= shape[i];
             }
             in.readUTF();
             long length = in.readLong();
             String type = in.readUTF();
-            if (length != elements) throw zip.problem("declares " + length + " values for an array of shape of " + elements + " elements");
-            if (!exact && length > params) throw zip.problem("declares " + length + " values, expected at most " + params);
+            if (length != elements) throw problem.apply("declares " + length + " values for an array of shape of " + elements + " elements");
+            if (!exact && length > params) throw problem.apply("declares " + length + " values, expected at most " + params);
             if (exact && length != params) {
                 throw new IllegalArgumentException("another architecture: the saved network has " + length + " parameters, this one " + params);
             }
             Integer size = SIZES.get(type);
-            if (size == null) throw zip.problem("holds values of type " + type + ", expected one of " + SIZES.keySet());
+            if (size == null) throw problem.apply("holds values of type " + type + ", expected one of " + SIZES.keySet());
             if (in.available() != length * size) {
-                throw zip.problem("holds " + in.available() + " bytes of values, " + length + " " + type + " values need " + length * size);
+                throw problem.apply("holds " + in.available() + " bytes of values, " + length + " " + type + " values need " + length * size);
             }
             if (type.equals("FLOAT")) {
                 for (long i = 0; i < length; i++) {
-                    if (!Float.isFinite(in.readFloat())) throw zip.problem("holds a parameter that is not finite (NaN or infinity)");
+                    if (!Float.isFinite(in.readFloat())) throw problem.apply("holds a parameter that is not finite (NaN or infinity)");
                 }
             }
         } catch (EOFException e) {
-            throw zip.problem("is truncated");
+            throw problem.apply("is truncated");
         } catch (ModelFileException e) {
             throw e;
         } catch (IOException e) {
-            throw zip.problem("not an ND4J array (" + e.getMessage() + ")");
+            throw problem.apply("not an ND4J array (" + e.getMessage() + ")");
         }
     }
 }

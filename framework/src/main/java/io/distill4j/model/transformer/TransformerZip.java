@@ -105,12 +105,20 @@ public final class TransformerZip {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (String name = zip.next(); name != null; name = zip.next()) {
             if (SPEC.equals(name)) {
-                spec = SpecFile.read(zip);
+                try {
+                    spec = SpecFile.read(zip);
+                } catch (ModelFileException e) {
+                    throw zip.preferModified(e);
+                }
                 String differs = expected == null ? null : spec.architectureDifference(expected);
                 if (differs != null) throw new IllegalArgumentException("another architecture: " + differs);
             } else if (PARAMETERS.equals(name)) {
                 if (spec == null) throw zip.problem("comes before " + SPEC + ", which says how many values it may hold");
-                values = ParameterFile.read(zip, spec);
+                try {
+                    values = ParameterFile.read(zip, spec);
+                } catch (ModelFileException e) {
+                    throw zip.preferModified(e);
+                }
             } else {
                 // a vocabulary: one short word per id (held whole, so also within a quarter of the heap); anything else
                 // of ours is a few KB

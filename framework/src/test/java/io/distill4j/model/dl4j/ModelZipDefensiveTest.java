@@ -128,6 +128,11 @@ class ModelZipDefensiveTest {
         byte[] tampered = ZipFixtures.zip(e);
         assertThatThrownBy(() -> initialise(tampered)).isInstanceOf(ModifiedEntryException.class)
                 .hasMessage("entry distill4j-provenance.json of model zip was modified (checksum mismatch)");
+        Map<String, byte[]> coefficients = entries();
+        byte[] c = coefficients.get(SavedNetwork.COEFFICIENTS);
+        coefficients.put(SavedNetwork.COEFFICIENTS, Arrays.copyOf(c, c.length - 10));
+        assertThatThrownBy(() -> initialise(ZipFixtures.zip(coefficients))).as("an edit that also breaks the entry")
+                .isInstanceOf(ModifiedEntryException.class).hasMessage("entry coefficients.bin of model zip was modified (checksum mismatch)");
         Path file = tmp.resolve("student.zip");
         Files.write(file, tampered);
         assertThatThrownBy(() -> ModelZip.entry(file, PROVENANCE)).isInstanceOf(ModifiedEntryException.class)

@@ -111,6 +111,17 @@ class TransformerZipDefensiveTest {
         e.put(PROVENANCE, "{\"model\":\"student-64\"}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> read(ZipFixtures.zip(e))).isInstanceOf(ModifiedEntryException.class)
                 .hasMessage("entry distill4j-provenance.json of t.zip was modified (checksum mismatch)");
+        // an edit that also breaks the entry is still reported as the edit it is
+        Map<String, byte[]> truncated = entries();
+        byte[] params = truncated.get(TransformerZip.PARAMETERS);
+        truncated.put(TransformerZip.PARAMETERS, Arrays.copyOf(params, params.length - 7));
+        assertThatThrownBy(() -> read(ZipFixtures.zip(truncated))).isInstanceOf(ModifiedEntryException.class)
+                .hasMessage("entry parameters.bin of t.zip was modified (checksum mismatch)");
+        Map<String, byte[]> spec = entries();
+        spec.put(TransformerZip.SPEC, new String(spec.get(TransformerZip.SPEC), StandardCharsets.UTF_8).replace("\"heads\" : 2", "\"heads\" : 3")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> read(ZipFixtures.zip(spec))).isInstanceOf(ModifiedEntryException.class)
+                .hasMessage("entry transformer.json of t.zip was modified (checksum mismatch)");
         Map<String, byte[]> added = entries();
         added.put("extra.bin", new byte[]{1});
         assertThatThrownBy(() -> read(ZipFixtures.zip(added))).isInstanceOf(ModelFileException.class)

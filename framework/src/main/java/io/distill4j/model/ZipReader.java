@@ -54,7 +54,7 @@ public final class ZipReader {
             try {
                 e = zip.getNextEntry();
             } catch (ZipException | EOFException ex) {
-                throw new ModelFileException(source, current, "not a readable zip (" + (ex.getMessage() == null ? "truncated" : ex.getMessage()) + ")");
+                throw new ModelFileException(source, null, "not a readable zip (" + (ex.getMessage() == null ? "truncated" : ex.getMessage()) + ")");
             }
             if (e == null) {
                 if (names.isEmpty()) throw new ModelFileException(source, null, "not a zip file, or an empty one");

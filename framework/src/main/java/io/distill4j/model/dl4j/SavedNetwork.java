@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A DL4J network zip ({@code ModelSerializer}'s, or our export of one) read as an untrusted file for {@code init:}: DL4J
@@ -80,12 +81,12 @@ final class SavedNetwork {
     }
 
     /** Problems of one entry, named as the zip names it. */
-    private static java.util.function.Function<String, ModelFileException> problems(ZipReader zip, String entry) {
+    private static Function<String, ModelFileException> problems(ZipReader zip, String entry) {
         return text -> new ModelFileException(zip.source(), entry, text);
     }
 
     /** Same number of layers, each with as many parameters as this network's: nothing larger is ever allocated. */
-    private static void checkLayers(byte[] json, MultiLayerNetwork own, java.util.function.Function<String, ModelFileException> problem)
+    private static void checkLayers(byte[] json, MultiLayerNetwork own, Function<String, ModelFileException> problem)
             throws ModelFileException {
         MultiLayerConfiguration saved;
         List<NeuralNetConfiguration> theirs;
@@ -121,7 +122,7 @@ final class SavedNetwork {
      * ND4J's array format: a shape buffer, then a data buffer, each {@code UTF allocation mode, long length, UTF type,
      * values}. The shape buffer is {@code [rank, shape..., stride..., extras, elementWiseStride, order]}.
      */
-    private static void checkArray(byte[] bytes, long params, boolean exact, java.util.function.Function<String, ModelFileException> problem)
+    private static void checkArray(byte[] bytes, long params, boolean exact, Function<String, ModelFileException> problem)
             throws ModelFileException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         try {

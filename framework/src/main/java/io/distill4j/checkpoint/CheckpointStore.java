@@ -2,6 +2,7 @@ package io.distill4j.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.distill4j.data.EpochCursor;
 import io.distill4j.model.TrainableModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -250,8 +251,10 @@ public final class CheckpointStore {
             if (f == null) throw new CheckpointException(dir + " has no model '" + name + "'; the config names a model the run never had");
             try (InputStream in = Files.newInputStream(f)) {
                 into.restore(in);
+            } catch (java.io.EOFException e) {
+                throw new CheckpointException("cannot restore " + f + " (truncated)", e);
             } catch (IOException e) {
-                throw new CheckpointException("cannot restore " + f + " (" + e.getMessage() + ")", e);
+                throw new CheckpointException("cannot restore " + f + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
             } catch (IllegalArgumentException e) {
                 throw new CheckpointException("model '" + name + "' " + e.getMessage(), e);
             }
@@ -269,6 +272,23 @@ public final class CheckpointStore {
      * none is valid.
      */
     public Loaded loadNewestValid(Long maxStep, Needs needs, java.util.function.Consumer<String> skipped) {
+        return loadNewestValid(maxStep, needs, candidate -> Optional.empty(), skipped);
+    }
+
+    /**
+     * A check of a checkpoint's further files (e.g. a signal memory) against its state, before the checkpoint is used:
+     * a problem makes it unusable, like a failed hash, and the previous one is tried.
+     */
+    @FunctionalInterface
+    public interface Check {
+        Optional<String> problem(Loaded candidate);
+    }
+
+    /**
+     * As {@link #loadNewestValid(Long, Needs, java.util.function.Consumer)}; a checkpoint whose {@code state.json} holds
+     * values no run writes ({@link #stateProblem}) or that fails {@code check} is skipped too.
+     */
+    public Loaded loadNewestValid(Long maxStep, Needs needs, Check check, java.util.function.Consumer<String> skipped) {
         List<Path> all = list();
         if (all.isEmpty()) throw new CheckpointException("no checkpoint in " + root);
         for (Path dir : all) {
@@ -285,13 +305,48 @@ public final class CheckpointStore {
                 for (String file : checked.manifest().sha256().keySet()) {
                     if (file.endsWith(ZIP)) models.put(file.substring(0, file.length() - ZIP.length()), dir.resolve(file));
                 }
-                return new Loaded(dir, state, models, Set.copyOf(checked.manifest().sha256().keySet()));
+                Loaded candidate = new Loaded(dir, state, models, Set.copyOf(checked.manifest().sha256().keySet()));
+                Optional<String> bad = Optional.ofNullable(stateProblem(state, dir, checked.manifest())).map(p -> "state.json: " + p)
+                        .or(() -> check.problem(candidate));
+                if (bad.isPresent()) {
+                    skipped.accept("checkpoint " + dir.getFileName() + " is not usable: " + bad.get());
+                    continue;
+                }
+                return candidate;
             } catch (IOException e) {
                 skipped.accept("checkpoint " + dir.getFileName() + " is not usable: state.json cannot be read");
             }
         }
         throw new CheckpointException("no valid checkpoint in " + root
                 + (maxStep == null ? "" : " at or before step " + maxStep) + " (all " + all.size() + " failed verification)");
+    }
+
+    /**
+     * What in a state.json that matches its hash no run writes (a hand-edited file with a recomputed hash, or a writer
+     * bug), in one phrase; null if nothing. Checked here so that such a checkpoint falls back like a corrupt one instead
+     * of failing deep in the trainer.
+     */
+    static String stateProblem(TrainerState s, Path dir, Manifest manifest) {
+        if (s.step() < 0) return "step is " + s.step() + ", expected >= 0";
+        if (s.step() != stepOf(dir)) return "step " + s.step() + " does not match the folder name " + dir.getFileName();
+        if (manifest.step() != s.step()) return "step " + s.step() + " differs from manifest.json's " + manifest.step();
+        if (s.totalSteps() < 0) return "totalSteps is " + s.totalSteps() + ", expected >= 0";
+        if (!(s.trainingSeconds() >= 0) || Double.isInfinite(s.trainingSeconds())) {
+            return "trainingSeconds is " + s.trainingSeconds() + ", expected a finite number >= 0";
+        }
+        EpochCursor.State c = s.cursor();
+        if (c == null) return "no cursor";
+        if (c.batchSize() < 1 || c.datasetSize() < c.batchSize()) {
+            return "cursor: batchSize " + c.batchSize() + " of a dataset of " + c.datasetSize() + " examples, expected 1..datasetSize";
+        }
+        int steps = c.datasetSize() / c.batchSize();
+        if (c.epoch() < 0 || c.position() < 0 || c.position() > steps) {
+            return "cursor: epoch " + c.epoch() + ", position " + c.position() + ", expected epoch >= 0 and position in 0.." + steps
+                    + " (batches per epoch of " + c.datasetSize() + " examples)";
+        }
+        long at = (long) c.epoch() * steps + c.position();
+        if (at != s.step()) return "cursor (epoch " + c.epoch() + ", position " + c.position() + ") is at step " + at + ", not step " + s.step();
+        return null;
     }
 
     /** The first needed file the manifest does not list, as a problem phrase; null if it lists them all. */

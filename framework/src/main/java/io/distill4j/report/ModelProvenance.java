@@ -38,7 +38,12 @@ public record ModelProvenance(int schemaVersion, String model, String role, Stri
 
     /** The provenance inside a model zip; empty for a zip without it (not exported by distill4j, or by an older version). */
     public static Optional<ModelProvenance> read(Path zip) {
-        Optional<byte[]> entry = ModelZip.entry(zip, ENTRY);
+        Optional<byte[]> entry;
+        try {
+            entry = ModelZip.entry(zip, ENTRY);
+        } catch (io.distill4j.model.ModelFileException e) {
+            throw new ReportException(e.getMessage());
+        }
         if (entry.isEmpty()) return Optional.empty();
         try {
             return Optional.of(JSON.readValue(entry.get(), ModelProvenance.class));

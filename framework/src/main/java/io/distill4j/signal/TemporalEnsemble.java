@@ -27,6 +27,8 @@ import java.util.Arrays;
  * selves at no extra forward pass. The memory is training state: checkpoints hold it, so resume stays exact.
  */
 public final class TemporalEnsemble {
+    /** More classes than any dataset has: bounds what a memory file may declare. */
+    static final int MAX_CLASSES = 1 << 16;
     private final double decay;
     private final int classes;
     private final float[] memory;
@@ -96,6 +98,34 @@ public final class TemporalEnsemble {
         return bytes.toByteArray();
     }
 
+    /**
+     * What is wrong with a memory file for a run over {@code examples} training examples, in one phrase, or empty: the
+     * header's sizes, the file's length they imply, flags that are booleans, finite values. Read before the memory is
+     * used, so a bad one makes its checkpoint unusable rather than failing the run.
+     */
+    public static java.util.Optional<String> problem(java.nio.file.Path file, int examples) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
+            long size = java.nio.file.Files.size(file);
+            if (size < 8) return java.util.Optional.of("truncated: " + size + " bytes, shorter than its header");
+            int n = in.readInt();
+            int cls = in.readInt();
+            if (n != examples) return java.util.Optional.of("holds " + n + " examples, the checkpoint's dataset has " + examples);
+            if (cls < 1 || cls > MAX_CLASSES) return java.util.Optional.of("holds " + cls + " classes, expected 1.." + MAX_CLASSES);
+            long expected = 8L + n + 4L * n * cls;
+            if (size != expected) return java.util.Optional.of(size + " bytes, expected " + expected + " for " + n + " examples of " + cls + " classes");
+            for (int i = 0; i < n; i++) {
+                int b = in.read();
+                if (b != 0 && b != 1) return java.util.Optional.of("example " + i + "'s seen flag is " + b + ", expected 0 or 1");
+            }
+            for (long i = 0; i < (long) n * cls; i++) {
+                if (!Float.isFinite(in.readFloat())) return java.util.Optional.of("holds a value that is not finite (NaN or infinity)");
+            }
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.of("cannot be read (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+    }
+
     /** Restores a memory written by {@link #toBytes}; the sizes must match this run's. */
     public void read(InputStream stream) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(stream));
@@ -104,7 +134,11 @@ public final class TemporalEnsemble {
         if (examples != seen.length || cls != classes) {
             throw new IOException("signal memory of " + examples + "x" + cls + " does not fit this run's " + seen.length + "x" + classes);
         }
-        for (int i = 0; i < seen.length; i++) seen[i] = in.readBoolean();
-        for (int i = 0; i < memory.length; i++) memory[i] = in.readFloat();
+        try {
+            for (int i = 0; i < seen.length; i++) seen[i] = in.readBoolean();
+            for (int i = 0; i < memory.length; i++) memory[i] = in.readFloat();
+        } catch (java.io.EOFException e) {
+            throw new IOException("signal memory is truncated", e);
+        }
     }
 }

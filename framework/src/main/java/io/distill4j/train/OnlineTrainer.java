@@ -114,6 +114,28 @@ public final class OnlineTrainer {
         return "signal-memory-" + publisher + ".bin";
     }
 
+    /** Whether a checkpoint file is one of {@link #stateFiles()}. */
+    public static boolean isStateFile(String name) {
+        return name.startsWith("signal-memory-") && name.endsWith(".bin");
+    }
+
+    /**
+     * What is wrong with state file {@code file} of a checkpoint whose cursor is {@code cursor}, or empty; see
+     * {@link TemporalEnsemble#problem}.
+     */
+    public static java.util.Optional<String> stateFileProblem(java.nio.file.Path file, io.distill4j.data.EpochCursor.State cursor) {
+        return TemporalEnsemble.problem(file, cursor.datasetSize()).map(p -> file.getFileName() + ": " + p);
+    }
+
+    /**
+     * What is wrong with the state files a checkpoint lists (each {@link #stateFileProblem}), the first problem or empty:
+     * the check a resume runs on each checkpoint before it uses one.
+     */
+    public static java.util.Optional<String> checkStateFiles(io.distill4j.checkpoint.CheckpointStore.Loaded c) {
+        return c.listed().stream().filter(OnlineTrainer::isStateFile).sorted()
+                .map(f -> stateFileProblem(c.dir().resolve(f), c.state().cursor())).flatMap(java.util.Optional::stream).findFirst();
+    }
+
     /**
      * The names {@link #stateFiles()} has in a run of this config, known without a trainer, so a resume can require
      * them of a checkpoint before it builds one.

@@ -9,12 +9,20 @@ import io.distill4j.model.Head;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.TrainableModel;
 
-import java.nio.charset.StandardCharsets;
+import io.distill4j.model.EntryChecksums;
+import io.distill4j.model.ModelFileException;
+
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.security.DigestInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -93,19 +101,37 @@ public final class Participants {
             String file = p.spec().init();
             if (file == null) continue;
             try {
-                byte[] bytes = Files.readAllBytes(Path.of(file));
-                p.model().initialise(new java.io.ByteArrayInputStream(bytes));
-                out.put(p.name(), file + " (sha256 " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + ")");
-            } catch (IOException | IllegalArgumentException e) {
-                String owner = p.identity();   // a twin's init is its student's key
-                String key = p.role() == Role.TEACHER ? "models.teacher" : p.role() == Role.ASSISTANT ? "models.assistant"
-                        : "models.students[" + students.indexOf(owner) + "]";
-                throw new InitialWeightsException(key + ".init", file, "cannot start '" + p.name() + "' from it: " + e.getMessage());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+                out.put(p.name(), file + " (sha256 " + initialiseFrom(p, Path.of(file)) + ")");
+            } catch (ModelFileException e) {
+                throw failed(p, students, file, e.describe());
+            } catch (NoSuchFileException e) {
+                throw failed(p, students, file, "no such file");
+            } catch (IOException | UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+                // IllegalStateException: ND4J's own complaints; the checks before any native call should leave none
+                throw failed(p, students, file, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
         }
         return out;
+    }
+
+    /**
+     * Streams the file into the model (which reads it as an untrusted zip, bounded entry by entry) and returns its SHA-256,
+     * taken on the way: the file is never held whole in memory.
+     */
+    private static String initialiseFrom(Participant p, Path file) throws IOException {
+        MessageDigest sha = EntryChecksums.digest();
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha)) {
+            p.model().initialise(in);
+            in.transferTo(OutputStream.nullOutputStream());   // the whole file's hash, whatever the reader left
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static InitialWeightsException failed(Participant p, List<String> students, String file, String problem) {
+        String owner = p.identity();   // a twin's init is its student's key
+        String key = p.role() == Role.TEACHER ? "models.teacher" : p.role() == Role.ASSISTANT ? "models.assistant"
+                : "models.students[" + students.indexOf(owner) + "]";
+        return new InitialWeightsException(key + ".init", file, "cannot start '" + p.name() + "' from it: " + problem);
     }
 
     /** Supplies a model: freshly built from its identity, or also restored from a checkpoint by its name. */

@@ -41,7 +41,7 @@ class CheckpointStoreTest {
     }
 
     private static TrainerState state(long step) {
-        return new TrainerState(step, 100, new EpochCursor.State(64, 8, 1, 0, (int) step % 8), 1, "hash", step * 0.5);
+        return new TrainerState(step, 100, new EpochCursor.State(64, 8, 1, (int) step / 8, (int) step % 8), 1, "hash", step * 0.5);
     }
 
     private Path write(CheckpointStore store, long step, int keep) {

@@ -16,6 +16,7 @@ import io.distill4j.report.Provenance;
 import io.distill4j.report.RunReport;
 import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.study.StudyFolder;
+import io.distill4j.train.OnlineTrainer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Command;
@@ -110,7 +111,8 @@ public final class ResumeCommand implements Callable<Integer> {
                 RunConfig at = checkpointConfig(loader, configFile).config();
                 return Recipes.get(at.recipe()).checkpointFiles(at);
             };
-            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, problem -> {
+            // a signal memory that matches its hash but not the checkpoint's state is unusable like a corrupt file
+            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, OnlineTrainer::checkStateFiles, problem -> {
                 LOG.warn(problem + "; trying the previous one");
                 spec.commandLine().getErr().println("distill4j: " + ConsoleText.line(problem) + "; trying the previous one");
             });

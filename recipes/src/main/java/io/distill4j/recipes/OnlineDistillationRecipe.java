@@ -115,7 +115,12 @@ public final class OnlineDistillationRecipe implements Recipe {
             checkpoint.restore(name, model);
             return model;
         });
-        EpochCursor cursor = EpochCursor.restore(checkpoint.state().cursor());
+        EpochCursor.State at = checkpoint.state().cursor();
+        if (at.datasetSize() != data.train().size()) {
+            throw new CheckpointException("checkpoint " + checkpoint.dir().getFileName() + ": state.json's cursor walks a training split of "
+                    + at.datasetSize() + " examples, this run's has " + data.train().size());
+        }
+        EpochCursor cursor = EpochCursor.restore(at);
         long totalSteps = (long) config.training().epochs() * cursor.stepsPerEpoch();
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), cursor,
                 config.training().seed(), totalSteps, config.training().parallel());

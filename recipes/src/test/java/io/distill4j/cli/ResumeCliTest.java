@@ -83,6 +83,51 @@ class ResumeCliTest {
         assertThat(stepLines).as("steps 7 and 8 are logged once, not twice").isEqualTo(8);
     }
 
+    /** Replaces a checkpoint file and recomputes its SHA-256 in the manifest: a hand edit the hash cannot catch. */
+    private static void rewriteWithHash(Path checkpoint, String file, byte[] bytes) throws IOException {
+        Files.write(checkpoint.resolve(file), bytes);
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode manifest =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(checkpoint.resolve("manifest.json").toFile());
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("sha256")).put(file, java.util.HexFormat.of().formatHex(sha.digest(bytes)));
+        json.writeValue(checkpoint.resolve("manifest.json").toFile(), manifest);
+    }
+
+    /**
+     * Round 3, D11: files that match their recomputed hash but hold values no run writes: a cursor out of range was
+     * "internal error" with a stack trace, a truncated signal memory "cannot read the signal memory ... (null)", neither
+     * fell back. Now each is an unusable checkpoint, reported in one line, and resume takes the one before.
+     */
+    @Test
+    void checkpointValuesNoRunWritesFallBackWithOneLineEachAndFinish() throws IOException {
+        Path run = trainSmoke();
+        Files.delete(run.resolve("report.json"));
+        Path newest = run.resolve("checkpoints/step-00000008");
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode state =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(newest.resolve("state.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) state.get("cursor")).put("position", 99999);
+        rewriteWithHash(newest, "state.json", json.writeValueAsBytes(state));
+        Path before = run.resolve("checkpoints/step-00000006");
+        String file = "signal-memory-teacher.bin";
+        byte[] memory = Files.readAllBytes(before.resolve(file));
+        rewriteWithHash(before, file, java.util.Arrays.copyOf(memory, memory.length / 2));
+        CliRun r = CliRun.of("resume", run.toString(), "-q");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err().strip().lines()).containsExactly(
+                "distill4j: checkpoint step-00000008 is not usable: state.json: cursor: epoch 0, position 99999, expected epoch >= 0 "
+                        + "and position in 0..8 (batches per epoch of 1024 examples); trying the previous one",
+                "distill4j: checkpoint step-00000006 is not usable: " + file + ": " + memory.length / 2 + " bytes, expected "
+                        + memory.length + " for 1024 examples of 10 classes; trying the previous one");
+        assertThat(r.out()).contains("(8 steps");
+    }
+
     /** Drops {@code file}'s entry from a checkpoint's manifest (the file itself stays unless deleted after). */
     private static void unlist(Path checkpoint, String file) throws IOException {
         ObjectMapper json = new ObjectMapper();

@@ -1,6 +1,7 @@
 package io.distill4j.model.dl4j;
 
 import io.distill4j.loss.SoftLogitKdLoss;
+import io.distill4j.model.ModelFileException;
 import io.distill4j.model.ModelZip;
 import io.distill4j.model.TrainableModel;
 import io.distill4j.step.Logits;
@@ -111,7 +112,14 @@ public final class Dl4jModel implements TrainableModel {
      */
     @Override
     public void restore(InputStream in) throws IOException {
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(in, true);
+        // checked against this network before DL4J allocates anything: a checkpoint's hash says the file is the one
+        // written, not that it holds what a run writes (a hand edit with a recomputed hash)
+        MultiLayerNetwork restored;
+        try {
+            restored = SavedNetwork.read(in, step.network(), true);
+        } catch (ModelFileException e) {
+            throw new IllegalArgumentException("cannot be restored: " + e.describe());
+        }
         SoftLogitKdLoss saved = kdLoss(restored);
         SoftLogitKdLoss own = kdLoss(step.network());
         if ((saved == null) != (own == null)) {
@@ -132,13 +140,13 @@ public final class Dl4jModel implements TrainableModel {
      */
     @Override
     public void initialise(InputStream zip) throws IOException {
+        MultiLayerNetwork own = step.network();
         MultiLayerNetwork saved;
         try {
-            saved = ModelSerializer.restoreMultiLayerNetwork(zip, false);
+            saved = SavedNetwork.read(zip, own, false);   // checked against this network before DL4J allocates anything
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a saved DL4J network: " + e.getMessage());
         }
-        MultiLayerNetwork own = step.network();
         Map<String, org.nd4j.linalg.api.ndarray.INDArray> mine = own.paramTable();
         Map<String, org.nd4j.linalg.api.ndarray.INDArray> theirs = saved.paramTable();
         if (!mine.keySet().equals(theirs.keySet())) {

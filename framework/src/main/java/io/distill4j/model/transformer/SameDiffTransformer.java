@@ -460,10 +460,13 @@ public final class SameDiffTransformer implements TrainableModel {
      */
     @Override
     public void initialise(InputStream zip) throws IOException {
-        TransformerZip.Saved saved = TransformerZip.readSaved(zip);
-        String differs = saved.spec().architectureDifference(spec);
-        if (differs != null) throw new IllegalArgumentException("another architecture: " + differs);
-        setParameterValues(saved.parameters());
+        // the architecture is compared before any parameter is read: a file never allocates more than this model holds
+        TransformerZip.Saved saved = TransformerZip.readSaved(zip, TransformerZip.STREAM, spec);
+        try {
+            setParameterValues(saved.parameters());
+        } catch (IllegalArgumentException e) {
+            throw new io.distill4j.model.ModelFileException(TransformerZip.STREAM, TransformerZip.PARAMETERS, e.getMessage());
+        }
     }
 
     /** Sets parameter values (an exported model's), leaving the optimizer state as it is. */

@@ -37,10 +37,10 @@ final class StudyDefinitionReader {
         if (version == null || !version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() != StudyDefinition.SCHEMA_VERSION) {
             throw bad(file, "schemaVersion", "expected " + StudyDefinition.SCHEMA_VERSION, version);
         }
-        String name = text(file, root, "name", true);
-        String config = text(file, root, "config", true);
-        List<String> overrides = texts(file, root, "overrides");
         List<Long> seeds = seeds(file, root.get("seeds"));
+        String config = text(file, root, "config", true);
+        String name = text(file, root, "name", true);
+        List<String> overrides = texts(file, root, "overrides");
         String created = text(file, root, "created", false);
         List<String> commandLine = texts(file, root, "commandLine");
         return new StudyDefinition(StudyDefinition.SCHEMA_VERSION, name, config, overrides, seeds, created, commandLine);

@@ -50,7 +50,7 @@ final class RunSession {
 
         /** "" for a single run; for a study's seed, what else the stop means. */
         String inStudy() {
-            return seed == null ? "" : " of seed " + seed + "; the seeds after it were not started";
+            return seed == null ? "" : " of seed " + seed + " (the seeds after it were not started)";
         }
     }
 
@@ -91,18 +91,18 @@ final class RunSession {
                 outcome = run.start(ui);
             } catch (StopRequestedException e) {
                 // the signal came after the last step: the final checkpoint holds the trained models, resume redoes the end
-                String msg = String.format(Locale.ROOT, "interrupted by SIG%s after training (step %d/%d), before the report was "
-                        + "written; checkpoint %s%s; %s", signals.signal(), progress.step, progress.total,
-                        newestCheckpoint(dir), next.inStudy(), next.command());
-                LOG.warn(msg);
+                String msg = String.format(Locale.ROOT, "interrupted by SIG%s after training (step %d/%d)%s, before its report was "
+                        + "written; checkpoint %s; %s", signals.signal(), progress.step, progress.total, next.inStudy(),
+                        newestCheckpoint(dir), next.command());
+                RUN_LOG.warn(msg);
                 out.println(msg);
                 out.flush();
                 return signals.exitCode();
             }
             if (!outcome.completed()) {
-                String msg = String.format(Locale.ROOT, "interrupted by SIG%s at step %d/%d; checkpoint %s%s; %s", signals.signal(),
-                        outcome.step(), outcome.totalSteps(), outcome.lastCheckpoint(), next.inStudy(), next.command());
-                LOG.warn(msg);
+                String msg = String.format(Locale.ROOT, "interrupted by SIG%s at step %d/%d%s; checkpoint %s; %s", signals.signal(),
+                        outcome.step(), outcome.totalSteps(), next.inStudy(), outcome.lastCheckpoint(), next.command());
+                RUN_LOG.warn(msg);
                 out.println(msg);
                 out.flush();
                 return signals.exitCode();

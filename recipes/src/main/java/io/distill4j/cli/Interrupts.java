@@ -2,6 +2,7 @@ package io.distill4j.cli;
 
 import io.distill4j.train.OnlineTrainer;
 import io.distill4j.train.RunListener;
+import picocli.CommandLine;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -43,6 +44,34 @@ final class Interrupts implements RunListener {
             for (Signal s : HANDLED) current.previous.add(Signal.handle(s, current::handle));
         }
         return current;
+    }
+
+    /**
+     * For a command from its start (config, backend start-up: seconds) until it writes anything: a signal ends the
+     * process at once with one line, rather than silently (the JVM's default) or after the data has loaded.
+     * The command calls {@link #begin} before its first write and {@link #uninstall} at its end.
+     */
+    static Interrupts installForCommand(CommandLine.Model.CommandSpec spec) {
+        Interrupts signals = install();
+        signals.beforeRun(() -> {
+            var out = spec.commandLine().getOut();
+            out.println("stopped by SIG" + signals.signal() + " before the run began; nothing was written");
+            out.flush();
+            Runtime.getRuntime().halt(signals.exitCode());
+        });
+        return signals;
+    }
+
+    /** Before a write: if a signal is ending the process meanwhile, wait for it rather than write. */
+    void beginOrAwaitExit() {
+        if (begin()) return;
+        while (true) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The last user restores the handlers that were there before. */

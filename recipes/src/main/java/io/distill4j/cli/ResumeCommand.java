@@ -74,6 +74,15 @@ public final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threads.check(spec);
+        Interrupts.installForCommand(spec);
+        try {
+            return resume();
+        } finally {
+            Interrupts.uninstall();
+        }
+    }
+
+    private Integer resume() {
         Long maxStep = parseFrom();
         if (StudyFolder.isStudy(runDir)) {
             if (maxStep != null || !overrides.isEmpty() || allowConfigChange) {

@@ -76,7 +76,7 @@ final class RunSession {
             signals.beforeRun(() -> stopBeforeStart(spec, dir, next, signals));
             LOG.info("run folder {}", dir.root().toAbsolutePath());
             PreparedRun run = prepare.get();
-            if (!signals.begin()) awaitExit();
+            signals.beginOrAwaitExit();
             if (run == null) return ExitCodes.OK;  // nothing to do (e.g. resuming a finished run)
             RunLogging.commitTo(dir.logFile());
             committed = true;
@@ -161,17 +161,6 @@ final class RunSession {
         out.flush();
         System.out.flush();
         Runtime.getRuntime().halt(signals.exitCode());
-    }
-
-    /** The signal's thread is ending the process; the main thread must not write anything in the meantime. */
-    private static void awaitExit() {
-        while (true) {
-            try {
-                Thread.sleep(60_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private static Path newestCheckpoint(RunDirectory dir) {

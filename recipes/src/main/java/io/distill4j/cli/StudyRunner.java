@@ -67,13 +67,14 @@ final class StudyRunner {
 
     /** {@code train --seeds}: writes study.json first, then runs every seed. */
     static int train(CommandLine.Model.CommandSpec spec, ConfigOptions options, List<Long> seeds, Path explicitDir, boolean quiet,
-                     Integer threads) {
+                     Integer threads, Interrupts signals) {
         ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
         ResolvedConfig base = loader.load(options.config, options.overrides);
         // resolve every seed's config before anything runs: a config mistake is reported at once, not once per seed
         Map<Long, ResolvedConfig> configs = new LinkedHashMap<>();
         for (long seed : seeds) configs.put(seed, loader.load(options.config, withSeed(options.overrides, seed)));
         Backend.start(threads);
+        signals.beginOrAwaitExit();  // from here a signal is recorded and the study stops before (or in) its next seed
         StudyFolder folder = create(Path.of(base.config().output().runs()), base.config().name(), explicitDir);
         try (RunLock lock = lockNew(folder.root(), explicitDir != null)) {
             folder.writeDefinition(new StudyDefinition(StudyDefinition.SCHEMA_VERSION, base.config().name(), options.config.toString(),
@@ -110,8 +111,11 @@ final class StudyRunner {
         if (!Files.isRegularFile(folder.configFile())) {
             throw new ReportException(dir + " is not a complete study folder (no " + folder.configFile().getFileName() + ")");
         }
+        Interrupts.install().beginOrAwaitExit();  // a signal from here on is recorded: the study stops before its next seed
         try (RunLock lock = RunLock.acquire(dir)) {
             return resume(spec, folder, d, quiet, threads);
+        } finally {
+            Interrupts.uninstall();
         }
     }
 

@@ -42,12 +42,22 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threads.check(spec);
+        Interrupts signals = Interrupts.installForCommand(spec);
+        try {
+            return call(signals);
+        } finally {
+            Interrupts.uninstall();
+        }
+    }
+
+    private Integer call(Interrupts signals) {
         if (seeds != null) {
-            return StudyRunner.train(spec, configOptions, SeedList.parse(seeds), runDir, logging.quiet(), threads.value());
+            return StudyRunner.train(spec, configOptions, SeedList.parse(seeds), runDir, logging.quiet(), threads.value(), signals);
         }
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
         Backend.start(threads.value());
+        signals.beginOrAwaitExit();  // from here a signal is the run session's (it removes the folder it finds empty)
         RunDirectory dir = createRunDirectory(Path.of(config.output().runs()), config.name(), runDir);
         List<String> commandLine = commandLine(spec);
         return RunSession.run(spec, dir, logging.quiet(), config.name(), config,

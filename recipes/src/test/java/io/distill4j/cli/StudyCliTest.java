@@ -320,6 +320,11 @@ class StudyCliTest {
         assertThat(agg.get("completedSeeds")).extracting(JsonNode::asLong).containsExactly(1L);
         assertThat(agg.get("excludedSeeds").get(0).get("seed").asLong()).isEqualTo(2L);
         assertThat(agg.get("missingSeeds")).isEmpty();
+
+        CliRun compared = CliRun.of("compare", study.toString(), dir.toString());
+        assertThat(compared.exitCode()).as(compared.err()).isZero();
+        assertThat(compared.errorLine()).isEqualTo("distill4j: warning: " + dir + ": seed 2 is left out: its config differs from "
+                + "study-config.yaml with training.seed=2 in [training.epochs]");
     }
 
     static void copyTree(Path from, Path to) throws IOException {

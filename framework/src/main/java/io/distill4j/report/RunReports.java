@@ -20,7 +20,7 @@ public final class RunReports {
     private static final ObjectReader TREE_READER = JSON.readerFor(JsonNode.class).with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
 
     /** Far above any real report (every evaluation of a long run with evalEvery 1 stays below a few MiB). */
-    static final long MAX_REPORT_BYTES = 64L << 20;
+    public static final long MAX_REPORT_BYTES = 64L << 20;
 
     private RunReports() {
     }

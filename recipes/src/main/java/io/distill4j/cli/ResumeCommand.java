@@ -177,8 +177,14 @@ public final class ResumeCommand implements Callable<Integer> {
     static boolean isComplete(RunDirectory dir) {
         if (!Files.isRegularFile(dir.reportFile())) return false;
         try {
-            return RunReport.COMPLETE.equals(RunReports.read(dir.root()).status());
-        } catch (RuntimeException e) {
+            if (Files.size(dir.reportFile()) > RunReports.MAX_REPORT_BYTES) return false;
+            com.fasterxml.jackson.databind.JsonNode tree = new ObjectMapper().readTree(dir.reportFile().toFile());
+            if (tree == null || !RunReport.COMPLETE.equals(tree.path("status").asText())) return false;
+            // a complete report of an older schema is an old finished run (report --from-metrics redraws it), not damage
+            if (tree.path("schemaVersion").asInt(-1) != RunReport.SCHEMA_VERSION) return true;
+            RunReports.read(dir.root());
+            return true;
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }

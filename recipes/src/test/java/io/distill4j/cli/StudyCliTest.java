@@ -327,6 +327,24 @@ class StudyCliTest {
                 + "study-config.yaml with training.seed=2 in [training.epochs]");
     }
 
+    @Test
+    void aSeedTrainedOnOtherDataIsLeftOutOfTheAggregateWithAWarning() throws IOException {
+        // D5: same config, other data files (their SHA-256 in the seed's report differs from the first seed's)
+        Path dir = copyOfStudy("other-data");
+        Path report = dir.resolve("seed-2/report.json");
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(report.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode sha = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("provenance").get("dataSha256");
+        String file = sha.fieldNames().next();
+        sha.put(file, "0".repeat(64));
+        JSON.writeValue(report.toFile(), tree);
+        CliRun r = CliRun.of("report", dir.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.errorLine()).isEqualTo("distill4j: warning: seed 2 is left out of the aggregate: it was trained on other data "
+                + "than the study's first seed (SHA-256 of its data files differ)");
+        assertThat(JSON.readTree(dir.resolve("study-report.json").toFile()).get("completedSeeds")).extracting(JsonNode::asLong)
+                .containsExactly(1L);
+    }
+
     static void copyTree(Path from, Path to) throws IOException {
         try (var walk = Files.walk(from)) {
             for (Path p : walk.toList()) {

@@ -121,11 +121,23 @@ public final class CheckpointStore {
             } catch (IOException ignored) {
                 // the hidden temporary folder is never read; leaving it is harmless
             }
-            throw new CheckpointException("cannot write checkpoint " + name + " in " + root + " (" + describe(e)
-                    + "); the previous checkpoint is intact", e);
+            throw new CheckpointException("cannot write checkpoint " + name + " in " + root + " (" + describe(e) + "); "
+                    + previousCheckpoint(target), e);
         }
         prune(keep);
         return target;
+    }
+
+    /** What a failed write leaves to resume from: say "intact" only of a checkpoint that exists (D22). */
+    private String previousCheckpoint(Path failed) {
+        List<Path> kept;
+        try {
+            kept = list().stream().filter(p -> !p.equals(failed)).toList();
+        } catch (CheckpointException e) {
+            kept = List.of();
+        }
+        return kept.isEmpty() ? "no earlier checkpoint exists, so the run cannot be resumed: start it again"
+                : "the previous checkpoint, " + kept.get(0).getFileName() + ", is intact";
     }
 
     private static String describe(IOException e) {

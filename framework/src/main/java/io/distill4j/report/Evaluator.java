@@ -11,9 +11,16 @@ public final class Evaluator {
     /** Rows per inference batch; the config's memory estimate counts the activations of one such batch. */
     public static final int BATCH = MemoryEstimate.EVALUATION_BATCH;
     private final LabeledSplit test;
+    /** Called before every batch: throws to end an evaluation a stop request (SIGINT/SIGTERM) arrived in. */
+    private final Runnable checkStop;
 
     public Evaluator(LabeledSplit test) {
+        this(test, () -> { });
+    }
+
+    public Evaluator(LabeledSplit test, Runnable checkStop) {
         this.test = test;
+        this.checkStop = checkStop;
     }
 
     /** Top-1 predictions and mean cross-entropy of a model on the split. */
@@ -25,6 +32,7 @@ public final class Evaluator {
         int[] predicted = new int[n];
         double lossSum = 0;
         for (int from = 0; from < n; from += BATCH) {
+            checkStop.run();
             int to = Math.min(n, from + BATCH);
             int[] idx = new int[to - from];
             for (int i = 0; i < idx.length; i++) idx[i] = from + i;

@@ -41,11 +41,33 @@ public final class MetricsLog implements AutoCloseable {
      * oldest first. The file is replaced whole or not at all.
      */
     public static List<EvaluationRecord> truncateAfter(Path file, long step) {
+        return truncateAfter(file, step, false);
+    }
+
+    /**
+     * As {@link #truncateAfter(Path, long)}; {@code dropEvaluationAtStep}: also drops the evaluation of step {@code step}
+     * itself (a resume from the final checkpoint evaluates the last step again).
+     */
+    public static List<EvaluationRecord> truncateAfter(Path file, long step, boolean dropEvaluationAtStep) {
         MetricsHistory kept = MetricsHistory.read(file, step);
         StringBuilder text = new StringBuilder();
-        for (String line : kept.lines()) text.append(line).append('\n');
+        List<EvaluationRecord> evaluations = new java.util.ArrayList<>(kept.evaluations());
+        if (dropEvaluationAtStep) evaluations.removeIf(e -> e.step() == step);
+        for (String line : kept.lines()) {
+            if (dropEvaluationAtStep && isEvaluationOf(line, step)) continue;
+            text.append(line).append('\n');
+        }
         AtomicFiles.writeString(file, text.toString());
-        return kept.evaluations();
+        return evaluations;
+    }
+
+    private static boolean isEvaluationOf(String line, long step) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            return "eval".equals(node.path("type").asText()) && node.path("step").asLong(-1) == step;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** One model of the run as the start line lists it ({@code twinOf}: the student a twin mirrors, else null). */

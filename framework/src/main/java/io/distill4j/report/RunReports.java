@@ -19,6 +19,9 @@ public final class RunReports {
     /** Reads NaN and Infinity as numbers, so the validator can name them as the value of a field instead of a syntax error. */
     private static final ObjectReader TREE_READER = JSON.readerFor(JsonNode.class).with(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
 
+    /** Far above any real report (every evaluation of a long run with evalEvery 1 stays below a few MiB). */
+    public static final long MAX_REPORT_BYTES = 64L << 20;
+
     private RunReports() {
     }
 
@@ -48,6 +51,12 @@ public final class RunReports {
         }
         JsonNode tree;
         try {
+            // a report is a few hundred KiB even with long curves: a bigger file is not one (and must not fill the heap)
+            long size = Files.size(file);
+            if (size > MAX_REPORT_BYTES) {
+                throw new ReportException(file + " is not a run report: " + size + " bytes, more than the " + MAX_REPORT_BYTES
+                        + " a report.json can hold");
+            }
             tree = TREE_READER.readValue(file.toFile());
         } catch (IOException e) {
             throw new ReportException(file + " is not readable JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");

@@ -86,12 +86,27 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * What the folder holds besides the lock and the empty {@code logs/} and {@code students/} a run creates first: a
+     * run that died before it wrote anything (a native crash, SIGKILL while loading data) leaves just those, and its
+     * folder may be given to {@code train --run-dir} again (its lock went with the process).
+     */
     private static List<String> contentOtherThanTheLock(Path dir) {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> !RunLock.isLockFile(f)).map(f -> f.getFileName().toString()).sorted().toList();
+            return files.filter(f -> !RunLock.isLockFile(f) && !isEmptySkeleton(f)).map(f -> f.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw StorageException.of("list", dir, e);
+        }
+    }
+
+    private static boolean isEmptySkeleton(Path f) {
+        String name = f.getFileName().toString();
+        if (!(name.equals("logs") || name.equals("students")) || !Files.isDirectory(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
+        try (Stream<Path> inside = Files.list(f)) {
+            return inside.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
         }
     }
 

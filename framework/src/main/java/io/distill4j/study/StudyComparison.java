@@ -37,7 +37,16 @@ public record StudyComparison(List<String> studies, List<String> datasets, boole
     }
 
     public static StudyComparison of(List<Path> dirs) {
-        List<Input> inputs = dirs.stream().map(StudyComparison::input).toList();
+        return of(dirs, folder -> StudyReports.SeedCheck.NONE, warning -> { });
+    }
+
+    /**
+     * As {@link #of(List)}, leaving out of each study the seeds its {@code checks} refuse (as its aggregate does), each
+     * reported to {@code warnings} in one line.
+     */
+    public static StudyComparison of(List<Path> dirs, java.util.function.Function<StudyFolder, StudyReports.SeedCheck> checks,
+                                     java.util.function.Consumer<String> warnings) {
+        List<Input> inputs = dirs.stream().map(dir -> input(dir, checks, warnings)).toList();
         List<String> datasets = inputs.stream().map(i -> i.report().dataset()).toList();
         boolean differ = new TreeSet<>(datasets.stream().map(String::valueOf).toList()).size() > 1;
         LinkedHashSet<String> students = new LinkedHashSet<>();
@@ -55,14 +64,17 @@ public record StudyComparison(List<String> studies, List<String> datasets, boole
         return new StudyComparison(inputs.stream().map(Input::name).toList(), datasets, differ, rows, differences);
     }
 
-    private static Input input(Path dir) {
+    private static Input input(Path dir, java.util.function.Function<StudyFolder, StudyReports.SeedCheck> checks,
+                               java.util.function.Consumer<String> warnings) {
         String name = dir.getFileName().toString();
         if (StudyFolder.isStudy(dir)) {
             StudyFolder folder = new StudyFolder(dir);
             StudyDefinition d = folder.definition();
-            Map<Long, RunReport> done = StudyReports.completed(folder, d.seeds());
+            List<StudyReport.Excluded> excluded = new ArrayList<>();
+            Map<Long, RunReport> done = StudyReports.completed(folder, d.seeds(), checks.apply(folder), excluded);
+            excluded.forEach(e -> warnings.accept(dir + ": seed " + e.seed() + " is left out: " + e.reason()));
             if (done.isEmpty()) throw new ReportException(dir + " is a study without a finished seed; finish it with: distill4j resume " + dir);
-            return new Input(name, StudyReports.aggregate(d.name(), d.seeds(), done), folder.seedDir(done.keySet().iterator().next()));
+            return new Input(name, StudyReports.aggregate(d.name(), d.seeds(), done, excluded), folder.seedDir(done.keySet().iterator().next()));
         }
         RunReport r = RunReports.read(dir);
         long seed = r.provenance().seed();

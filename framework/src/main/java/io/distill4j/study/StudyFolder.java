@@ -1,6 +1,5 @@
 package io.distill4j.study;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.run.RunDirectory;
 import io.distill4j.report.ReportException;
 
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
 public final class StudyFolder {
     public static final String DEFINITION = "study.json";
     private static final Pattern SEED_DIR = Pattern.compile("seed-\\d+");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
     private final RunDirectory files;
 
@@ -73,22 +71,12 @@ public final class StudyFolder {
         files.writeJson(file, value);
     }
 
-    /** The study's definition; a missing or unreadable study.json is a {@link ReportException} (exit 8) in one line. */
+    /** The study's definition; a missing, unreadable or malformed study.json is a {@link ReportException} (exit 8) in one line. */
     public StudyDefinition definition() {
         Path file = definitionFile();
         if (!Files.isRegularFile(file)) {
             throw new ReportException(root + " is not a study folder (no " + DEFINITION + "; a study is made by distill4j train --seeds)");
         }
-        StudyDefinition d;
-        try {
-            d = JSON.readValue(file.toFile(), StudyDefinition.class);
-        } catch (IOException e) {
-            throw new ReportException(file + " is not a readable study definition (" + e.getMessage().lines().findFirst().orElse("") + ")");
-        }
-        if (d.schemaVersion() != StudyDefinition.SCHEMA_VERSION || d.seeds() == null || d.seeds().isEmpty() || d.config() == null) {
-            throw new ReportException(file + " is not a study definition of version " + StudyDefinition.SCHEMA_VERSION
-                    + " with a config and seeds");
-        }
-        return d;
+        return StudyDefinitionReader.read(file);
     }
 }

@@ -39,9 +39,12 @@ public final class StudyRenderer {
     }
 
     static String title(StudyReport r) {
-        String s = String.format(Locale.ROOT, "%s on %s: %d of %d seeds complete %s", r.study(), r.dataset(), r.completedSeeds().size(),
-                r.seeds().size(), r.completedSeeds());
-        return r.missingSeeds().isEmpty() ? s : s + "; no report for seed(s) " + r.missingSeeds();
+        // no finished seed, no dataset known from a report: say so rather than "on null"
+        String s = String.format(Locale.ROOT, "%s%s: %d of %d seeds complete %s", r.study(), r.dataset() == null ? "" : " on " + r.dataset(),
+                r.completedSeeds().size(), r.seeds().size(), r.completedSeeds());
+        if (!r.missingSeeds().isEmpty()) s += "; no report for seed(s) " + r.missingSeeds();
+        for (StudyReport.Excluded e : r.excludedSeeds()) s += "\nleft out: seed " + e.seed() + ": " + e.reason();
+        return s;
     }
 
     private static List<String> modelHeader() {

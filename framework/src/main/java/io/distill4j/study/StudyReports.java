@@ -1,6 +1,7 @@
 package io.distill4j.study;
 
 import io.distill4j.report.ModelSummary;
+import io.distill4j.report.ReportException;
 import io.distill4j.report.RunReport;
 import io.distill4j.report.RunReports;
 import io.distill4j.report.StudentGain;
@@ -20,20 +21,60 @@ public final class StudyReports {
     private StudyReports() {
     }
 
-    /** The finished reports of a study's seeds, in the study's seed order; seeds without report.json are left out. */
+    /**
+     * Decides whether a finished seed belongs in the aggregate: null if it does, else the reason (one line) it is left
+     * out. The CLI compares each seed's config with the study's ({@code SeedConformity}); the library knows no configs.
+     */
+    @FunctionalInterface
+    public interface SeedCheck {
+        SeedCheck NONE = (seed, dir, report) -> null;
+
+        String problem(long seed, Path seedDir, RunReport report);
+    }
+
+    /** The finished reports of a study's seeds, in the study's seed order; seeds without a readable report.json are left out. */
     public static Map<Long, RunReport> completed(StudyFolder folder, List<Long> seeds) {
+        return completed(folder, seeds, SeedCheck.NONE, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #completed(StudyFolder, List)}; a seed whose report.json exists but cannot be read, or that {@code check}
+     * refuses, is added to {@code excluded} with its reason instead.
+     */
+    public static Map<Long, RunReport> completed(StudyFolder folder, List<Long> seeds, SeedCheck check, List<StudyReport.Excluded> excluded) {
         Map<Long, RunReport> out = new LinkedHashMap<>();
         for (long seed : seeds) {
             Path dir = folder.seedDir(seed);
-            if (Files.isRegularFile(dir.resolve("report.json"))) out.put(seed, RunReports.read(dir));
+            if (!Files.isRegularFile(dir.resolve("report.json"))) continue;
+            RunReport report;
+            try {
+                report = RunReports.read(dir);
+            } catch (ReportException e) {
+                excluded.add(new StudyReport.Excluded(seed, e.getMessage()));
+                continue;
+            }
+            if (!RunReport.COMPLETE.equals(report.status())) continue;
+            String problem = check.problem(seed, dir, report);
+            if (problem != null) {
+                excluded.add(new StudyReport.Excluded(seed, problem));
+                continue;
+            }
+            out.put(seed, report);
         }
         return out;
     }
 
-    /** Reads the definition and every finished seed of a study folder and aggregates them. */
+    /** Reads the definition and every finished seed of a study folder and aggregates them (no config check). */
     public static StudyReport fromFolder(StudyFolder folder) {
+        return fromFolder(folder, SeedCheck.NONE);
+    }
+
+    /** As {@link #fromFolder(StudyFolder)}, leaving out (and listing) the seeds {@code check} refuses. */
+    public static StudyReport fromFolder(StudyFolder folder, SeedCheck check) {
         StudyDefinition d = folder.definition();
-        return aggregate(d.name(), d.seeds(), completed(folder, d.seeds()));
+        List<StudyReport.Excluded> excluded = new ArrayList<>();
+        Map<Long, RunReport> done = completed(folder, d.seeds(), check, excluded);
+        return aggregate(d.name(), d.seeds(), done, excluded);
     }
 
     /** Writes study-report.json and study-report.md into the study folder. */
@@ -43,11 +84,16 @@ public final class StudyReports {
     }
 
     public static StudyReport aggregate(String name, List<Long> seeds, Map<Long, RunReport> bySeed) {
+        return aggregate(name, seeds, bySeed, List.of());
+    }
+
+    public static StudyReport aggregate(String name, List<Long> seeds, Map<Long, RunReport> bySeed, List<StudyReport.Excluded> excluded) {
         List<Long> done = new ArrayList<>(bySeed.keySet());
-        List<Long> missing = seeds.stream().filter(s -> !bySeed.containsKey(s)).toList();
+        List<Long> left = excluded.stream().map(StudyReport.Excluded::seed).toList();
+        List<Long> missing = seeds.stream().filter(s -> !bySeed.containsKey(s) && !left.contains(s)).toList();
         String dataset = bySeed.values().stream().map(RunReport::dataset).filter(Objects::nonNull).findFirst().orElse(null);
         return new StudyReport(StudyReport.SCHEMA_VERSION, name, dataset, List.copyOf(seeds), done, missing,
-                models(bySeed), gains(bySeed));
+                models(bySeed), gains(bySeed), excluded);
     }
 
     private static List<ModelStats> models(Map<Long, RunReport> bySeed) {

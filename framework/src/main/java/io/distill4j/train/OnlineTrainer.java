@@ -1,5 +1,7 @@
 package io.distill4j.train;
 
+import io.distill4j.runtime.StopRequestedException;
+
 import io.distill4j.config.DistillSpec;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
@@ -62,6 +64,8 @@ public final class OnlineTrainer {
     private final Map<String, Set<SignalKey>> signalKeys = new LinkedHashMap<>();
     private long step;
     private volatile boolean stopRequested;
+    /** The loop has ended (all steps done): a stop request now ends the run's remaining work instead. */
+    private volatile boolean loopEnded;
 
     public OnlineTrainer(List<Participant> participants, LabeledSplit train, DistillSpec distill, int epochs,
                          int batchSize, long seed, boolean parallel) {
@@ -204,6 +208,7 @@ public final class OnlineTrainer {
             listeners.forEach(l -> l.onInterrupt(this));
             return false;
         }
+        loopEnded = true;
         listeners.forEach(l -> l.onFinish(this));
         return true;
     }
@@ -211,6 +216,15 @@ public final class OnlineTrainer {
     /** Asks the loop to stop after the step in progress; safe to call from any thread. */
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /**
+     * Once every step has run, the final evaluation, test pass, export and report call this between pieces of work: a
+     * stop requested meanwhile ends them ({@link StopRequestedException}) instead of being swallowed. During the loop
+     * it does nothing (the loop stops after its step and checkpoints).
+     */
+    public void stopIfRequested() {
+        if (stopRequested && loopEnded) throw new StopRequestedException("stopped after training step " + step + "/" + totalSteps);
     }
 
     /** One online step over the next batch. */

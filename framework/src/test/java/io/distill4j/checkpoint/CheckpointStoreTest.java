@@ -152,6 +152,16 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void aFailedFirstCheckpointDoesNotClaimAPreviousOneIsIntact() {
+        CheckpointStore store = new CheckpointStore(run);
+        Map<String, TrainableModel> models = new LinkedHashMap<>();
+        models.put("no/such/folder", net(2));
+        assertThatThrownBy(() -> store.write(models, state(4), "name: x\n", 3)).isInstanceOf(CheckpointException.class)
+                .hasMessageEndingWith("no earlier checkpoint exists, so the run cannot be resumed: start it again")
+                .message().doesNotContain("intact");
+    }
+
+    @Test
     void failedWriteLeavesThePreviousCheckpointIntact() throws IOException {
         CheckpointStore store = new CheckpointStore(run);
         Path good = write(store, 4, 3);
@@ -161,7 +171,7 @@ class CheckpointStoreTest {
         models.put("no/such/folder", net(2));   // the write of this file fails half way through the checkpoint
         assertThatThrownBy(() -> store.write(models, state(8), "name: x\n", 3)).isInstanceOf(CheckpointException.class)
                 .hasMessageStartingWith("cannot write checkpoint step-00000008 in " + store.root())
-                .hasMessageEndingWith("the previous checkpoint is intact");
+                .hasMessageEndingWith("the previous checkpoint, step-00000004, is intact");
         assertThat(Files.readString(store.root().resolve("latest")).trim()).isEqualTo("step-00000004");
         assertThat(Files.readString(good.resolve("manifest.json"))).isEqualTo(manifestBefore);
         assertThat(store.verify(good)).isEmpty();

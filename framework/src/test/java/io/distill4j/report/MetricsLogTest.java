@@ -35,6 +35,16 @@ class MetricsLogTest {
     }
 
     @Test
+    void resumingFromTheFinalCheckpointDropsTheFinalEvaluationThatWillBeMadeAgain() throws IOException {
+        // a run stopped after its last step (D2) is resumed from its final checkpoint: the final evaluation is redone
+        Path file = tmp.resolve("metrics.jsonl");
+        writeLines(file, START, step(4), eval(4, 0.5), step(8), eval(8, 0.75));
+        List<EvaluationRecord> kept = MetricsLog.truncateAfter(file, 8, true);
+        assertThat(kept).extracting(EvaluationRecord::step).containsExactly(4L);
+        assertThat(Files.readAllLines(file, StandardCharsets.UTF_8)).containsExactly(START, step(4), eval(4, 0.5), step(8));
+    }
+
+    @Test
     void truncationInAReadOnlyFolderIsAStorageErrorAndLeavesTheFileAndNoTemporaryFile() throws Exception {
         Path file = tmp.resolve("metrics.jsonl");
         writeLines(file, START, step(4), eval(4, 0.5), step(8));

@@ -83,4 +83,17 @@ class RunReportsTest {
         Files.copy(PINNED.resolve("config.yaml"), tmp.resolve("config.yaml"));
         assertThat(RunReports.read(tmp).models().get(0).test().loss()).isEqualTo(t.loss());
     }
+
+    @Test
+    void anOversizedReportIsRefusedInOneLineBeforeItIsRead() throws IOException {
+        Path run = tmp.resolve("huge");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("config.yaml"), "name: x\n");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(run.resolve("report.json").toFile(), "rw")) {
+            f.setLength(RunReports.MAX_REPORT_BYTES + 1);   // sparse: the size alone must refuse it
+        }
+        assertThatThrownBy(() -> RunReports.read(run)).isInstanceOf(ReportException.class)
+                .hasMessage(run.resolve("report.json") + " is not a run report: " + (RunReports.MAX_REPORT_BYTES + 1)
+                        + " bytes, more than the " + RunReports.MAX_REPORT_BYTES + " a report.json can hold");
+    }
 }

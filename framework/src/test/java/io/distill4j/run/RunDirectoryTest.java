@@ -44,4 +44,19 @@ class RunDirectoryTest {
         assertThat(Files.readAllBytes(file)).as("the export on disk is left as it was").isEqualTo(JSON);
         assertThat(AtomicFiles.temporarySibling(file)).doesNotExist();
     }
+
+    @Test
+    void aFolderLeftByARunThatDiedBeforeItWroteAnythingIsAcceptedAgainButNotOneWithFiles() throws IOException {
+        // a native crash or SIGKILL while the data loaded leaves the lock (with the dead PID) and empty logs/, students/
+        Path left = tmp.resolve("crashed");
+        Files.createDirectories(left.resolve("logs"));
+        Files.createDirectories(left.resolve("students"));
+        Files.writeString(left.resolve(RunLock.FILE_NAME), "pid 999999999, started 2026-12-07T00:00:00Z\n");
+        try (RunDirectory dir = RunDirectory.create(tmp, "x", left)) {
+            assertThat(dir.root()).isEqualTo(left);
+        }
+        Files.writeString(left.resolve("students/student-8.zip"), "a user's file");
+        assertThatThrownBy(() -> RunDirectory.create(tmp, "x", left)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not empty (holds students)");
+    }
 }

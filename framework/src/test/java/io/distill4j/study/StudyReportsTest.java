@@ -102,10 +102,76 @@ class StudyReportsTest {
                 .hasMessageContaining("study.json is not a readable study definition");
         Files.writeString(tmp.resolve("study.json"), "{\"schemaVersion\": 1, \"seeds\": []}");
         assertThatThrownBy(() -> new StudyFolder(tmp).definition()).isInstanceOf(ReportException.class)
-                .hasMessageContaining("with a config and seeds");
+                .hasMessageContaining("study.json: seeds: expected a non-empty list of seeds, got []");
         Files.writeString(tmp.resolve("config.yaml"), "name: a run");
         Files.delete(tmp.resolve("study.json"));
         assertThat(StudyFolder.isStudy(tmp)).as("a run folder is never a study").isFalse();
+    }
+
+    /** A study.json as train --seeds writes it, with {@code seeds} (JSON) and {@code overrides} (JSON) as given. */
+    private void definition(String seeds, String overrides) throws IOException {
+        Files.writeString(tmp.resolve("study.json"), "{\"schemaVersion\": 1, \"name\": \"x\", \"config\": \"c.yaml\", \"overrides\": "
+                + overrides + ", \"seeds\": " + seeds + ", \"created\": \"now\", \"commandLine\": [\"distill4j\"]}");
+    }
+
+    private void refused(String message) {
+        assertThatThrownBy(() -> new StudyFolder(tmp).definition()).isInstanceOf(ReportException.class)
+                .hasMessage(tmp.resolve("study.json") + ": " + message);
+    }
+
+    @Test
+    void studyJsonSeedsAreCheckedLikeTheSeedsOption() throws IOException {
+        definition("[-1]", "[]");
+        refused("seeds[0]: expected a non-negative integer, got -1");
+        definition("[1, 1]", "[]");
+        refused("seeds[1]: seed 1 is listed twice");
+        definition("[1.5]", "[]");
+        refused("seeds[0]: expected a non-negative integer, got 1.5");
+        definition("[\"2\"]", "[]");
+        refused("seeds[0]: expected a non-negative integer, got \"2\"");
+        definition("[99999999999999999999]", "[]");
+        refused("seeds[0]: expected a non-negative integer, got 99999999999999999999");
+        definition(java.util.stream.LongStream.rangeClosed(1, 1001).boxed().toList().toString(), "[]");
+        refused("seeds: at most 1000 seeds, got 1001");
+        definition("[3, 1]", "[\"training.epochs=2\"]");
+        assertThat(new StudyFolder(tmp).definition().seeds()).containsExactly(3L, 1L);
+    }
+
+    @Test
+    void studyJsonFieldsOfTheWrongTypeAreOneLineReportErrors() throws IOException {
+        definition("[1]", "[{\"a\": 1}]");
+        refused("overrides[0]: expected a string, got {\"a\":1}");
+        definition("[1]", "\"training.epochs=2\"");
+        refused("overrides: expected a list of at most 10000 strings, got \"training.epochs=2\"");
+        Files.writeString(tmp.resolve("study.json"), "{\"schemaVersion\": 1, \"name\": \"x\", \"config\": 7, \"seeds\": [1]}");
+        refused("config: expected a non-empty string, got 7");
+        Files.writeString(tmp.resolve("study.json"), "[1, 2]");
+        refused("expected a JSON object, got [1,2]");
+        Files.writeString(tmp.resolve("study.json"), "{\"schemaVersion\": 1, \"pad\": \"" + "x".repeat(1 << 20) + "\"}");
+        assertThatThrownBy(() -> new StudyFolder(tmp).definition()).isInstanceOf(ReportException.class)
+                .hasMessageContaining("more than the 1048576 a study.json can hold");
+    }
+
+    @Test
+    void anAggregateWithNoFinishedSeedDoesNotSayOnNull() {
+        StudyReport r = StudyReports.aggregate("study-x", List.of(1L, 2L), Map.of());
+        assertThat(StudyRenderer.table(r)).startsWith("study-x: 0 of 2 seeds complete []; no report for seed(s) [1, 2]")
+                .doesNotContain("null");
+    }
+
+    @Test
+    void aSeedWithAnUnreadableReportIsLeftOutWithItsReasonNotMissingAndNotAFailure() throws IOException {
+        definition("[1, 2]", "[]");
+        StudyFolder folder = new StudyFolder(tmp);
+        Files.createDirectories(folder.seedDir(1));
+        Files.writeString(folder.seedDir(1).resolve("config.yaml"), "name: x\n");
+        Files.writeString(folder.seedDir(1).resolve("report.json"), "{");
+        StudyReport r = StudyReports.fromFolder(folder, (seed, dir, report) -> null);
+        assertThat(r.completedSeeds()).isEmpty();
+        assertThat(r.missingSeeds()).as("seed 2 never ran; seed 1 has a report, left out").containsExactly(2L);
+        assertThat(r.excludedSeeds()).extracting(StudyReport.Excluded::seed).containsExactly(1L);
+        assertThat(r.excludedSeeds().get(0).reason()).contains("report.json is not readable JSON");
+        assertThat(StudyRenderer.table(r)).contains("0 of 2 seeds complete []").contains("left out: seed 1: ");
     }
 
     @Test

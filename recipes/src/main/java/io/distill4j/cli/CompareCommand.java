@@ -28,10 +28,13 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String text = StudyComparison.anyStudy(runs) ? StudyComparison.of(runs).render(format.name())
+        List<String> warnings = new java.util.ArrayList<>();
+        String text = StudyComparison.anyStudy(runs) ? StudyComparison.of(runs, SeedConformity::new, warnings::add).render(format.name())
                 : RunComparison.of(runs).render(format.name());
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().flush();
+        warnings.forEach(w -> spec.commandLine().getErr().println("distill4j: warning: " + w));
+        spec.commandLine().getErr().flush();
         return ExitCodes.OK;
     }
 }

@@ -54,11 +54,14 @@ public final class ReportCommand implements Callable<Integer> {
 
     private int study() {
         StudyFolder folder = new StudyFolder(runDir);
-        StudyReport report = StudyReports.fromFolder(folder);
+        StudyReport report = StudyReports.fromFolder(folder, new SeedConformity(folder));
         StudyReports.write(folder, report);
         var out = spec.commandLine().getOut();
         out.printf("%s%nwrote %s and %s%n", StudyRenderer.table(report), folder.reportJson(), folder.reportMarkdown());
         out.flush();
+        var err = spec.commandLine().getErr();
+        report.excludedSeeds().forEach(e -> err.println("distill4j: warning: seed " + e.seed() + " is left out of the aggregate: " + e.reason()));
+        err.flush();
         return ExitCodes.OK;
     }
 }

@@ -14,6 +14,7 @@ import io.distill4j.recipes.Recipes;
 import io.distill4j.recipes.RunContext;
 import io.distill4j.report.Provenance;
 import io.distill4j.report.RunReport;
+import io.distill4j.report.RunReports;
 import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.study.StudyFolder;
 import io.distill4j.train.OnlineTrainer;
@@ -39,7 +40,7 @@ import java.util.regex.Pattern;
         description = "Continue a stopped or killed run from its newest valid checkpoint, in the same run folder. "
                 + "Given a study folder (train --seeds): continue its stopped seed, run the seeds not started, write the aggregate.")
 public final class ResumeCommand implements Callable<Integer> {
-    private static final Logger LOG = LogManager.getLogger(ResumeCommand.class);
+    private static final Logger RUN_LOG = LogManager.getLogger(RunLogging.RUN_LOG_ONLY);
     private static final Pattern STEP = Pattern.compile("(?:step-)?(\\d+)");
 
     @CommandLine.Parameters(index = "0", paramLabel = "RUN_DIR", description = "The run (or study) folder to continue.")
@@ -74,6 +75,15 @@ public final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threads.check(spec);
+        Interrupts.installForCommand(spec);
+        try {
+            return resume();
+        } finally {
+            Interrupts.uninstall();
+        }
+    }
+
+    private Integer resume() {
         Long maxStep = parseFrom();
         if (StudyFolder.isStudy(runDir)) {
             if (maxStep != null || !overrides.isEmpty() || allowConfigChange) {
@@ -92,6 +102,12 @@ public final class ResumeCommand implements Callable<Integer> {
     /** Resumes one run folder; a study resumes its stopped seed through this too. */
     static int resumeRun(CommandLine.Model.CommandSpec spec, Path runDir, Long maxStep, List<String> overrides,
                          boolean allowConfigChange, boolean sameKernels, boolean quiet, Integer threads) {
+        return resumeRun(spec, runDir, maxStep, overrides, allowConfigChange, sameKernels, quiet, threads, RunSession.Continuation.ofRun(runDir));
+    }
+
+    /** As above; {@code next} says how to continue after a stop (a study's seed: resume the study). */
+    static int resumeRun(CommandLine.Model.CommandSpec spec, Path runDir, Long maxStep, List<String> overrides,
+                         boolean allowConfigChange, boolean sameKernels, boolean quiet, Integer threads, RunSession.Continuation next) {
         RunDirectory dir = RunDirectory.open(runDir);
         if (!Files.isRegularFile(dir.configFile())) {
             throw new UserInputException(ExitCodes.REPORT, runDir + " is not a run folder (no config.yaml); pass the folder that train created");
@@ -102,7 +118,7 @@ public final class ResumeCommand implements Callable<Integer> {
         ResolvedConfig requested = loader.load(dir.configFile(), overrides);
         dir.lock();
         // validate, then commit: nothing in the run folder changes until every check below has passed
-        return RunSession.run(spec, dir, quiet, null, requested.config(), () -> {
+        return RunSession.run(spec, dir, quiet, null, requested.config(), next, () -> {
             Backend.start(threads);
             CheckpointStore store = new CheckpointStore(runDir);
             refuseFromBeforeEveryCheckpoint(store, maxStep);
@@ -111,10 +127,12 @@ public final class ResumeCommand implements Callable<Integer> {
                 RunConfig at = checkpointConfig(loader, configFile).config();
                 return Recipes.get(at.recipe()).checkpointFiles(at);
             };
-            // a signal memory that matches its hash but not the checkpoint's state is unusable like a corrupt file
+            // a signal memory that matches its hash but not the checkpoint's state is unusable like a corrupt file;
+            // said once on the console (one distill4j: line), and in the run log
             CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, OnlineTrainer::checkStateFiles, problem -> {
-                LOG.warn(problem + "; trying the previous one");
+                RUN_LOG.warn(problem + "; trying the previous one");
                 spec.commandLine().getErr().println("distill4j: " + ConsoleText.line(problem) + "; trying the previous one");
+                spec.commandLine().getErr().flush();
             });
             ResolvedConfig atCheckpoint = checkpointConfig(loader, checkpoint.configFile());
             List<String> changed = atCheckpoint.hash().equals(requested.hash()) ? List.of()
@@ -154,13 +172,23 @@ public final class ResumeCommand implements Callable<Integer> {
         });
     }
 
-    /** A finished run: its report says complete. Resuming it would only redo its end and rewrite its timings. */
-    private static boolean isComplete(RunDirectory dir) {
+    /**
+     * A finished run: its report reads back whole and says complete. Resuming it would only redo its end and rewrite
+     * its timings. A damaged report (unreadable, or breaking the schema) is not finished: resume redoes the run's end
+     * (evaluation, export, report) from the final checkpoint.
+     */
+    static boolean isComplete(RunDirectory dir) {
         if (!Files.isRegularFile(dir.reportFile())) return false;
         try {
-            return RunReport.COMPLETE.equals(new ObjectMapper().readTree(dir.reportFile().toFile()).path("status").asText());
-        } catch (IOException e) {
-            return false;  // an unreadable report: resume rewrites it from the last checkpoint
+            if (Files.size(dir.reportFile()) > RunReports.MAX_REPORT_BYTES) return false;
+            com.fasterxml.jackson.databind.JsonNode tree = new ObjectMapper().readTree(dir.reportFile().toFile());
+            if (tree == null || !RunReport.COMPLETE.equals(tree.path("status").asText())) return false;
+            // a complete report of an older schema is an old finished run (report --from-metrics redraws it), not damage
+            if (tree.path("schemaVersion").asInt(-1) != RunReport.SCHEMA_VERSION) return true;
+            RunReports.read(dir.root());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

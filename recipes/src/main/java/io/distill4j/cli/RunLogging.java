@@ -26,7 +26,9 @@ import java.nio.file.StandardOpenOption;
 final class RunLogging {
     private static final String FILE = "runLog";
     private static final String BUFFER = "runLogBuffer";
-    private static final String[] LOGGERS = {"io.distill4j", "org.nd4j", "org.deeplearning4j"};
+    private static final String[] LOGGERS = {"io.distill4j", "org.nd4j", "org.deeplearning4j", RunLogging.RUN_LOG_ONLY};
+    /** A logger whose lines go to the run log only, never to the console (see log4j2.xml). */
+    static final String RUN_LOG_ONLY = "distill4j.runlog";
     private static StringWriter buffered;
 
     private RunLogging() {

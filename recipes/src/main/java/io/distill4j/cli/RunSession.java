@@ -14,9 +14,8 @@ import io.distill4j.train.StepRecord;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine;
-import sun.misc.Signal;
+import io.distill4j.runtime.StopRequestedException;
 
-import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +28,35 @@ import java.util.function.Supplier;
  */
 final class RunSession {
     private static final Logger LOG = LogManager.getLogger(RunSession.class);
+    private static final Logger RUN_LOG = LogManager.getLogger(RunLogging.RUN_LOG_ONLY);
     /** Extra listener for every run; tests set it to make a run fail for real mid-way (null in normal use). */
     static volatile RunListener listenerForTests;
 
     private RunSession() {
+    }
+
+    /**
+     * How to go on after a stop: the folder to resume (the run's own, or its study's) and, in a study, the seed that
+     * stopped (null for a single run). A study's user gets one "continue" command: the one that finishes the study.
+     */
+    record Continuation(Path resumeDir, Long seed) {
+        static Continuation ofRun(Path dir) {
+            return new Continuation(dir, null);
+        }
+
+        String command() {
+            return (seed == null ? "continue with" : "continue the study with") + ": scripts/distill4j resume " + resumeDir;
+        }
+
+        /** "" for a single run; for a study's seed, what else the stop means. */
+        String inStudy() {
+            return seed == null ? "" : " of seed " + seed + " (the seeds after it were not started)";
+        }
+    }
+
+    static int run(CommandLine.Model.CommandSpec spec, RunDirectory dir, boolean quiet, String label, RunConfig config,
+                   Supplier<PreparedRun> prepare) {
+        return run(spec, dir, quiet, label, config, Continuation.ofRun(dir.root()), prepare);
     }
 
     /**
@@ -42,14 +66,17 @@ final class RunSession {
      * final table (null: the report's name); {@code config} sizes the advice after an out-of-memory error.
      */
     static int run(CommandLine.Model.CommandSpec spec, RunDirectory dir, boolean quiet, String label, RunConfig config,
-                   Supplier<PreparedRun> prepare) {
+                   Continuation next, Supplier<PreparedRun> prepare) {
         RunLogging.buffer();
-        StopOnSignal signals = new StopOnSignal();
+        Interrupts signals = Interrupts.install();
         boolean committed = false;
         Progress progress = new Progress();
+        var out = spec.commandLine().getOut();
         try {
+            signals.beforeRun(() -> stopBeforeStart(spec, dir, next, signals));
             LOG.info("run folder {}", dir.root().toAbsolutePath());
             PreparedRun run = prepare.get();
+            signals.beginOrAwaitExit();
             if (run == null) return ExitCodes.OK;  // nothing to do (e.g. resuming a finished run)
             RunLogging.commitTo(dir.logFile());
             committed = true;
@@ -59,16 +86,26 @@ final class RunSession {
             if (!quiet) ui.add(ProgressListener.create());
             RunListener hook = listenerForTests;
             if (hook != null) ui.add(hook);
-            RunOutcome outcome = run.start(ui);
-            var out = spec.commandLine().getOut();
-            if (!outcome.completed()) {
-                String msg = String.format(Locale.ROOT, "interrupted by SIG%s at step %d/%d; checkpoint %s; continue with: "
-                        + "scripts/distill4j resume %s", signals.signal, outcome.step(), outcome.totalSteps(),
-                        outcome.lastCheckpoint(), dir.root());
-                LOG.warn(msg);
+            RunOutcome outcome;
+            try {
+                outcome = run.start(ui);
+            } catch (StopRequestedException e) {
+                // the signal came after the last step: the final checkpoint holds the trained models, resume redoes the end
+                String msg = String.format(Locale.ROOT, "interrupted by SIG%s after training (step %d/%d)%s, before its report was "
+                        + "written; checkpoint %s; %s", signals.signal(), progress.step, progress.total, next.inStudy(),
+                        newestCheckpoint(dir), next.command());
+                RUN_LOG.warn(msg);
                 out.println(msg);
                 out.flush();
-                return "TERM".equals(signals.signal) ? ExitCodes.INTERRUPTED_TERM : ExitCodes.INTERRUPTED_INT;
+                return signals.exitCode();
+            }
+            if (!outcome.completed()) {
+                String msg = String.format(Locale.ROOT, "interrupted by SIG%s at step %d/%d%s; checkpoint %s; %s", signals.signal(),
+                        outcome.step(), outcome.totalSteps(), next.inStudy(), outcome.lastCheckpoint(), next.command());
+                RUN_LOG.warn(msg);
+                out.println(msg);
+                out.flush();
+                return signals.exitCode();
             }
             out.printf("%n%s (%d steps, %.1f s of training)%n%s%nrun folder: %s%n", label == null ? outcome.report().run() : label,
                     outcome.step(), outcome.trainingSeconds(), ReportTable.render(outcome.report()), dir.root());
@@ -86,7 +123,8 @@ final class RunSession {
             if (reported != null) throw reported;
             throw e;
         } finally {
-            signals.restore();
+            signals.runEnded();
+            Interrupts.uninstall();
             RunLogging.detach();
             if (dir.holdsNothingButLogs()) {
                 LOG.info("removing {}: the run failed before it wrote anything", dir.root());
@@ -96,14 +134,44 @@ final class RunSession {
         }
     }
 
+    /**
+     * A signal while the run is being prepared (data loading, model building, checks): nothing has been written, so
+     * the process ends at once, with one line, without leaving an empty folder (its lock goes with the process).
+     * Runs on the signal's thread; the main thread writes nothing meanwhile ({@link Interrupts#begin}).
+     */
+    private static void stopBeforeStart(CommandLine.Model.CommandSpec spec, RunDirectory dir, Continuation next, Interrupts signals) {
+        String msg;
+        try {
+            boolean fresh = dir.holdsNothingButLogs();
+            if (fresh) dir.delete();
+            if (next.seed() != null) {
+                msg = "stopped by SIG" + signals.signal() + " before seed " + next.seed() + " began training; the seeds after it were "
+                        + "not started; " + next.command();
+            } else if (fresh) {
+                msg = "stopped by SIG" + signals.signal() + " before training began; nothing was kept (" + dir.root()
+                        + " removed); run the same command again to start over";
+            } else {
+                msg = "stopped by SIG" + signals.signal() + " before the run continued; " + dir.root() + " is unchanged; " + next.command();
+            }
+        } catch (RuntimeException e) {
+            msg = "stopped by SIG" + signals.signal() + " before training began (" + e.getMessage() + ")";
+        }
+        var out = spec.commandLine().getOut();
+        out.println(msg);
+        out.flush();
+        System.out.flush();
+        Runtime.getRuntime().halt(signals.exitCode());
+    }
+
+    private static Path newestCheckpoint(RunDirectory dir) {
+        return new CheckpointStore(dir.root()).list().stream().findFirst().orElse(null);
+    }
+
     /** The reason a started run failed goes into its run.log too: the console may be long gone when someone reads it. */
     private static void logFailure(Throwable e) {
+        // to the run log only, with the stack trace: the console gets the failure in one line (distill4j: ...) already
         int code = ExitCodes.of(e);
-        if (code == ExitCodes.INTERNAL) {
-            LOG.error("run failed (exit {})", code, e);
-        } else {
-            LOG.error("run failed (exit {}): {}", code, e.getMessage());
-        }
+        RUN_LOG.error("run failed (exit {}): {}", code, e.getMessage(), e);
     }
 
     /**
@@ -131,32 +199,6 @@ final class RunSession {
         @Override
         public void onStep(OnlineTrainer trainer, StepRecord record) {
             step = record.step();
-        }
-    }
-
-    /** Turns SIGINT/SIGTERM into a request to stop after the current step, so a checkpoint can be written. */
-    static final class StopOnSignal implements RunListener {
-        private final List<Signal> handled = List.of(new Signal("INT"), new Signal("TERM"));
-        private final List<sun.misc.SignalHandler> previous = new ArrayList<>();
-        private volatile String signal;
-
-        @Override
-        public void onStart(OnlineTrainer trainer) {
-            // weakly: a handler stays registered until restore(), and after an OutOfMemoryError the trainer's networks
-            // must be free for the one-line report to be written at all
-            WeakReference<OnlineTrainer> stoppable = new WeakReference<>(trainer);
-            for (Signal s : handled) {
-                previous.add(Signal.handle(s, sig -> {
-                    signal = sig.getName();
-                    OnlineTrainer t = stoppable.get();
-                    if (t != null) t.requestStop();
-                }));
-            }
-        }
-
-        void restore() {
-            for (int i = 0; i < previous.size(); i++) Signal.handle(handled.get(i), previous.get(i));
-            previous.clear();
         }
     }
 }

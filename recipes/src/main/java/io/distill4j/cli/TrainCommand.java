@@ -42,16 +42,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         threads.check(spec);
+        Interrupts signals = Interrupts.installForCommand(spec);
+        try {
+            return call(signals);
+        } finally {
+            Interrupts.uninstall();
+        }
+    }
+
+    private Integer call(Interrupts signals) {
         List<Long> seedList = seeds == null ? null : SeedList.parse(seeds);
         ResolvedConfig resolved = configOptions.load();
         // before anything runs: a run that cannot finish, or checkpoints that cannot fit, are said once, on stderr
         configOptions.warnings(resolved, seedList == null ? 1 : seedList.size())
                 .forEach(w -> spec.commandLine().getErr().println("distill4j: " + ConsoleText.line(w)));
         if (seedList != null) {
-            return StudyRunner.train(spec, configOptions, seedList, runDir, logging.quiet(), threads.value());
+            return StudyRunner.train(spec, configOptions, seedList, runDir, logging.quiet(), threads.value(), signals);
         }
         RunConfig config = resolved.config();
         Backend.start(threads.value());
+        signals.beginOrAwaitExit();  // from here a signal is the run session's (it removes the folder it finds empty)
         RunDirectory dir = createRunDirectory(Path.of(config.output().runs()), config.name(), runDir);
         List<String> commandLine = commandLine(spec);
         return RunSession.run(spec, dir, logging.quiet(), config.name(), config,

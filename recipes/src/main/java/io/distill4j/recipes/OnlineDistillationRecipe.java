@@ -131,7 +131,10 @@ public final class OnlineDistillationRecipe implements Recipe {
             if (!changedConfigKeys.isEmpty()) dir.writeText(dir.configFile(), context.config().yaml());
             logRuntime(now, config);  // this process's, not the run's first
             logSteps(participants);
-            List<EvaluationRecord> earlier = MetricsLog.truncateAfter(dir.metricsFile(), checkpoint.state().step());
+            // from the final checkpoint only the run's end is redone (a stop or kill during it): its final evaluation
+            // is made again, so an earlier process's copy of it must go
+            List<EvaluationRecord> earlier = MetricsLog.truncateAfter(dir.metricsFile(), checkpoint.state().step(),
+                    checkpoint.state().step() >= totalSteps);
             LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
             return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds(), listeners);
         };
@@ -189,8 +192,8 @@ public final class OnlineDistillationRecipe implements Recipe {
                             + "learn from labels until step " + p.spec().warmStart() + (p.spec().warmsUpOnLabels() ? ", and so does it" : "")));
         }
         // periodic evaluation and learning curves use the validation split; the test split is for the final report only
-        PeriodicEvaluation evaluation = new PeriodicEvaluation(data.validation().size() == 0 ? null : new Evaluator(data.validation()),
-                config.training().evalEvery());
+        PeriodicEvaluation evaluation = new PeriodicEvaluation(data.validation().size() == 0 ? null
+                : new Evaluator(data.validation(), trainer::stopIfRequested), config.training().evalEvery());
         evaluation.restoreHistory(earlierEvaluations);
         CheckpointListener checkpoints = new CheckpointListener(new CheckpointStore(dir.root()), config.checkpoint(),
                 context.config().hash(), context.config().yaml(), config.training().seed(), previousSeconds);
@@ -206,12 +209,17 @@ public final class OnlineDistillationRecipe implements Recipe {
             return new RunOutcome(false, trainer.step(), trainer.totalSteps(), null, checkpoints.lastCheckpoint(),
                     checkpoints.trainingSeconds());
         }
+        // a SIGINT/SIGTERM from here on ends the run between pieces of work (StopRequestedException): the final
+        // checkpoint is written, so resume redoes the export and report; each file is written whole or not at all
+        trainer.stopIfRequested();
         // the test split first: a model whose test loss is not finite diverged (exit 5) and nothing is exported
-        EvaluationRecord test = PeriodicEvaluation.evaluateAll(new Evaluator(data.test()), trainer.participants(), trainer.step(), "test");
+        EvaluationRecord test = PeriodicEvaluation.evaluateAll(new Evaluator(data.test(), trainer::stopIfRequested),
+                trainer.participants(), trainer.step(), "test");
         byte[] vocabulary = vocabularyBytes(data);
         if (vocabulary != null) AtomicFiles.write(dir.root().resolve(WordVocabulary.FILE_NAME), vocabulary);
         for (Participant p : trainer.participants()) {
             if (p.role() != Role.STUDENT) continue;
+            trainer.stopIfRequested();
             // each student carries how it was made, so the zip says so wherever it is copied to; a text model carries
             // its vocabulary too, so that the zip alone turns raw text into a class
             ModelProvenance made = ModelProvenance.of(p.name(), p.role().id(), p.spec().family(), p.source(), p.parameterCount(),
@@ -222,6 +230,7 @@ public final class OnlineDistillationRecipe implements Recipe {
             dir.writeModel(dir.studentFile(p.name()), p.model(), entries);
         }
         RunReport report = report(config, trainer, evaluation, test, data, provenance, checkpoints.trainingSeconds());
+        trainer.stopIfRequested();
         RunReports.write(dir, report);
         return new RunOutcome(true, trainer.step(), trainer.totalSteps(), report, checkpoints.lastCheckpoint(),
                 checkpoints.trainingSeconds());
@@ -308,6 +317,7 @@ public final class OnlineDistillationRecipe implements Recipe {
         long teacherBytes = teacher == null ? 0 : exportBytes(teacher);
         List<ModelSummary> models = new ArrayList<>();
         for (Participant p : trainer.participants()) {
+            trainer.stopIfRequested();
             long bytes = exportBytes(p);
             models.add(new ModelSummary(p.name(), p.role().id(), p.spec().family(), p.parameterCount(),
                     p.source() == null ? ModelSpec.LABELS : p.source(), bytes,

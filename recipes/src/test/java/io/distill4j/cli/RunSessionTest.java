@@ -17,7 +17,7 @@ class RunSessionTest {
     void signalHandlersDoNotKeepTheTrainerAlive() throws InterruptedException {
         // after an OutOfMemoryError the handlers are still registered while the one-line report is built; if they held
         // the trainer, its networks would fill the heap and the report itself would die of the next OutOfMemoryError
-        RunSession.StopOnSignal signals = new RunSession.StopOnSignal();
+        Interrupts signals = Interrupts.install();
         OnlineTrainer trainer = new OnlineTrainer(List.of(), new LabeledSplit(Nd4j.zeros(DataType.FLOAT, 4, 2), new int[4], 2),
                 new DistillSpec(null, null, null, null, null, null), 1, 2, 1, false);
         WeakReference<OnlineTrainer> ref = new WeakReference<>(trainer);
@@ -30,7 +30,7 @@ class RunSessionTest {
             }
             assertThat(ref.get()).as("trainer still reachable from the SIGINT/SIGTERM handlers").isNull();
         } finally {
-            signals.restore();
+            Interrupts.uninstall();
         }
     }
 }

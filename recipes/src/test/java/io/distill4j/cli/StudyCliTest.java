@@ -186,6 +186,7 @@ class StudyCliTest {
         String out = Files.readString(log);
         assertThat(p.exitValue()).as(out).isEqualTo(ExitCodes.INTERRUPTED_TERM);
         assertThat(out).contains("interrupted by SIGTERM at step").contains("continue the study with: scripts/distill4j resume " + dir);
+        assertThat(out.split("continue", -1)).as("one way to continue: the command that finishes the study").hasSize(2);
         assertThat(dir.resolve("seed-1/checkpoints/latest")).exists();
         assertThat(dir.resolve("seed-1/report.json")).doesNotExist();
         assertThat(dir.resolve("seed-2")).as("the seeds after the stopped one are not started").doesNotExist();
@@ -231,6 +232,117 @@ class StudyCliTest {
             assertThat(r.exitCode()).as(args[0]).isEqualTo(ExitCodes.REPORT);
             assertThat(r.errorLine()).contains("study.json is not a readable study definition");
         }
+    }
+
+    /** A copy of the shared two-seed study, to damage. */
+    private Path copyOfStudy(String name) throws IOException {
+        Path dir = tmp.resolve(name);
+        copyTree(study, dir);
+        Files.deleteIfExists(dir.resolve(".distill4j.lock"));
+        return dir;
+    }
+
+    @Test
+    void aSeedsOwnCorruptConfigFailsThatSeedInOneLineAndTheOthersStillRun() throws IOException {
+        // D10, D9: a failure that belongs to one seed folder does not stop the study, and is one line
+        Path dir = copyOfStudy("corrupt-seed-config");
+        Files.delete(dir.resolve("seed-1/report.json"));
+        Files.writeString(dir.resolve("seed-1/config.yaml"), "name: [\n");
+        deleteTree(dir.resolve("seed-2"));
+        CliRun r = CliRun.of("resume", dir.toString(), "-q");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(r.errorLine()).startsWith("distill4j: seed 1 failed (exit 3): " + dir.resolve("seed-1/config.yaml"))
+                .doesNotContain("would repeat");
+        assertThat(dir.resolve("seed-2/report.json")).as("seed 2 ran after seed 1's own failure").exists();
+    }
+
+    @Test
+    void aSeedThatFailsMidRunIsOneLineOnTheConsoleWithTheStackTraceInItsRunLog() throws IOException {
+        // D9: as for a single run, one line; the trace goes to the seed's logs/run.log
+        StudyRunner.seedListenerForTests = seed -> seed != 1 ? null : new RunListener() {
+            @Override
+            public void onStep(OnlineTrainer trainer, StepRecord record) {
+                if (record.step() == 2) throw new IllegalStateException("a bug in seed 1");
+            }
+        };
+        Path dir = tmp.resolve("bug");
+        CliRun r = CliRun.of(trainStudy(dir, "1,2", "--set", "data.trainLimit=640", "--set", "data.validation=128"));
+        StudyRunner.seedListenerForTests = null;
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(r.err().strip()).isEqualTo("distill4j: seed 1 failed (exit 1): internal error: java.lang.IllegalStateException: a bug in seed 1");
+        assertThat(Files.readString(dir.resolve("seed-1/logs/run.log"))).contains("run failed (exit 1): a bug in seed 1")
+                .contains("java.lang.IllegalStateException: a bug in seed 1").contains("\tat ");
+        assertThat(dir.resolve("seed-2/report.json")).exists();
+    }
+
+    @Test
+    void resumeOfAStudyWhoseSeedReportIsCorruptRedoesThatSeedsEndFromItsFinalCheckpoint() throws IOException {
+        // D18: not "every seed was complete; re-wrote the aggregate" followed by exit 8
+        Path dir = copyOfStudy("corrupt-report");
+        Files.writeString(dir.resolve("seed-2/report.json"), "{");
+        CliRun r = CliRun.of("resume", dir.toString(), "-q");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("every seed").contains("=== seed 2").doesNotContain("=== seed 1")
+                .contains("2 of 2 seeds complete [1, 2]");
+        assertThat(JSON.readTree(dir.resolve("seed-2/report.json").toFile()).get("status").asText()).isEqualTo("complete");
+        assertThat(Files.readAllLines(dir.resolve("seed-2/metrics.jsonl")).stream().filter(l -> l.contains("\"type\":\"eval\""))
+                .map(l -> l.replaceAll(".*\"step\":(\\d+).*", "$1")).toList()).as("the final evaluation once").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aStudyJsonWithANegativeOrRepeatedSeedIsRefusedInOneLine() throws IOException {
+        // D18: study.json is checked like --seeds
+        Path dir = copyOfStudy("bad-seeds");
+        String definition = Files.readString(dir.resolve("study.json"));
+        Files.writeString(dir.resolve("study.json"), definition.replaceAll("\"seeds\" : \\[[^]]*]", "\"seeds\" : [ -1 ]"));
+        for (String command : new String[]{"resume", "report"}) {
+            CliRun r = CliRun.of(command, dir.toString());
+            assertThat(r.exitCode()).as(command).isEqualTo(ExitCodes.REPORT);
+            assertThat(r.errorLine()).isEqualTo("distill4j: " + dir.resolve("study.json") + ": seeds[0]: expected a non-negative integer, got -1");
+        }
+        assertThat(dir.resolve("seed--1")).doesNotExist();
+        Files.writeString(dir.resolve("study.json"), definition.replaceAll("\"seeds\" : \\[[^]]*]", "\"seeds\" : [ 1, 1 ]"));
+        assertThat(CliRun.of("report", dir.toString()).errorLine()).endsWith("seeds[1]: seed 1 is listed twice");
+    }
+
+    @Test
+    void aSeedWhoseConfigDiffersFromTheStudysIsLeftOutOfTheAggregateWithAWarning() throws IOException {
+        // D5: e.g. resumed with --set training.epochs=3 --allow-config-change, or a run copied in
+        Path dir = copyOfStudy("mixed");
+        Path seed2 = dir.resolve("seed-2/config.yaml");
+        Files.writeString(seed2, Files.readString(seed2).replace("  epochs: 1\n", "  epochs: 3\n"));
+        CliRun r = CliRun.of("report", dir.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.errorLine()).isEqualTo("distill4j: warning: seed 2 is left out of the aggregate: its config differs from "
+                + "study-config.yaml with training.seed=2 in [training.epochs]");
+        assertThat(r.out()).contains("1 of 2 seeds complete [1]").contains("left out: seed 2: its config differs");
+        JsonNode agg = JSON.readTree(dir.resolve("study-report.json").toFile());
+        assertThat(agg.get("completedSeeds")).extracting(JsonNode::asLong).containsExactly(1L);
+        assertThat(agg.get("excludedSeeds").get(0).get("seed").asLong()).isEqualTo(2L);
+        assertThat(agg.get("missingSeeds")).isEmpty();
+
+        CliRun compared = CliRun.of("compare", study.toString(), dir.toString());
+        assertThat(compared.exitCode()).as(compared.err()).isZero();
+        assertThat(compared.errorLine()).isEqualTo("distill4j: warning: " + dir + ": seed 2 is left out: its config differs from "
+                + "study-config.yaml with training.seed=2 in [training.epochs]");
+    }
+
+    @Test
+    void aSeedTrainedOnOtherDataIsLeftOutOfTheAggregateWithAWarning() throws IOException {
+        // D5: same config, other data files (their SHA-256 in the seed's report differs from the first seed's)
+        Path dir = copyOfStudy("other-data");
+        Path report = dir.resolve("seed-2/report.json");
+        com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(report.toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode sha = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("provenance").get("dataSha256");
+        String file = sha.fieldNames().next();
+        sha.put(file, "0".repeat(64));
+        JSON.writeValue(report.toFile(), tree);
+        CliRun r = CliRun.of("report", dir.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.errorLine()).isEqualTo("distill4j: warning: seed 2 is left out of the aggregate: it was trained on other data "
+                + "than the study's first seed (SHA-256 of its data files differ)");
+        assertThat(JSON.readTree(dir.resolve("study-report.json").toFile()).get("completedSeeds")).extracting(JsonNode::asLong)
+                .containsExactly(1L);
     }
 
     static void copyTree(Path from, Path to) throws IOException {

@@ -251,7 +251,7 @@ final class StudyRunner {
                 return code;
             }
             if (code != ExitCodes.OK) {
-                failures.add(String.format("distill4j: seed %d failed (exit %d): %s", seed, code, reason));
+                failures.add(String.format("distill4j: seed %d failed (exit %d): %s", seed, code, ConsoleText.line(reason)));
                 if (firstFailure == ExitCodes.OK) firstFailure = code;
                 boolean repeats = FAILS_EVERY_SEED.contains(code) || !job.getValue().resumed() && FAILS_EVERY_FRESH_SEED.contains(code);
                 if (repeats) {
@@ -267,7 +267,7 @@ final class StudyRunner {
         }
         out.printf("%n%s%nstudy folder: %s (study-report.json, study-report.md)%n", StudyRenderer.table(report), folder.root());
         out.flush();
-        report.excludedSeeds().forEach(e -> err.println("distill4j: warning: seed " + e.seed() + " is left out of the aggregate: " + e.reason()));
+        report.excludedSeeds().forEach(e -> err.println("distill4j: warning: seed " + e.seed() + " is left out of the aggregate: " + ConsoleText.line(e.reason())));
         failures.forEach(err::println);
         err.flush();
         if (signals.signal() != null && firstFailure == ExitCodes.OK) {

@@ -132,15 +132,6 @@ public final class OnlineTrainer {
     }
 
     /**
-     * What is wrong with the state files a checkpoint lists (each {@link #stateFileProblem}), the first problem or empty:
-     * the check a resume runs on each checkpoint before it uses one.
-     */
-    public static java.util.Optional<String> checkStateFiles(io.distill4j.checkpoint.CheckpointStore.Loaded c) {
-        return c.listed().stream().filter(OnlineTrainer::isStateFile).sorted()
-                .map(f -> stateFileProblem(c.dir().resolve(f), c.state().cursor())).flatMap(java.util.Optional::stream).findFirst();
-    }
-
-    /**
      * The names {@link #stateFiles()} has in a run of this config, known without a trainer, so a resume can require
      * them of a checkpoint before it builds one.
      */

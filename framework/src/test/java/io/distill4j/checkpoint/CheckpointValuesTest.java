@@ -11,6 +11,7 @@ import io.distill4j.model.TrainableModel;
 import io.distill4j.signal.TemporalEnsemble;
 import io.distill4j.step.Precision;
 import io.distill4j.step.TrainingSteps;
+import io.distill4j.listeners.StateFileCheck;
 import io.distill4j.train.OnlineTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +75,7 @@ class CheckpointValuesTest {
     }
 
     private CheckpointStore.Loaded load(CheckpointStore store) {
-        return store.loadNewestValid(null, c -> java.util.Set.of(), OnlineTrainer::checkStateFiles, skipped::add);
+        return store.loadNewestValid(null, c -> java.util.Set.of(), StateFileCheck::firstProblem, skipped::add);
     }
 
     private void fallsBackWith(String problem) {

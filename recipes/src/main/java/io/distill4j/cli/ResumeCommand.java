@@ -17,7 +17,7 @@ import io.distill4j.report.RunReport;
 import io.distill4j.report.RunReports;
 import io.distill4j.runtime.NativeRuntime;
 import io.distill4j.study.StudyFolder;
-import io.distill4j.train.OnlineTrainer;
+import io.distill4j.listeners.StateFileCheck;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Command;
@@ -129,7 +129,7 @@ public final class ResumeCommand implements Callable<Integer> {
             };
             // a signal memory that matches its hash but not the checkpoint's state is unusable like a corrupt file;
             // said once on the console (one distill4j: line), and in the run log
-            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, OnlineTrainer::checkStateFiles, problem -> {
+            CheckpointStore.Loaded checkpoint = store.loadNewestValid(maxStep, needs, StateFileCheck::firstProblem, problem -> {
                 RUN_LOG.warn(problem + "; trying the previous one");
                 spec.commandLine().getErr().println("distill4j: " + ConsoleText.line(problem) + "; trying the previous one");
                 spec.commandLine().getErr().flush();

@@ -132,7 +132,7 @@ class DistillingTransformerTest {
         SameDiffTransformer target = new SameDiffTransformer(spec(0.1, 2), Distillation.labelsOnly());
         byte[] text = "this is a text file, not a zip".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> target.initialise(new ByteArrayInputStream(text)))
-                .isInstanceOf(IOException.class).hasMessageContaining("not a Distill4J transformer zip");
+                .isInstanceOf(IOException.class).hasMessageContaining("not a zip file");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             zip.putNextEntry(new ZipEntry("readme.txt"));

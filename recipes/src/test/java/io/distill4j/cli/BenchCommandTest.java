@@ -25,6 +25,7 @@ class BenchCommandTest {
     void signalCostsGiveEachSignalKindsBytesAndTheStepWithoutIt() {
         CliRun r = CliRun.of("bench", "--config", "../configs/imdb/titan-all-terms.yaml", "--set", "data.root=../data/imdb",
                 "--set", "data.maxLength=16", "--set", "data.vocabSize=500", "--set", "data.trainLimit=256", "--set", "data.validation=64",
+                "--set", "models.assistant.warmStartSteps=2",   // a warm start covering the (6-step) run is refused
                 "--online-only", "--signal-costs", "--steps", "1", "--warmup", "0");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.OK);
         // teacher -> assistant and assistant -> students: each kind is sent by two publishers per step

@@ -1,0 +1,86 @@
+package io.distill4j.train;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.distill4j.FuzzContract;
+import io.distill4j.config.ModelSpec;
+import io.distill4j.model.Head;
+import io.distill4j.model.InputShape;
+import io.distill4j.model.ModelFactory;
+import io.distill4j.model.ModelZip;
+import io.distill4j.model.TrainableModel;
+import io.distill4j.runtime.StorageException;
+import io.distill4j.step.Precision;
+import io.distill4j.step.TrainingSteps;
+import org.junit.jupiter.api.AfterAll;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Fuzzes what {@code init:} does with a DL4J model zip ({@link Participants#initialise}: DL4J's restore, then the
+ * architecture check and the parameters set into a built MLP) and {@link ModelZip#entry} on the same file. Contract:
+ * the model starts from the weights, or an {@link InitialWeightsException} ({@link StorageException} from
+ * {@code ModelZip.entry}). Input: first byte bit 0 set, the rest is the zip as is; otherwise the rest is
+ * {@code configuration.json}, {@code coefficients.bin}, {@code updaterState.bin}, {@code vocabulary.json}, split at
+ * {@link #SEPARATOR} (an empty part: no entry), zipped here so that the fuzzer mutates the entries, not the CRCs.
+ */
+class ParticipantsFuzzTest {
+    static final byte[] SEPARATOR = "\n--8<--\n".getBytes(StandardCharsets.US_ASCII);
+    static final List<String> ENTRIES = List.of("configuration.json", "coefficients.bin", "updaterState.bin", "vocabulary.json");
+    private static final FuzzContract FUZZ = new FuzzContract("dl4j-model-zip", true);
+    private static Path dir;
+    private static TrainableModel model;
+
+    /** The model {@code init:} fills: an MLP of 2x2 images, 2 hidden units, 3 classes (as the seeds). */
+    static TrainableModel model() {
+        return new ModelFactory(3, InputShape.image(2, 2, 1), 10, TrainingSteps.FUSED, Precision.FP32)
+                .build(spec(null), Head.DISTILL, 2, 0.5, 1);
+    }
+
+    static ModelSpec spec(String init) {
+        return new ModelSpec("student", "mlp", List.of(2), List.of(), null, 0.0, "labels", null, null, null,
+                null, null, null, null, null, null, null, null, null, init);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void initFromZip(byte[] input) throws Throwable {
+        if (input.length < 1 || input.length > FuzzContract.MAX_INPUT) return;
+        if (dir == null) {
+            dir = Files.createTempDirectory("fuzz-init");
+            model = model();
+        }
+        Path file = dir.resolve("init.zip");
+        byte[] rest = Arrays.copyOfRange(input, 1, input.length);
+        Files.write(file, (input[0] & 1) != 0 ? rest : zip(FuzzContract.split(rest, ENTRIES.size(), SEPARATOR)));
+        Participant p = new Participant("student", Role.STUDENT, spec(file.toString()), model, "labels", false, "student", List.of());
+        FUZZ.run(input, () -> {
+            ModelZip.entry(file, "vocabulary.json");
+            Participants.initialise(List.of(p));
+        }, InitialWeightsException.class, StorageException.class);
+    }
+
+    static byte[] zip(byte[][] parts) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i].length == 0) continue;
+                zip.putNextEntry(new ZipEntry(ENTRIES.get(i)));
+                zip.write(parts[i]);
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @AfterAll
+    static void stats() {
+        FUZZ.writeStats();
+    }
+}

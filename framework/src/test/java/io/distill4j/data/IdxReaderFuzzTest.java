@@ -18,6 +18,10 @@ class IdxReaderFuzzTest {
     private static final FuzzContract FUZZ = new FuzzContract("idx", false);
     private static Path dir;
 
+    static {
+        org.nd4j.linalg.factory.Nd4j.create(1);   // ND4J's start-up, before the first input's time limit runs
+    }
+
     @FuzzTest(maxDuration = "60s")
     void readIdx(byte[] input) throws Throwable {
         if (input.length < 3 || input.length > FuzzContract.MAX_INPUT) return;

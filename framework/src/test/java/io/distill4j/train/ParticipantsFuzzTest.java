@@ -36,7 +36,8 @@ class ParticipantsFuzzTest {
     static final List<String> ENTRIES = List.of("configuration.json", "coefficients.bin", "updaterState.bin", "vocabulary.json");
     private static final FuzzContract FUZZ = new FuzzContract("dl4j-model-zip", true);
     private static Path dir;
-    private static TrainableModel model;
+    /** Built before the first input's time limit runs (ND4J's start-up). */
+    private static final TrainableModel MODEL = model();
 
     /** The model {@code init:} fills: an MLP of 2x2 images, 2 hidden units, 3 classes (as the seeds). */
     static TrainableModel model() {
@@ -52,14 +53,11 @@ class ParticipantsFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void initFromZip(byte[] input) throws Throwable {
         if (input.length < 1 || input.length > FuzzContract.MAX_INPUT) return;
-        if (dir == null) {
-            dir = Files.createTempDirectory("fuzz-init");
-            model = model();
-        }
+        if (dir == null) dir = Files.createTempDirectory("fuzz-init");
         Path file = dir.resolve("init.zip");
         byte[] rest = Arrays.copyOfRange(input, 1, input.length);
         Files.write(file, (input[0] & 1) != 0 ? rest : zip(FuzzContract.split(rest, ENTRIES.size(), SEPARATOR)));
-        Participant p = new Participant("student", Role.STUDENT, spec(file.toString()), model, "labels", false, "student", List.of());
+        Participant p = new Participant("student", Role.STUDENT, spec(file.toString()), MODEL, "labels", false, "student", List.of());
         FUZZ.run(input, () -> {
             ModelZip.entry(file, "vocabulary.json");
             Participants.initialise(List.of(p));

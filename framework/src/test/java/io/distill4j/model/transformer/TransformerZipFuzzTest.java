@@ -29,6 +29,12 @@ class TransformerZipFuzzTest {
     static final boolean PENDING_D1 = true;
     private static final FuzzContract FUZZ = new FuzzContract("transformer-zip", true);
 
+    static {
+        // ND4J's and SameDiff's start-up, before the first input's time limit runs
+        new SameDiffTransformer(new TransformerSpec(20, 8, 1, 8, 2, 16, 0.0, "pre", "mean", 2, 1e-3, 0.9, 0.999, 1e-8, 2.0, 1))
+                .inferenceLogits(org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 8));
+    }
+
     @FuzzTest(maxDuration = "60s")
     void readZip(byte[] input) throws Throwable {
         if (input.length < 1 || input.length > FuzzContract.MAX_INPUT) return;

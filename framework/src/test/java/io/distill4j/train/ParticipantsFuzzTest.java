@@ -27,7 +27,7 @@ import java.util.zip.ZipOutputStream;
  * Fuzzes what {@code init:} does with a DL4J model zip ({@link Participants#initialise}: DL4J's restore, then the
  * architecture check and the parameters set into a built MLP) and {@link ModelZip#entry} on the same file. Contract:
  * the model starts from the weights, or an {@link InitialWeightsException} ({@link StorageException} from
- * {@code ModelZip.entry}). Input: first byte bit 0 set, the rest is the zip as is; otherwise the rest is
+ * {@code ModelZip.entry}, or the {@link IOException} it declares once model zips are read defensively). Input: first byte bit 0 set, the rest is the zip as is; otherwise the rest is
  * {@code configuration.json}, {@code coefficients.bin}, {@code updaterState.bin}, {@code vocabulary.json}, split at
  * {@link #SEPARATOR} (an empty part: no entry), zipped here so that the fuzzer mutates the entries, not the CRCs.
  */
@@ -66,7 +66,7 @@ class ParticipantsFuzzTest {
         FUZZ.run(input, () -> {
             ModelZip.entry(file, "vocabulary.json");
             Participants.initialise(List.of(p));
-        }, InitialWeightsException.class, StorageException.class);
+        }, InitialWeightsException.class, StorageException.class, IOException.class);   // IOException: ModelZip.entry's checked ModelFileException on main
     }
 
     /** True until the fix of the native crash on a buffer length beyond the file is merged: see {@link #initFromZip}. */

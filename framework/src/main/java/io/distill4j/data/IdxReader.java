@@ -53,6 +53,11 @@ public final class IdxReader {
             }
         }
         int n = limit > 0 ? Math.min(limit, count) : count;
+        // a file of 0 images bounds no payload: rows x cols alone must fit (found by IdxReaderFuzzTest)
+        if ((long) img.dims[1] * img.dims[2] > Integer.MAX_VALUE - 8) {
+            throw new DataException(images + ": images of " + img.dims[1] + " x " + img.dims[2] + " pixels exceed one Java array; "
+                    + "expected an MNIST-sized file");
+        }
         int pixels = img.dims[1] * img.dims[2];
         if ((long) n * pixels > Integer.MAX_VALUE - 8) {
             throw new DataException(images + ": " + n + " images of " + pixels + " pixels exceed one Java array; "

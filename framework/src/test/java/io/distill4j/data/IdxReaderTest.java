@@ -43,6 +43,16 @@ class IdxReaderTest {
     }
 
     @Test
+    void zeroImagesWhosePixelsOverflowAnIntAreRefused() throws IOException {
+        // found by IdxReaderFuzzTest: 0 images bound no payload, and 65536 x 65536 pixels wrapped to 0 (here a negative
+        // count reached Nd4j.create as a shape); the file is now refused as too large, as one of many images would be
+        Path img = write(dir, "img", images(IdxReader.IMAGES_MAGIC, 0, 65536, 40000, 0));
+        Path lab = write(dir, "lab", labels());
+        assertThatThrownBy(() -> IdxReader.read(img, lab, 10, 0)).isInstanceOf(DataException.class)
+                .hasMessage(img + ": images of 65536 x 40000 pixels exceed one Java array; expected an MNIST-sized file");
+    }
+
+    @Test
     void pixelsAreUnsignedAndScaledByTwoFiftyFive() throws IOException {
         // 1 image of 16x16 = 256 pixels valued 0..255: bytes >= 128 must not come out negative
         Path img = write(dir, "img", images(1, 16, 16));

@@ -27,7 +27,7 @@ import java.util.zip.ZipOutputStream;
  * Fuzzes what {@code init:} does with a DL4J model zip ({@link Participants#initialise}: DL4J's restore, then the
  * architecture check and the parameters set into a built MLP) and {@link ModelZip#entry} on the same file. Contract:
  * the model starts from the weights, or an {@link InitialWeightsException} ({@link StorageException} from
- * {@code ModelZip.entry}, or the {@link IOException} it declares once model zips are read defensively). Input: first byte bit 0 set, the rest is the zip as is; otherwise the rest is
+ * {@code ModelZip.entry}, or the {@link IOException} ({@code ModelFileException}) a malformed or modified zip is). Input: first byte bit 0 set, the rest is the zip as is; otherwise the rest is
  * {@code configuration.json}, {@code coefficients.bin}, {@code updaterState.bin}, {@code vocabulary.json}, split at
  * {@link #SEPARATOR} (an empty part: no entry), zipped here so that the fuzzer mutates the entries, not the CRCs.
  */
@@ -57,45 +57,14 @@ class ParticipantsFuzzTest {
         Path file = dir.resolve("init.zip");
         byte[] rest = Arrays.copyOfRange(input, 1, input.length);
         byte[][] entries = FuzzContract.split(rest, ENTRIES.size(), SEPARATOR);
-        // pending its fix (Dl4jModel.initialise / ModelZip): a coefficients.bin whose buffer header promises more
-        // elements than follow takes the JVM down in ND4J's native allocation (SIGSEGV), which would end every fuzzing
-        // run; skipped until the fix is merged (the input: ParticipantsFuzzTestInputs-pending/initFromZip). Delete with it.
-        if (PENDING_BUFFER_LENGTH && (input[0] & 1) == 0 && promisesMore(entries[1])) return;
         Files.write(file, (input[0] & 1) != 0 ? rest : zip(entries));
         Participant p = new Participant("student", Role.STUDENT, spec(file.toString()), MODEL, "labels", false, "student", List.of());
         FUZZ.run(input, () -> {
             ModelZip.entry(file, "vocabulary.json");
             Participants.initialise(List.of(p));
-        }, InitialWeightsException.class, StorageException.class, IOException.class);   // IOException: ModelZip.entry's checked ModelFileException on main
+        }, InitialWeightsException.class, StorageException.class, IOException.class);
     }
 
-    /** True until the fix of the native crash on a buffer length beyond the file is merged: see {@link #initFromZip}. */
-    static final boolean PENDING_BUFFER_LENGTH = true;
-
-    /**
-     * Whether an ND4J array file (coefficients.bin: per buffer, its allocation mode, element count, data type, then the
-     * elements) declares more elements than it holds; a header it cannot read is left to DL4J.
-     */
-    static boolean promisesMore(byte[] coefficients) {
-        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(coefficients))) {
-            for (int buffer = 0; buffer < 2; buffer++) {
-                in.readUTF();
-                long length = in.readLong();
-                String type = in.readUTF();
-                long size = switch (type) {
-                    case "LONG", "DOUBLE", "UINT64" -> 8;
-                    case "INT", "FLOAT", "UINT32" -> 4;
-                    case "HALF", "BFLOAT16", "SHORT", "UINT16" -> 2;
-                    default -> 1;
-                };
-                if (length < 0 || length > in.available() / size) return true;
-                in.skipNBytes(length * size);
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
-    }
 
     static byte[] zip(byte[][] parts) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

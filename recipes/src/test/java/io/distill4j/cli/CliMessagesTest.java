@@ -103,4 +103,12 @@ class CliMessagesTest {
         assertThat(CliRun.of("validate", "--config", "../configs/imdb/titan-smoke.yaml", "--set", "models.assistant.warmStartSteps=19")
                 .exitCode()).isZero();
     }
+
+    @Test
+    void aTransformerWithZeroHeadsIsAConfigErrorNotADivisionByZero() {
+        // found by ConfigLoaderFuzzTest: heads 0 reached hidden % heads (exit 1, "internal error: ArithmeticException")
+        CliRun r = CliRun.of("validate", "--config", "../configs/imdb/titan-smoke.yaml", "--set", "models.assistant.heads=0");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(r.errorLine()).endsWith("models.assistant.heads: expected a value in [1, 1024], got 0");
+    }
 }

@@ -44,18 +44,19 @@ public final class TransformerFamily implements ModelFamily {
         if (spec.hidden().size() != 1) {
             return problem(key + ".hidden", "a transformer takes one width (the model dimension), e.g. hidden: [64]; got " + spec.hidden());
         }
-        int hidden = spec.hidden().get(0);
-        int heads = heads(spec);
-        if (hidden % heads != 0) {
-            return problem(key + ".heads", "must divide hidden (" + hidden + "): " + heads + " heads of " + hidden + " / " + heads + " do not fit");
-        }
+        // the ranges first: heads 0 would divide by zero below (found by ConfigLoaderFuzzTest)
         for (Map.Entry<String, IntRange> e : integerKeys().entrySet()) {
             Integer v = switch (e.getKey()) {
                 case "layers" -> spec.layers();
                 case "heads" -> spec.heads();
                 default -> spec.ffn();
             };
-            if (v != null && !e.getValue().contains(v)) return problem(key + "." + e.getKey(), "expected an integer in " + e.getValue() + ", got " + v);
+            if (v != null && !e.getValue().contains(v)) return problem(key + "." + e.getKey(), "expected " + e.getValue().expectation() + ", got " + v);
+        }
+        int hidden = spec.hidden().get(0);
+        int heads = heads(spec);
+        if (hidden % heads != 0) {
+            return problem(key + ".heads", "must divide hidden (" + hidden + "): " + heads + " heads of " + hidden + " / " + heads + " do not fit");
         }
         if (spec.norm() != null && !TransformerSpec.NORMS.contains(spec.norm())) {
             return problem(key + ".norm", "expected one of " + TransformerSpec.NORMS + ", got '" + spec.norm() + "'");

@@ -25,8 +25,6 @@ import java.util.zip.ZipOutputStream;
 class TransformerZipFuzzTest {
     static final byte[] SEPARATOR = "\n--8<--\n".getBytes(StandardCharsets.US_ASCII);
     static final List<String> ENTRIES = List.of(TransformerZip.SPEC, TransformerZip.PARAMETERS, TransformerZip.VOCABULARY);
-    /** True until the fix of D1 is merged: see {@link #readZip}. */
-    static final boolean PENDING_D1 = true;
     private static final FuzzContract FUZZ = new FuzzContract("transformer-zip", true);
 
     static {
@@ -43,10 +41,6 @@ class TransformerZipFuzzTest {
         FUZZ.run(input, () -> {
             TransformerZip.Loaded loaded = TransformerZip.read(new ByteArrayInputStream(zip));
             if (loaded.vocabulary() == null) return;
-            // D1 (RELIABILITY-ROUND3), pending its fix in TransformerZip.read: a vocabulary bigger than the embedding
-            // table takes the JVM down in classify (SIGSEGV in gather), which would end every fuzzing run; skipped until
-            // the fix is merged (the input: TransformerZipFuzzTestInputs-pending/readZip). Delete with the merge.
-            if (PENDING_D1 && loaded.vocabulary().size() > loaded.model().spec().vocabSize()) return;
             double[] p = loaded.classify("the movie was not bad at all , really ! " + String.join(" ", loaded.vocabulary().words()));
             double sum = Arrays.stream(p).sum();
             if (p.length != loaded.model().spec().classes() || !(Math.abs(sum - 1) < 1e-3)) {

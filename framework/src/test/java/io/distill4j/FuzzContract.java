@@ -127,6 +127,20 @@ public final class FuzzContract {
      * Splits an input into {@code n} parts at each {@code separator} (the last part takes the rest; missing parts are
      * empty): several files from one input, each readable in a seed.
      */
+    /** A zip of {@code parts} under {@code names} (an empty part: no entry), so a target's fuzzer mutates entries, not CRCs. */
+    public static byte[] zip(byte[][] parts, java.util.List<String> names) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i].length == 0) continue;
+                zip.putNextEntry(new java.util.zip.ZipEntry(names.get(i)));
+                zip.write(parts[i]);
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
     public static byte[][] split(byte[] input, int n, byte[] separator) {
         byte[][] parts = new byte[n][];
         int from = 0;

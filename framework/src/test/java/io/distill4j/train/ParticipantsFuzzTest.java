@@ -13,15 +13,12 @@ import io.distill4j.step.Precision;
 import io.distill4j.step.TrainingSteps;
 import org.junit.jupiter.api.AfterAll;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Fuzzes what {@code init:} does with a DL4J model zip ({@link Participants#initialise}: DL4J's restore, then the
@@ -57,26 +54,12 @@ class ParticipantsFuzzTest {
         Path file = dir.resolve("init.zip");
         byte[] rest = Arrays.copyOfRange(input, 1, input.length);
         byte[][] entries = FuzzContract.split(rest, ENTRIES.size(), SEPARATOR);
-        Files.write(file, (input[0] & 1) != 0 ? rest : zip(entries));
+        Files.write(file, (input[0] & 1) != 0 ? rest : FuzzContract.zip(entries, ENTRIES));
         Participant p = new Participant("student", Role.STUDENT, spec(file.toString()), MODEL, "labels", false, "student", List.of());
         FUZZ.run(input, () -> {
             ModelZip.entry(file, "vocabulary.json");
             Participants.initialise(List.of(p));
         }, InitialWeightsException.class, StorageException.class, IOException.class);
-    }
-
-
-    static byte[] zip(byte[][] parts) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (int i = 0; i < parts.length; i++) {
-                if (parts[i].length == 0) continue;
-                zip.putNextEntry(new ZipEntry(ENTRIES.get(i)));
-                zip.write(parts[i]);
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
     }
 
     @AfterAll

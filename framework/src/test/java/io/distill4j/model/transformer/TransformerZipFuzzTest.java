@@ -6,13 +6,10 @@ import io.distill4j.data.DataException;
 import org.junit.jupiter.api.AfterAll;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Fuzzes {@link TransformerZip#read} as far as the model build and a {@link TransformerZip.Loaded#classify} of raw text
@@ -37,7 +34,7 @@ class TransformerZipFuzzTest {
     void readZip(byte[] input) throws Throwable {
         if (input.length < 1 || input.length > FuzzContract.MAX_INPUT) return;
         byte[] rest = Arrays.copyOfRange(input, 1, input.length);
-        byte[] zip = (input[0] & 1) != 0 ? rest : zip(FuzzContract.split(rest, ENTRIES.size(), SEPARATOR));
+        byte[] zip = (input[0] & 1) != 0 ? rest : FuzzContract.zip(FuzzContract.split(rest, ENTRIES.size(), SEPARATOR), ENTRIES);
         FUZZ.run(input, () -> {
             TransformerZip.Loaded loaded = TransformerZip.read(new ByteArrayInputStream(zip));
             if (loaded.vocabulary() == null) return;
@@ -47,19 +44,6 @@ class TransformerZipFuzzTest {
                 throw new AssertionError("classify gave " + Arrays.toString(p));
             }
         }, IOException.class, IllegalArgumentException.class, DataException.class);
-    }
-
-    static byte[] zip(byte[][] parts) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (int i = 0; i < parts.length; i++) {
-                if (parts[i].length == 0) continue;
-                zip.putNextEntry(new ZipEntry(ENTRIES.get(i)));
-                zip.write(parts[i]);
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
     }
 
     @AfterAll

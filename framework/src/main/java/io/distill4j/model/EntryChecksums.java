@@ -64,6 +64,16 @@ public final class EntryChecksums {
         return out;
     }
 
+    /**
+     * Checks entry {@code name}'s SHA-256 ({@code actual}, hex) against the {@code recorded} sums: an entry they do not
+     * list was added after export (malformed), one whose sum differs was modified.
+     */
+    static void verify(Map<String, String> recorded, String source, String name, String actual) throws ModelFileException {
+        String want = recorded.get(name);
+        if (want == null) throw new ModelFileException(source, name, "is not listed in " + ENTRY + " (added after export)");
+        if (!want.equalsIgnoreCase(actual)) throw new ModifiedEntryException(source, name);
+    }
+
     public static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -89,9 +89,7 @@ public final class ModelZip {
             byte[] bytes = bounded(z, e, zip);
             ZipEntry sums = z.getEntry(EntryChecksums.ENTRY);
             if (sums != null) {
-                String want = EntryChecksums.read(bounded(z, sums, zip), zip.toString()).get(name);
-                if (want == null) throw new ModelFileException(zip.toString(), name, "is not listed in " + EntryChecksums.ENTRY + " (added after export)");
-                if (!want.equalsIgnoreCase(EntryChecksums.hex(bytes))) throw new ModifiedEntryException(zip.toString(), name);
+                EntryChecksums.verify(EntryChecksums.read(bounded(z, sums, zip), zip.toString()), zip.toString(), name, EntryChecksums.hex(bytes));
             }
             return Optional.of(bytes);
         } catch (java.util.zip.ZipException e) {

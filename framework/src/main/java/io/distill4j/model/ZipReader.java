@@ -132,11 +132,7 @@ public final class ZipReader {
         closeCurrent();
         if (checksums == null) return false;
         Map<String, String> recorded = EntryChecksums.read(checksums, source);
-        for (Map.Entry<String, String> e : sums.entrySet()) {
-            String want = recorded.get(e.getKey());
-            if (want == null) throw new ModelFileException(source, e.getKey(), "is not listed in " + EntryChecksums.ENTRY + " (added after export)");
-            if (!want.equalsIgnoreCase(e.getValue())) throw new ModifiedEntryException(source, e.getKey());
-        }
+        for (Map.Entry<String, String> e : sums.entrySet()) EntryChecksums.verify(recorded, source, e.getKey(), e.getValue());
         for (String listed : recorded.keySet()) {
             if (!sums.containsKey(listed)) throw new ModelFileException(source, listed, "is missing (" + EntryChecksums.ENTRY + " lists it)");
         }

@@ -10,6 +10,8 @@ import java.util.List;
 public record StudyDefinition(int schemaVersion, String name, String config, List<String> overrides, List<Long> seeds,
                               String created, List<String> commandLine) {
     public static final int SCHEMA_VERSION = 1;
+    /** More seeds than anyone means to run in one study (`--seeds` and study.json alike); catches {@code 1-1000000} typos. */
+    public static final int MAX_SEEDS = 1000;
 
     public StudyDefinition {
         overrides = overrides == null ? List.of() : List.copyOf(overrides);

@@ -15,13 +15,11 @@ import java.util.Set;
 
 /**
  * Reads {@code study.json} as defensively as {@code --seeds} is parsed: the file is bounded in size, every field is
- * checked for its type, and the seeds must be distinct non-negative integers, at most {@value #MAX_SEEDS} of them. A
+ * checked for its type, and the seeds must be distinct non-negative integers, at most {@value StudyDefinition#MAX_SEEDS} of them. A
  * hand-edited or damaged definition is one line naming the file and the field (exit 8), never a run of a seed
  * {@code -1} or a "1 of 2 seeds" study of seeds [1, 1].
  */
 final class StudyDefinitionReader {
-    /** As {@code --seeds} allows. */
-    static final int MAX_SEEDS = 1000;
     /** A definition is a few hundred bytes; a command line with many --set values a few KiB. */
     static final int MAX_BYTES = 1 << 20;
     static final int MAX_OVERRIDES = 10_000;
@@ -65,7 +63,7 @@ final class StudyDefinitionReader {
 
     private static List<Long> seeds(Path file, JsonNode node) {
         if (node == null || !node.isArray() || node.isEmpty()) throw bad(file, "seeds", "expected a non-empty list of seeds", node);
-        if (node.size() > MAX_SEEDS) throw bad(file, "seeds", "at most " + MAX_SEEDS + " seeds, got " + node.size(), null);
+        if (node.size() > StudyDefinition.MAX_SEEDS) throw bad(file, "seeds", "at most " + StudyDefinition.MAX_SEEDS + " seeds, got " + node.size(), null);
         Set<Long> seen = new LinkedHashSet<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode s = node.get(i);

@@ -1,5 +1,7 @@
 package io.distill4j.cli;
 
+import io.distill4j.study.StudyDefinition;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,8 +11,8 @@ import java.util.regex.Pattern;
 /** {@code --seeds 1,2,3} or {@code 1-5} or both mixed ({@code 1-3,7}): distinct non-negative seeds in the order given. */
 final class SeedList {
     private static final Pattern ITEM = Pattern.compile("(\\d{1,18})(?:-(\\d{1,18}))?");
-    /** More seeds than anyone means to run in one command; catches {@code 1-1000000} typos. */
-    static final int MAX = 1000;
+    /** At most {@link StudyDefinition#MAX_SEEDS}, as a study.json may hold. */
+    static final int MAX = StudyDefinition.MAX_SEEDS;
 
     private SeedList() {
     }

@@ -94,18 +94,12 @@ final class RunSession {
                 String msg = String.format(Locale.ROOT, "interrupted by SIG%s after training (step %d/%d)%s, before its report was "
                         + "written; checkpoint %s; %s", signals.signal(), progress.step, progress.total, next.inStudy(),
                         newestCheckpoint(dir), next.command());
-                RUN_LOG.warn(msg);
-                out.println(msg);
-                out.flush();
-                return signals.exitCode();
+                return interrupted(out, msg, signals);
             }
             if (!outcome.completed()) {
                 String msg = String.format(Locale.ROOT, "interrupted by SIG%s at step %d/%d%s; checkpoint %s; %s", signals.signal(),
                         outcome.step(), outcome.totalSteps(), next.inStudy(), outcome.lastCheckpoint(), next.command());
-                RUN_LOG.warn(msg);
-                out.println(msg);
-                out.flush();
-                return signals.exitCode();
+                return interrupted(out, msg, signals);
             }
             out.printf("%n%s (%d steps, %.1f s of training)%n%s%nrun folder: %s%n", label == null ? outcome.report().run() : label,
                     outcome.step(), outcome.trainingSeconds(), ReportTable.render(outcome.report()), dir.root());
@@ -161,6 +155,14 @@ final class RunSession {
         out.flush();
         System.out.flush();
         Runtime.getRuntime().halt(signals.exitCode());
+    }
+
+    /** A run stopped by a signal: its one line on the console and in run.log, and the signal's exit code. */
+    private static int interrupted(java.io.PrintWriter out, String msg, Interrupts signals) {
+        RUN_LOG.warn(msg);
+        out.println(msg);
+        out.flush();
+        return signals.exitCode();
     }
 
     private static Path newestCheckpoint(RunDirectory dir) {

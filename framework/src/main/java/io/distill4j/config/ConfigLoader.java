@@ -1,5 +1,6 @@
 package io.distill4j.config;
 
+import io.distill4j.runtime.Sha256;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
@@ -25,10 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -322,8 +320,8 @@ public final class ConfigLoader {
     public String hash(RunConfig config) {
         try {
             byte[] bytes = canonicalJson.writeValueAsBytes(tree(canonicalJson, config));
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return Sha256.hex(bytes);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot hash config", e);
         }
     }

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,17 +69,5 @@ public final class EntryChecksums {
         String want = recorded.get(name);
         if (want == null) throw new ModelFileException(source, name, "is not listed in " + ENTRY + " (added after export)");
         if (!want.equalsIgnoreCase(actual)) throw new ModifiedEntryException(source, name);
-    }
-
-    public static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
     }
 }

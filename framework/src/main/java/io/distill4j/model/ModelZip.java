@@ -1,5 +1,6 @@
 package io.distill4j.model;
 
+import io.distill4j.runtime.Sha256;
 import io.distill4j.runtime.StorageException;
 
 import java.io.ByteArrayInputStream;
@@ -64,7 +65,7 @@ public final class ModelZip {
             zip.putNextEntry(e);
             zip.write(bytes);
             zip.closeEntry();
-            sums.put(name, EntryChecksums.hex(bytes));
+            sums.put(name, Sha256.hex(bytes));
         }
 
         /** Ends the zip, with the checksum entry last when {@code checksums}; the stream under it stays open. */
@@ -89,7 +90,7 @@ public final class ModelZip {
             byte[] bytes = bounded(z, e, zip);
             ZipEntry sums = z.getEntry(EntryChecksums.ENTRY);
             if (sums != null) {
-                EntryChecksums.verify(EntryChecksums.read(bounded(z, sums, zip), zip.toString()), zip.toString(), name, EntryChecksums.hex(bytes));
+                EntryChecksums.verify(EntryChecksums.read(bounded(z, sums, zip), zip.toString()), zip.toString(), name, Sha256.hex(bytes));
             }
             return Optional.of(bytes);
         } catch (java.util.zip.ZipException e) {

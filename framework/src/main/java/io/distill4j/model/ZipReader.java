@@ -1,5 +1,7 @@
 package io.distill4j.model;
 
+import io.distill4j.runtime.Sha256;
+
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -7,7 +9,6 @@ import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -69,7 +70,7 @@ public final class ZipReader {
                 checksums = readAll(1L << 20);
                 continue;
             }
-            digest = EntryChecksums.digest();
+            digest = Sha256.digest();
             return name;
         }
     }
@@ -119,7 +120,7 @@ public final class ZipReader {
         if (current == null || digest == null) return;
         if (open == null) open(SMALL_ENTRY);
         open.transferTo(java.io.OutputStream.nullOutputStream());
-        sums.put(current, HexFormat.of().formatHex(digest.digest()));
+        sums.put(current, Sha256.hex(digest));
         digest = null;
         open = null;
     }

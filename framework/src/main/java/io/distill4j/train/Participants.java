@@ -1,5 +1,6 @@
 package io.distill4j.train;
 
+import io.distill4j.runtime.Sha256;
 import io.distill4j.config.DistillSpec;
 import io.distill4j.config.LossTerms;
 import io.distill4j.loss.Term;
@@ -24,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
@@ -119,12 +119,12 @@ public final class Participants {
      * taken on the way: the file is never held whole in memory.
      */
     private static String initialiseFrom(Participant p, Path file) throws IOException {
-        MessageDigest sha = EntryChecksums.digest();
+        MessageDigest sha = Sha256.digest();
         try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha)) {
             p.model().initialise(in);
             in.transferTo(OutputStream.nullOutputStream());   // the whole file's hash, whatever the reader left
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return Sha256.hex(sha);
     }
 
     private static InitialWeightsException failed(Participant p, List<String> students, String file, String problem) {

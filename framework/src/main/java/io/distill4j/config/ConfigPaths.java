@@ -35,6 +35,9 @@ public final class ConfigPaths {
     /** Rewrites relative {@code data.root} and {@code output.runs} in {@code root} as absolute paths under {@code base}. */
     static void makeAbsolute(ObjectNode root, Path base) {
         absolute(root.get("data"), "root", base);
+        absolute(root.get("data"), "train", base);
+        absolute(root.get("data"), "test", base);
+        absolute(root.get("data"), "tokenizer", base);
         absolute(root.get("output"), "runs", base);
         com.fasterxml.jackson.databind.JsonNode models = root.get("models");
         if (models != null && models.isObject()) {
@@ -49,8 +52,9 @@ public final class ConfigPaths {
     static RunConfig withAbsoluteDefaults(RunConfig c, Path base) {
         DataSpec d = c.data();
         OutputSpec o = c.output();
-        DataSpec data = d == null || d.root() == null ? d
-                : new DataSpec(d.dataset(), resolve(base, d.root()), d.trainLimit(), d.testLimit(), d.validation(), d.maxLength(), d.vocabSize(), d.truncation());
+        DataSpec data = d == null ? null : d.withPaths(d.root() == null ? null : resolve(base, d.root()),
+                d.train() == null ? null : resolve(base, d.train()), d.test() == null ? null : resolve(base, d.test()),
+                d.tokenizer() == null ? null : resolve(base, d.tokenizer()));
         OutputSpec output = new OutputSpec(resolve(base, o.runs()));
         return new RunConfig(c.name(), c.recipe(), data, c.models(), c.distill(), c.training(), c.checkpoint(), output);
     }

@@ -78,13 +78,22 @@ final class ConfigValidator {
         matchName(c.name(), "name");
         oneOf(c.recipe(), "recipe", vocabulary.recipes());
         DataSpec data = c.data();
-        if (data == null) throw error("data", "missing (expected a mapping with dataset and root)");
-        require(data.dataset(), "data.dataset", "a dataset name");
-        oneOf(data.dataset(), "data.dataset", vocabulary.datasets());
+        if (data == null) throw error("data", "missing (expected a mapping with dataset and root, or format and train)");
+        UserDataKeys.check(data, vocabulary.datasets()).ifPresent(p -> {
+            throw error(p.key(), p.problem());
+        });
+        if (!data.isUserData()) {
+            require(data.dataset(), "data.dataset", "a dataset name");
+            oneOf(data.dataset(), "data.dataset", vocabulary.datasets());
+        }
         integer(data.trainLimit(), "data.trainLimit");
         integer(data.testLimit(), "data.testLimit");
         integer(data.validation(), "data.validation");
-        data = textKeys(data);
+        data = data.isUserData() ? UserDataKeys.withDefaults(data) : textKeys(data);
+        if (data.isUserData() && data.maxLength() != null) {
+            integer(data.maxLength(), "data.maxLength");
+            if (data.vocabSize() != null) integer(data.vocabSize(), "data.vocabSize");
+        }
         ModelsSpec models = validateModels(c.models());
         DistillSpec d = c.distill();
         if (d.temperature() != null) range(d.temperature(), 1e-3, 100, "distill.temperature");   // null beside terms
@@ -223,9 +232,8 @@ final class ConfigValidator {
 
     /** Each model's own keys and whether it can train as asked, checked by its family ({@link FamilyRules}). */
     private void checkFamilies(ModelsSpec models, TrainingSpec t, DataSpec data) {
-        io.distill4j.data.DatasetInfo registered = io.distill4j.data.DatasetRegistry.get(data.dataset());
-        io.distill4j.data.DatasetInfo info = registered.isText() && data.maxLength() != null && data.vocabSize() != null
-                ? registered.withText(data.maxLength(), data.vocabSize()) : registered;
+        // a user's dataset is parsed into its cache here, once: its shape decides what the models can be
+        io.distill4j.data.DatasetInfo info = io.distill4j.data.DatasetLoader.describe(data.request());
         List<String> keys = MemoryEstimate.modelKeys(models);
         for (int i = 0; i < keys.size(); i++) {
             ModelSpec m = models.all().get(i);

@@ -76,9 +76,8 @@ public final class MemoryEstimate {
 
     /** The estimate of a validated config whose models belong to {@code families} (by name). */
     public static MemoryEstimate of(RunConfig c, Map<String, ? extends FamilyRules> families) {
-        DatasetInfo registered = DatasetRegistry.get(c.data().dataset());
         // a text dataset's examples are as long as the config says (validation filled data.maxLength in)
-        DatasetInfo data = registered.isText() ? registered.withText(c.data().maxLength(), c.data().vocabSize()) : registered;
+        DatasetInfo data = io.distill4j.data.DatasetLoader.describe(c.data().request());
         long batch = c.training().batchSize();
         long train = examples(c.data().trainLimit(), data.trainExamples());
         long test = examples(c.data().testLimit(), data.testExamples());
@@ -106,8 +105,13 @@ public final class MemoryEstimate {
         }
         add(parts, evalKey, evalActivations * FLOAT, 0);
         add(parts, "training.batchSize", (2 * batch * batchActivations + batch * scratch + batch * (data.pixels() + data.numClasses())) * FLOAT, 0);
-        add(parts, "data.trainLimit", train * data.pixels() * FLOAT * (validation > 0 ? 2 : 1), 0);
-        add(parts, "data.testLimit", test * data.pixels() * FLOAT, 0);
+        if (c.data().isUserData()) {
+            // memory-mapped from the cache: the page cache holds the rows, the heap a label and a place in the shuffle each
+            add(parts, "data.train", 0, (train + test) * 2L * Integer.BYTES);
+        } else {
+            add(parts, "data.trainLimit", train * data.pixels() * FLOAT * (validation > 0 ? 2 : 1), 0);
+            add(parts, "data.testLimit", test * data.pixels() * FLOAT, 0);
+        }
         if (c.distill().temporalEnsemble() > 0) {
             add(parts, "distill.temporalEnsemble", 0, publishers(c.models()) * (train - validation) * data.numClasses() * FLOAT);
         }

@@ -32,7 +32,7 @@ public final class RunWarnings {
 
     /** The run's length: {@code epochs × (training examples / batchSize)}, as the trainer lays it out. */
     public static Length length(RunConfig c) {
-        DatasetInfo data = DatasetRegistry.get(c.data().dataset());
+        DatasetInfo data = io.distill4j.data.DatasetLoader.describe(c.data().request());
         long limit = c.data().trainLimit();
         long all = limit > 0 ? Math.min(limit, data.trainExamples()) : data.trainExamples();
         long validation = Math.min(c.data().validation(), all);
@@ -87,8 +87,7 @@ public final class RunWarnings {
         CheckpointSpec cp = c.checkpoint();
         long written = (cp.every() > 0 ? length.steps() / cp.every() : 0) + (cp.atEpochEnd() ? c.training().epochs() : 0);
         long held = Math.min(cp.keep(), Math.max(1, written)) + 1;
-        DatasetInfo registered = DatasetRegistry.get(c.data().dataset());
-        DatasetInfo data = registered.isText() ? registered.withText(c.data().maxLength(), c.data().vocabSize()) : registered;
+        DatasetInfo data = io.distill4j.data.DatasetLoader.describe(c.data().request());
         long one = 0;
         List<String> keys = MemoryEstimate.modelKeys(c.models());
         for (int i = 0; i < keys.size(); i++) {

@@ -20,7 +20,8 @@ public record DatasetInfo(String name, Kind kind, List<String> files, int numCla
     public DatasetInfo {
         files = List.copyOf(files);
         int expectedFiles = kind == Kind.IMAGE ? 4 : 1;
-        if (files.size() != expectedFiles) {
+        // a user's dataset (no files here: its sources are recorded with the data) is described by its cache
+        if (!files.isEmpty() && files.size() != expectedFiles) {
             throw new IllegalArgumentException(kind + " dataset " + name + " needs " + expectedFiles + " file(s), got " + files);
         }
         if (kind == Kind.TEXT && (height != 1 || channels != 1 || width < 0)) {

@@ -23,6 +23,7 @@ public final class DatasetLoader {
      *                                  validation fills them in)
      */
     public static LoadedDataset load(DataRequest data) {
+        if (data.user() != null) return io.distill4j.data.user.UserDatasets.load(data.user(), data.trainLimit(), data.testLimit());
         DatasetInfo info = DatasetRegistry.get(data.dataset());
         Path root = Path.of(data.root());
         if (!info.isText()) return load(data.dataset(), root, data.trainLimit(), data.testLimit(), data.validation());
@@ -32,6 +33,18 @@ public final class DatasetLoader {
         requireFiles(info, root);
         return TextDatasetLoader.load(info, root, data.trainLimit(), data.testLimit(), data.validation(), data.maxLength(),
                 data.vocabSize(), data.truncation() == null ? io.distill4j.data.text.Truncation.HEAD : data.truncation());
+    }
+
+    /**
+     * What {@link #load(DataRequest)} will deliver, without loading it: a built-in dataset's registry entry (a text
+     * dataset's with its length and vocabulary), or a user dataset's description from its cache (made first if needed:
+     * the one parse of the user's files, which later runs reuse).
+     */
+    public static DatasetInfo describe(DataRequest data) {
+        if (data.user() != null) return io.distill4j.data.user.UserDatasets.describe(data.user()).info();
+        DatasetInfo registered = DatasetRegistry.get(data.dataset());
+        return registered.isText() && data.maxLength() != null && data.vocabSize() != null
+                ? registered.withText(data.maxLength(), data.vocabSize()) : registered;
     }
 
     /**

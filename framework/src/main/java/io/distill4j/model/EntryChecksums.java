@@ -40,7 +40,7 @@ public final class EntryChecksums {
     }
 
     /** The recorded sums of a checksum entry; a malformed one is a {@link ModelFileException} naming it. */
-    static Map<String, String> read(byte[] bytes, String source) throws ModelFileException {
+    public static Map<String, String> read(byte[] bytes, String source) throws ModelFileException {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -65,7 +65,7 @@ public final class EntryChecksums {
      * Checks entry {@code name}'s SHA-256 ({@code actual}, hex) against the {@code recorded} sums: an entry they do not
      * list was added after export (malformed), one whose sum differs was modified.
      */
-    static void verify(Map<String, String> recorded, String source, String name, String actual) throws ModelFileException {
+    public static void verify(Map<String, String> recorded, String source, String name, String actual) throws ModelFileException {
         String want = recorded.get(name);
         if (want == null) throw new ModelFileException(source, name, "is not listed in " + ENTRY + " (added after export)");
         if (!want.equalsIgnoreCase(actual)) throw new ModifiedEntryException(source, name);

@@ -173,6 +173,16 @@ public final class RunDirectory implements AutoCloseable {
         return root.resolve("provenance.json");
     }
 
+    /** A user dataset's record: sources and their SHA-256, split, classes and counts, preprocessing (data/user). */
+    public Path dataFile() {
+        return root.resolve("data.json");
+    }
+
+    /** Positions of the test examples in a user dataset's training source, one a line (a split by data.testFraction). */
+    public Path testExamplesFile() {
+        return root.resolve("test-examples.txt");
+    }
+
     public Path metricsFile() {
         return root.resolve("metrics.jsonl");
     }

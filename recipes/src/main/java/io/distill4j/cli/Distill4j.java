@@ -13,7 +13,7 @@ import java.util.List;
 /** The {@code distill4j} command: subcommands, exit codes, and one-line errors for user mistakes. */
 @Command(name = "distill4j", mixinStandardHelpOptions = true, versionProvider = Distill4j.Version.class,
         description = "Online knowledge distillation on the JVM: a teacher, a teaching assistant and a ladder of students trained at the same time.",
-        subcommands = {TrainCommand.class, ResumeCommand.class, ReportCommand.class, CompareCommand.class, ValidateCommand.class, BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {NewCommand.class, TrainCommand.class, ResumeCommand.class, PredictCommand.class, ReportCommand.class, CompareCommand.class, ValidateCommand.class, BenchCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:ok",
             "1:internal error",

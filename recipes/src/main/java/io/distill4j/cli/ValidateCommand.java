@@ -28,7 +28,7 @@ public final class ValidateCommand implements Callable<Integer> {
         int models = c.models().all().size();
         int twins = Participants.names(c.models(), c.distill().twins()).size() - models;
         spec.commandLine().getOut().printf("%s: valid (%s recipe, %s, %d model(s)%s, config hash %s)%n",
-                configOptions.config, c.recipe(), c.data().dataset(), models, twins == 0 ? "" : " + " + twins + " scratch twin(s)",
+                configOptions.config, c.recipe(), c.data().sourceName(), models, twins == 0 ? "" : " + " + twins + " scratch twin(s)",
                 resolved.hash().substring(0, 12));
         // each a line of its own, control characters escaped like every message that may quote the config
         configOptions.warnings(resolved, 1).forEach(w -> spec.commandLine().getOut().println(ConsoleText.line(w)));

@@ -77,13 +77,14 @@ public final class OnlineDistillationRecipe implements Recipe {
         List<Participant> participants = Participants.build(config.models(), config.distill(), config.training().seed(),
                 factory(data, config));
         Provenance provenance = ProvenanceCollector.collect(config.training().seed(), context.config().hash(),
-                config.data().dataset(), data.sha256(), context.commandLine()).withPrecision(Precision.describe(config.training().precision()))
+                config.data().sourceName(), data.sha256(), context.commandLine()).withPrecision(Precision.describe(config.training().precision()))
                 .withInitialWeights(Participants.initialise(participants));
         OnlineTrainer trainer = new OnlineTrainer(participants, data.train(), config.distill(), config.training().epochs(),
                 config.training().batchSize(), config.training().seed(), config.training().parallel());
         return listeners -> {
             dir.writeText(dir.configFile(), context.config().yaml());
             dir.writeJson(dir.provenanceFile(), provenance);
+            recordUserData(config, dir);
             logRuntime(provenance.runtime(), config);
             logSteps(participants);
             return execute(context, data, trainer, provenance, List.of(), 0.0, listeners);
@@ -138,6 +139,19 @@ public final class OnlineDistillationRecipe implements Recipe {
             LOG.info("resuming {} from {} (step {}/{})", config.name(), checkpoint.dir().getFileName(), checkpoint.state().step(), totalSteps);
             return execute(context, data, trainer, provenance, earlier, checkpoint.state().trainingSeconds(), listeners);
         };
+    }
+
+    /** A user dataset's sources, split, classes and counts ({@code data.json}), and which of its examples are the test split. */
+    private static void recordUserData(RunConfig config, RunDirectory dir) {
+        if (!config.data().isUserData()) return;
+        io.distill4j.data.user.UserDataSpec spec = config.data().request().user();
+        io.distill4j.data.user.UserDatasets.Description d = io.distill4j.data.user.UserDatasets.describe(spec);
+        dir.writeJson(dir.dataFile(), d.toJson(spec));
+        if (d.testOrdinals() != null) {
+            StringBuilder b = new StringBuilder();
+            for (int i : d.testOrdinals()) b.append(i).append('\n');
+            dir.writeText(dir.testExamplesFile(), b.toString());
+        }
     }
 
     /** The one line a resume on other kernels logs (ResumeCommand's --same-kernels refuses instead). */
@@ -227,6 +241,8 @@ public final class OnlineDistillationRecipe implements Recipe {
             Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
             entries.put(ModelProvenance.ENTRY, made.toJson());
             if (vocabulary != null) entries.put(WordVocabulary.FILE_NAME, vocabulary);
+            // how raw inputs become rows, and the class names: the zip alone classifies CSV rows, images or texts
+            entries.putAll(preprocessing(data));
             dir.writeModel(dir.studentFile(p.name()), p.model(), entries);
         }
         RunReport report = report(config, trainer, evaluation, test, data, provenance, checkpoints.trainingSeconds());
@@ -234,6 +250,11 @@ public final class OnlineDistillationRecipe implements Recipe {
         RunReports.write(dir, report);
         return new RunOutcome(true, trainer.step(), trainer.totalSteps(), report, checkpoints.lastCheckpoint(),
                 checkpoints.trainingSeconds());
+    }
+
+    /** The preprocessing entries every student carries (a user dataset's fitted one; none yet for a built-in dataset). */
+    private static Map<String, byte[]> preprocessing(LoadedDataset data) {
+        return data.preprocessor() == null ? Map.of() : data.preprocessor().entries();
     }
 
     /** A text dataset's vocabulary as its file holds it, or null for an image dataset. */
@@ -251,13 +272,15 @@ public final class OnlineDistillationRecipe implements Recipe {
     private static LoadedDataset load(RunConfig config) {
         LoadedDataset data = DatasetLoader.load(config.data().request());
         LOG.info("data: {} train / {} validation / {} test examples of {} from {}", data.train().size(), data.validation().size(),
-                data.test().size(), config.data().dataset(), config.data().root());
+                data.test().size(), config.data().sourceName(), config.data().isUserData() ? config.data().train() : config.data().root());
         return data;
     }
 
     private static ModelFactory factory(LoadedDataset data, RunConfig config) {
         long totalSteps = (long) config.training().epochs() * (data.train().size() / config.training().batchSize());
-        InputShape input = data.info().isText() ? InputShape.text(config.data().maxLength(), config.data().vocabSize())
+        // a user's dataset: the shape its fitted preprocessing produces (a tokenizer's own vocabulary, a table's one-hot width)
+        InputShape input = data.preprocessor() != null ? data.preprocessor().shape()
+                : data.info().isText() ? InputShape.text(config.data().maxLength(), config.data().vocabSize())
                 : InputShape.image(data.info().height(), data.info().width(), data.info().channels());
         return new ModelFactory(data.info().numClasses(), input, totalSteps, config.training().engine(), config.training().precision());
     }
@@ -326,7 +349,7 @@ public final class OnlineDistillationRecipe implements Recipe {
                     last == null ? null : last.models().get(p.name()), p.role() == Role.TWIN ? p.identity() : null,
                     bench.measure(p.model(), data.test())));
         }
-        return new RunReport(RunReport.SCHEMA_VERSION, config.name(), config.data().dataset(), RunReport.COMPLETE, trainer.step(),
+        return new RunReport(RunReport.SCHEMA_VERSION, config.name(), config.data().sourceName(), RunReport.COMPLETE, trainer.step(),
                 trainer.totalSteps(), seconds, models, StudentGain.of(models), RunReport.curves(evaluation.history()), provenance);
     }
 

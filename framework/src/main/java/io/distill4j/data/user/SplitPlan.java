@@ -18,14 +18,25 @@ public final class SplitPlan {
     private final double testFraction;
     private final int validation;
     private final long seed;
+    /** Told every assignment made, so that the run can record which examples of the source were its test split. */
+    private final java.util.function.Consumer<Part[]> observer;
 
     /** {@code testFraction} 0 when the data has a test source of its own. */
     public SplitPlan(double testFraction, int validation, long seed) {
+        this(testFraction, validation, seed, parts -> { });
+    }
+
+    /**
+     * As above, with {@code observer} told the parts of every {@link #assign} (in the source's example order, the order
+     * {@link Preprocessor#read} yields the same source's examples in).
+     */
+    public SplitPlan(double testFraction, int validation, long seed, java.util.function.Consumer<Part[]> observer) {
         if (!(testFraction >= 0 && testFraction < 1)) throw new IllegalArgumentException("testFraction must be in [0, 1), got " + testFraction);
         if (validation < 0) throw new IllegalArgumentException("validation must be >= 0, got " + validation);
         this.testFraction = testFraction;
         this.validation = validation;
         this.seed = seed;
+        this.observer = observer;
     }
 
     public double testFraction() {
@@ -83,6 +94,7 @@ public final class SplitPlan {
             int start = idx.length - left[c];
             for (int j = 0; j < val[c]; j++) parts[idx[start + j]] = Part.VALIDATION;
         }
+        observer.accept(parts.clone());
         return parts;
     }
 

@@ -1,0 +1,200 @@
+package io.distill4j.data.user;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.distill4j.data.DataException;
+import io.distill4j.data.DatasetInfo;
+import io.distill4j.data.LabeledSplit;
+import io.distill4j.data.LoadedDataset;
+import io.distill4j.data.cache.FeatureCache;
+import io.distill4j.model.InputShape;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A user's dataset from its config section to trainable splits: finds its cache by the sources' fingerprint and the
+ * preprocessing settings, or has its {@link UserFormat} parse it into a new one (once; studies, resumes and later runs
+ * reuse it), and opens the cached splits memory-mapped, so a dataset larger than the heap trains.
+ */
+public final class UserDatasets {
+    /** Entry of the cache's meta.json holding what this class records (the cache's own fields are beside it). */
+    private static final String DATA = "data";
+
+    private UserDatasets() {
+    }
+
+    /** What a prepared dataset is: its shape and classes, the counts of each part, the sources' SHA-256, its preprocessing. */
+    public record Description(DatasetInfo info, Preprocessor preprocessor, Map<String, String> sha256,
+                              Map<String, Map<String, Long>> classCounts, Path cache, int[] testOrdinals) {
+        /**
+         * What the run folder's {@code data.json} records: the spec's keys, the sources' SHA-256, the classes and their
+         * counts in each split, the preprocessing's kind and shape, and the cache it was read from.
+         */
+        public ObjectNode toJson(UserDataSpec spec) {
+            ObjectNode n = new ObjectMapper().createObjectNode();
+            n.put("format", spec.format());
+            n.put("train", spec.train().toString());
+            if (spec.test() != null) n.put("test", spec.test().toString());
+            else n.put("testFraction", spec.testFraction());
+            n.put("splitSeed", spec.splitSeed());
+            n.put("validation", spec.validation());
+            n.set("settings", settings(spec));
+            n.putPOJO("sha256", sha256);
+            n.putPOJO("classes", preprocessor.classes());
+            n.putPOJO("counts", classCounts);
+            n.put("preprocessing", preprocessor.kind());
+            n.putPOJO("shape", preprocessor.shape());
+            n.put("cache", cache.toString());
+            if (testOrdinals != null) n.put("testExamples", "test-examples.txt: positions of the test examples in " + spec.train().getFileName());
+            return n;
+        }
+    }
+
+    /** Prepares (or finds) the cache of {@code spec} and describes it; nothing is read again if the cache is there. */
+    public static Description describe(UserDataSpec spec) {
+        return open(spec).description;
+    }
+
+    /** The splits of {@code spec}, memory-mapped from its cache, with the limits applied ({@code 0}: all). */
+    public static LoadedDataset load(UserDataSpec spec, int trainLimit, int testLimit) {
+        Opened o = open(spec);
+        Description d = o.description;
+        // data.trainLimit counts the validation examples too, as for a built-in dataset
+        LabeledSplit train = limit(o.cache.split(Part.TRAIN), trainLimit > 0 ? Math.max(1, trainLimit - spec.validation()) : 0);
+        LabeledSplit test = limit(o.cache.split(Part.TEST), testLimit);
+        return new LoadedDataset(d.info(), train, o.cache.split(Part.VALIDATION), test, d.sha256(), null, d.preprocessor());
+    }
+
+    private static LabeledSplit limit(LabeledSplit s, int limit) {
+        return limit > 0 && limit < s.size() ? s.slice(0, limit) : s;
+    }
+
+    private record Opened(FeatureCache cache, Description description) {
+    }
+
+    private static Opened open(UserDataSpec spec) {
+        UserFormat format = UserFormats.get(spec.format());
+        requireSource(spec.train(), "data.train");
+        if (spec.test() != null) requireSource(spec.test(), "data.test");
+        if (spec.tokenizer() != null && !Files.isRegularFile(spec.tokenizer())) {
+            throw new DataException(spec.tokenizer() + ": data.tokenizer names no file (expected a Hugging Face tokenizer.json)");
+        }
+        List<Path> sources = new ArrayList<>();
+        sources.add(spec.train());
+        if (spec.test() != null) sources.add(spec.test());
+        if (spec.tokenizer() != null) sources.add(spec.tokenizer());
+        try {
+            FeatureCache cache = FeatureCache.prepare(sources, settings(spec), (sink) -> {
+                Part[][] assigned = new Part[1][];
+                Preprocessor p = format.prepare(spec, new SplitPlan(spec.testFraction(), spec.validation(), spec.splitSeed(),
+                        parts -> assigned[0] = parts), sink);
+                return record(spec, p, sources, assigned[0]);
+            });
+            return new Opened(cache, describe(cache.meta().get(DATA), cache, spec));
+        } catch (IOException e) {
+            throw new DataException("cannot prepare the data of " + spec.train() + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void requireSource(Path p, String key) {
+        if (!Files.exists(p)) throw new DataException(p + ": " + key + " names no file or folder");
+    }
+
+    /** Everything that changes the cached rows besides the sources' bytes, as canonical JSON (the cache key hashes it). */
+    static ObjectNode settings(UserDataSpec s) {
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("format", s.format());
+        n.put("hasTest", s.test() != null);
+        n.put("testFraction", s.testFraction());
+        n.put("splitSeed", s.splitSeed());
+        n.put("validation", s.validation());
+        n.put("label", s.label());
+        n.put("text", s.text());
+        n.putPOJO("columns", s.columns());
+        n.putPOJO("drop", s.drop());
+        n.put("missing", s.missing());
+        n.put("unseen", s.unseen());
+        if (s.height() != null) n.put("height", s.height());
+        if (s.width() != null) n.put("width", s.width());
+        if (s.channels() != null) n.put("channels", s.channels());
+        n.put("tokenizer", s.tokenizer() != null);
+        if (s.maxLength() != null) n.put("maxLength", s.maxLength());
+        if (s.vocabSize() != null) n.put("vocabSize", s.vocabSize());
+        n.put("truncation", s.truncation().key());
+        n.put("malformedText", s.malformedText());
+        return n;
+    }
+
+    /** What meta.json records of a freshly prepared dataset: the preprocessing's entries, class counts, sources' SHA-256. */
+    private static ObjectNode record(UserDataSpec spec, Preprocessor p, List<Path> sources, Part[] assigned) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode n = json.createObjectNode();
+        ObjectNode entries = n.putObject("entries");
+        for (Map.Entry<String, byte[]> e : p.entries().entrySet()) entries.put(e.getKey(), e.getValue());
+        ObjectNode sha = n.putObject("sha256");
+        for (int i = 0; i < sources.size(); i++) {
+            String role = i == 0 ? "train" : sources.get(i).equals(spec.test()) ? "test" : "tokenizer";
+            sha.put(role, FeatureCache.sha256(sources.get(i)));
+        }
+        // which examples of the training source were held out as the test split (their positions in the order the
+        // preprocessing reads the source), so that `predict --run` can classify exactly those from the raw files
+        if (spec.test() == null && assigned != null) {
+            java.nio.ByteBuffer ordinals = java.nio.ByteBuffer.allocate(4 * (int) java.util.Arrays.stream(assigned)
+                    .filter(x -> x == Part.TEST).count()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < assigned.length; i++) if (assigned[i] == Part.TEST) ordinals.putInt(i);
+            n.put("testOrdinals", ordinals.array());
+        }
+        return n;
+    }
+
+    private static Description describe(JsonNode data, FeatureCache cache, UserDataSpec spec) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        data.path("entries").fields().forEachRemaining(e -> {
+            try {
+                entries.put(e.getKey(), e.getValue().binaryValue());
+            } catch (IOException x) {
+                throw new DataException(cache.dir() + ": meta.json is damaged (" + x.getMessage() + "); delete the folder");
+            }
+        });
+        Preprocessor p = Preprocessors.read(entries, cache.dir().toString())
+                .orElseThrow(() -> new DataException(cache.dir() + ": meta.json has no preprocessing; delete the folder"));
+        Map<String, String> sha = new TreeMap<>();
+        data.path("sha256").fields().forEachRemaining(e -> sha.put(e.getKey(), e.getValue().asText()));
+        Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+        for (Part part : Part.values()) {
+            int[] labels = cache.split(part).labels();
+            long[] c = new long[p.classes().size()];
+            for (int l : labels) c[l]++;
+            Map<String, Long> byName = new LinkedHashMap<>();
+            for (int i = 0; i < c.length; i++) byName.put(p.classes().get(i), c[i]);
+            counts.put(part.key(), byName);
+        }
+        InputShape shape = p.shape();
+        int train = cache.split(Part.TRAIN).size() + cache.split(Part.VALIDATION).size();
+        int test = cache.split(Part.TEST).size();
+        String name = spec.train().getFileName().toString().replaceFirst("\\.[A-Za-z0-9]+$", "");
+        DatasetInfo info = shape.isText()
+                ? new DatasetInfo(name, DatasetInfo.Kind.TEXT, List.of(), p.classes().size(), 1, shape.width(), 1, train, test, shape.vocabulary())
+                : new DatasetInfo(name, DatasetInfo.Kind.IMAGE, List.of(), p.classes().size(), shape.height(), shape.width(),
+                        shape.channels(), train, test, 0);
+        int[] ordinals = null;
+        if (data.has("testOrdinals")) {
+            try {
+                java.nio.IntBuffer b = java.nio.ByteBuffer.wrap(data.get("testOrdinals").binaryValue()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+                ordinals = new int[b.remaining()];
+                b.get(ordinals);
+            } catch (IOException e) {
+                throw new DataException(cache.dir() + ": meta.json is damaged (" + e.getMessage() + "); delete the folder");
+            }
+        }
+        return new Description(info, p, sha, counts, cache.dir(), ordinals);
+    }
+}

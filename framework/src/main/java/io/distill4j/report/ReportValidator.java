@@ -14,8 +14,15 @@ import java.util.Set;
  */
 final class ReportValidator {
     private static final int V = RunReport.SCHEMA_VERSION;
-    private static final Set<String> TOP = Set.of("schemaVersion", "run", "dataset", "status", "steps", "totalSteps",
+    /** Schema 3's top-level fields; 4 added {@code classes}. */
+    private static final Set<String> TOP_3 = Set.of("schemaVersion", "run", "dataset", "status", "steps", "totalSteps",
             "trainingSeconds", "models", "gains", "curves", "provenance");
+    private static final Set<String> TOP;
+    static {
+        Set<String> top = new HashSet<>(TOP_3);
+        top.add("classes");
+        TOP = Set.copyOf(top);
+    }
     private static final Set<String> MODEL = Set.of("name", "role", "family", "params", "learnsFrom", "exportBytes",
             "compressionParams", "compressionBytes", "test", "validation", "twinOf", "inference");
     private static final Set<String> FIGURES = Set.of("accuracy", "loss", "examples", "macroF1", "agreement", "perClassAccuracy", "confusion");
@@ -29,10 +36,18 @@ final class ReportValidator {
     private ReportValidator() {
     }
 
-    /** Checks a tree whose schemaVersion is already known to be the current one. */
+    /** Checks a tree of the current schema version. */
     static void check(Path file, JsonNode tree) {
+        check(file, tree, V);
+    }
+
+    /**
+     * Checks a tree whose schemaVersion is already known to be {@code version}, the current one or an older one this
+     * distill4j still reads (3: the same fields without {@code classes}).
+     */
+    static void check(Path file, JsonNode tree, int version) {
         JsonFields r = JsonFields.root(file, tree);
-        r.only(TOP, V);
+        r.only(version >= 4 ? TOP : TOP_3, version);
         r.string("run");
         r.string("dataset");
         boolean complete = r.oneOf("status", List.of(RunReport.COMPLETE, RunReport.IN_PROGRESS)).equals(RunReport.COMPLETE);
@@ -42,8 +57,9 @@ final class ReportValidator {
         Set<String> names = new HashSet<>();
         List<JsonFields> models = r.objects("models", 1, "a non-empty array of models");
         for (JsonFields m : models) {
-            if (!names.add(model(m, complete))) throw m.fail("name", "a name no other model has");
+            if (!names.add(model(m, complete, version))) throw m.fail("name", "a name no other model has");
         }
+        if (r.present("classes")) classes(r, models);
         for (JsonFields m : models) {
             if (m.present("twinOf") && !names.contains(m.string("twinOf"))) throw m.fail("twinOf", "the name of a model of the report");
         }
@@ -52,9 +68,32 @@ final class ReportValidator {
         ProvenanceValidator.check(r.object("provenance", "an object"));
     }
 
+    /**
+     * The class names: distinct non-empty strings, one per row (and column) of every confusion matrix and per entry of
+     * every perClassAccuracy of the models.
+     */
+    private static void classes(JsonFields r, List<JsonFields> models) {
+        List<String> classes = r.distinctStrings("classes", "an array of distinct non-empty strings (the class names)");
+        for (JsonFields m : models) {
+            for (String split : List.of("test", "validation")) {
+                if (!m.present(split)) continue;
+                JsonFields f = m.object(split, "an object");
+                if (f.present("perClassAccuracy") && f.value("perClassAccuracy").size() != classes.size()) {
+                    throw f.fail("perClassAccuracy", "an array with one value per class of classes (" + classes.size() + ")");
+                }
+                if (f.present("confusion")) {
+                    JsonNode rows = f.value("confusion");
+                    boolean square = rows.size() == classes.size();
+                    for (JsonNode row : rows) square &= row.size() == classes.size();
+                    if (!square) throw f.fail("confusion", "a " + classes.size() + " x " + classes.size() + " matrix, one row and column per class of classes");
+                }
+            }
+        }
+    }
+
     /** Checks one model and returns its name. */
-    private static String model(JsonFields m, boolean complete) {
-        m.only(MODEL, V);
+    private static String model(JsonFields m, boolean complete, int version) {
+        m.only(MODEL, version);
         String name = m.string("name");
         m.oneOf("role", ROLES);
         m.string("family");

@@ -34,6 +34,10 @@ public record DatasetInfo(String name, Kind kind, List<String> files, int numCla
         if (classNames.size() != numClasses) {
             throw new IllegalArgumentException("dataset " + name + " has " + numClasses + " classes, got " + classNames.size() + " class names " + classNames);
         }
+        if (classNames.stream().anyMatch(String::isEmpty)) {
+            // the report names every class; an empty name would make a report.json its reader refuses
+            throw new IllegalArgumentException("dataset " + name + " has a class without a name: " + classNames);
+        }
         if (new java.util.HashSet<>(classNames).size() != classNames.size()) {
             throw new IllegalArgumentException("dataset " + name + " has a class name twice: " + classNames);
         }

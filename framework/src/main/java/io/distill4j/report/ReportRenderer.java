@@ -50,7 +50,7 @@ public final class ReportRenderer {
                         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
                         + "td:first-child,th:first-child{text-align:left}th{background:#f3f3f3}.plots{display:flex;flex-wrap:wrap;gap:1em}"
                         + "figure{margin:0}.meta{color:#555}table.confusion td{min-width:2.5em}table.confusion th.cls{max-width:8em;"
-                        + "white-space:normal;overflow-wrap:anywhere;vertical-align:bottom}table.confusion td.diag{font-weight:bold}"
+                        + "white-space:normal;overflow-wrap:anywhere;vertical-align:bottom}table.confusion td.diag{font-weight:bold}table.confusion td.zero{color:#aaa}"
                         + "</style></head><body>\n");
         sb.append("<h1>").append(esc(r.run())).append("</h1>\n<p class=\"meta\">").append(esc(summaryLine(r))).append("</p>\n");
         sb.append("<table id=\"models\"><tr><th>model</th><th>role</th><th>family</th><th>learns from</th><th>params</th><th>export</th>"
@@ -80,7 +80,6 @@ public final class ReportRenderer {
             }
             sb.append("</table>\n");
         }
-        perClassHtml(r, sb);
         sb.append("<div class=\"plots\">\n");
         // the SVGs draw glyphs as paths, so each figure also names its series in text (searchable, accessible)
         String series = esc(String.join(", ", r.curves().stream().map(Curve::model).toList()));
@@ -92,6 +91,7 @@ public final class ReportRenderer {
                 .append("<figcaption>").append(esc(r.evaluatedOn())).append(" accuracy vs parameters (scratch twins as a second series): ").append(esc(String.join(", ", r.models().stream()
                         .map(m -> m.name() + " " + String.format(Locale.ROOT, "%,d", m.params()) + " params "
                                 + ReportTable.pct(m.figures().accuracy())).toList()))).append("</figcaption></figure>\n</div>\n");
+        perClassHtml(r, sb);
         sb.append("<h2>Provenance</h2>\n<table id=\"provenance\">");
         for (Map.Entry<String, String> e : provenanceRows(r.provenance()).entrySet()) {
             sb.append("<tr><th>").append(esc(e.getKey())).append("</th><td style=\"text-align:left\">").append(esc(e.getValue())).append("</td></tr>");
@@ -186,7 +186,7 @@ public final class ReportRenderer {
                 }
                 continue;
             }
-            sb.append("\n## ").append(md(confusionTitle(r, m))).append("\n\nRows: true class; columns: predicted class.\n\n| true \\\\ predicted |");
+            sb.append("\n## ").append(md(confusionTitle(r, m))).append("\n\nRows: true class; columns: predicted class.\n\n| true \\ predicted |");
             for (int k = 0; k < cm.length; k++) sb.append(' ').append(md(className(names, k))).append(" |");
             sb.append("\n|---|").append("---:|".repeat(cm.length)).append('\n');
             for (int t = 0; t < cm.length; t++) {
@@ -240,7 +240,8 @@ public final class ReportRenderer {
                 for (int p = 0; p < cm[t].length; p++) {
                     double share = total == 0 ? 0 : (double) cm[t][p] / total;
                     String colour = t == p ? "44,160,44" : "214,39,40";
-                    sb.append(String.format(Locale.ROOT, "<td%s style=\"background:rgba(%s,%.2f)\">%d</td>", t == p ? " class=\"diag\"" : "",
+                    sb.append(String.format(Locale.ROOT, "<td%s style=\"background:rgba(%s,%.2f)\">%d</td>",
+                            t == p ? " class=\"diag\"" : cm[t][p] == 0 ? " class=\"zero\"" : "",
                             colour, cm[t][p] == 0 ? 0 : 0.1 + 0.6 * share, cm[t][p]));
                 }
                 sb.append("</tr>\n");

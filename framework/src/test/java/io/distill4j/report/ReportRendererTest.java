@@ -80,7 +80,7 @@ class ReportRendererTest {
         assertThat(md).contains("## Per-class test accuracy (recall)")
                 .contains("| &lt;b>&\"x | 90.0% | 90.0% |")
                 .contains("| cat&lt;script>alert(1)&lt;/script>\"'& | 80.0% | 80.0% |")
-                .contains("| true \\\\ predicted | &lt;b>&\"x | cat&lt;script>")
+                .contains("| true \\ predicted | &lt;b>&\"x | cat&lt;script>")
                 .contains("| &lt;b>&\"x | **45** | 5 |");
         assertThat(md).doesNotContain("<b>").doesNotContain("<script");
         String html = ReportRenderer.html(r);

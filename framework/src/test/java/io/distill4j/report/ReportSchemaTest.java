@@ -132,7 +132,7 @@ class ReportSchemaTest {
         assertThat(md).contains("| class | teacher | student-16 | student-16.twin |")
                 .contains("| 0 | 100.0% | 75.0% |")
                 .contains("## Confusion matrix: teacher (teacher, test)")
-                .contains("| true \\\\ predicted | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 |")
+                .contains("| true \\ predicted | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 |")
                 .contains("| 0 | **8** | 0 | 0 |");
         String html = ReportRenderer.html(r);
         assertThat(html).contains("<th class=\"cls\">9</th>").contains("<tr><td>9</td><td>27.3%</td>");

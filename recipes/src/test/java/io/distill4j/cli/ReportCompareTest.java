@@ -88,6 +88,30 @@ class ReportCompareTest {
     }
 
     @Test
+    void aFinishedRunNamesItsClassesInEveryRendering() throws IOException {
+        JsonNode mnist = new ObjectMapper().readTree(online.resolve("report.json").toFile());
+        assertThat(mnist.get("classes")).extracting(JsonNode::asText).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        JsonNode report = new ObjectMapper().readTree(fashion.resolve("report.json").toFile());
+        assertThat(report.get("classes")).extracting(JsonNode::asText).containsExactly("T-shirt/top", "Trouser", "Pullover", "Dress",
+                "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+        String md = Files.readString(fashion.resolve("report.md"));
+        assertThat(md).contains("## Per-class test accuracy (recall)").contains("| Ankle boot | ")
+                .contains("## Confusion matrix: teacher (teacher, test)")
+                .contains("| true \\ predicted | T-shirt/top | Trouser | Pullover | Dress | Coat | Sandal | Shirt | Sneaker | Bag | Ankle boot |");
+        String html = Files.readString(fashion.resolve("report.html"));
+        assertThat(html).contains("<tr><td>T-shirt/top</td>").contains("<th class=\"cls\">Ankle boot</th>")
+                .contains("<table class=\"confusion\" data-model=\"teacher\">");
+        // re-rendered by distill4j report, the names stay
+        Path copy = copyOf(fashion, "fashion-again");
+        CliRun again = CliRun.of("report", copy.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.readString(copy.resolve("report.html"))).contains("<th class=\"cls\">Ankle boot</th>");
+        // drawn from metrics.jsonl (which holds no per-class figures, so there is no per-class table to name)
+        CliRun fromMetrics = CliRun.of("report", copy.toString(), "--from-metrics");
+        assertThat(fromMetrics.exitCode()).as(fromMetrics.err()).isZero();
+    }
+
+    @Test
     void reportOfARunInProgressUsesItsLatestEvaluation() throws IOException {
         ConfigLoader loader = new ConfigLoader(Recipes.vocabulary());
         ResolvedConfig config = loader.load(Path.of("../configs/mnist/online-ta-smoke.yaml"), List.of("data.root=../data/mnist"));

@@ -63,9 +63,9 @@ final class ReportValidator {
         for (JsonFields m : models) {
             if (m.present("twinOf") && !names.contains(m.string("twinOf"))) throw m.fail("twinOf", "the name of a model of the report");
         }
-        for (JsonFields g : r.objects("gains", 0, "an array of gains")) gain(g, names);
-        for (JsonFields c : r.objects("curves", 0, "an array of curves")) curve(c);
-        ProvenanceValidator.check(r.object("provenance", "an object"));
+        for (JsonFields g : r.objects("gains", 0, "an array of gains")) gain(g, names, version);
+        for (JsonFields c : r.objects("curves", 0, "an array of curves")) curve(c, version);
+        ProvenanceValidator.check(r.object("provenance", "an object"), version);
     }
 
     /**
@@ -103,19 +103,19 @@ final class ReportValidator {
         if (m.present("compressionParams")) m.positive("compressionParams");
         if (m.present("compressionBytes")) m.positive("compressionBytes");
         if (complete || m.present("test")) {
-            figures(m.object("test", complete ? "an object with the test figures (the report is complete)" : "an object"));
+            figures(m.object("test", complete ? "an object with the test figures (the report is complete)" : "an object"), version);
         }
         if (m.present("validation")) {
-            figures(m.object("validation", "an object"));
+            figures(m.object("validation", "an object"), version);
         } else if (!m.present("test")) {
             throw m.fail("validation", "an object with the validation figures (the model has no test figures)");
         }
-        if (m.present("inference")) inference(m.object("inference", "an object"));
+        if (m.present("inference")) inference(m.object("inference", "an object"), version);
         return name;
     }
 
-    private static void figures(JsonFields f) {
-        f.only(FIGURES, V);
+    private static void figures(JsonFields f, int version) {
+        f.only(FIGURES, version);
         f.number("accuracy", 0, 1);
         f.number("loss", 0, MAX);
         f.integer("examples", 1);
@@ -125,16 +125,16 @@ final class ReportValidator {
         if (f.present("confusion")) f.integerRows("confusion", 0);
     }
 
-    private static void inference(JsonFields i) {
-        i.only(INFERENCE, V);
+    private static void inference(JsonFields i, int version) {
+        i.only(INFERENCE, version);
         i.positive("latencyMsBatch1");
         i.positive("samplesPerSecondBatch128");
         i.integer("threads", 1);
         i.integer("repeats", 1);
     }
 
-    private static void gain(JsonFields g, Set<String> models) {
-        g.only(GAIN, V);
+    private static void gain(JsonFields g, Set<String> models, int version) {
+        g.only(GAIN, version);
         for (String model : List.of("student", "twin")) {
             if (!models.contains(g.string(model))) throw g.fail(model, "the name of a model of the report");
         }
@@ -147,8 +147,8 @@ final class ReportValidator {
     }
 
     /** A curve may name a model no longer in the report (one dropped on a resume with a config change). */
-    private static void curve(JsonFields c) {
-        c.only(CURVE, V);
+    private static void curve(JsonFields c, int version) {
+        c.only(CURVE, version);
         c.string("model");
         int steps = c.integers("steps", 0);
         if (c.numbers("accuracy", 0, 1) != steps) throw c.fail("accuracy", "an array with one value per step (" + steps + ")");

@@ -146,6 +146,19 @@ class ReportSchemaTest {
     }
 
     @Test
+    void aSchema3ReportIsCheckedAgainstSchema3AtEveryLevel() throws IOException {
+        Path run = runWith(PINNED_3, "/models/0/test/colour", "\"red\"");
+        assertThatThrownBy(() -> RunReports.read(run)).hasMessage(run.resolve("report.json") + ": models[0].test.colour is not a field of report schema 3");
+    }
+
+    @Test
+    void theProvenanceOfASchema3ReportIsCheckedAgainstSchema3() throws IOException {
+        Path provenance = runWith(PINNED_3, "/provenance/colour", "\"red\"");
+        assertThatThrownBy(() -> RunReports.read(provenance)).hasMessage(provenance.resolve("report.json")
+                + ": provenance.colour is not a field of report schema 3");
+    }
+
+    @Test
     void aSchemaNewerThanThisDistill4jIsRefused() throws IOException {
         Path run = runWith("/schemaVersion", "5");
         assertThatThrownBy(() -> RunReports.read(run)).isInstanceOf(ReportException.class)

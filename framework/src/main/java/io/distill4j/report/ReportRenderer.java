@@ -149,11 +149,11 @@ public final class ReportRenderer {
         return "Per-class " + r.evaluatedOn() + " accuracy (recall)";
     }
 
-    private static String confusionTitle(RunReport r, ModelSummary m) {
+    private static String confusionTitle(ModelSummary m) {
         return "Confusion matrix: " + m.name() + " (" + m.role() + ", " + (m.test() != null ? "test" : "validation") + ")";
     }
 
-    private static String mostConfusedTitle(RunReport r, ModelSummary m) {
+    private static String mostConfusedTitle(ModelSummary m) {
         return "Most confused classes: " + m.name() + " (" + m.role() + ", " + (m.test() != null ? "test" : "validation") + ")";
     }
 
@@ -176,7 +176,7 @@ public final class ReportRenderer {
         for (ModelSummary m : confusionModels(r)) {
             long[][] cm = m.figures().confusion();
             if (cm.length > MAX_MATRIX_CLASSES) {
-                sb.append("\n## ").append(md(mostConfusedTitle(r, m))).append("\n\nThe ").append(CONFUSED_PAIRS)
+                sb.append("\n## ").append(md(mostConfusedTitle(m))).append("\n\nThe ").append(CONFUSED_PAIRS)
                         .append(" largest cells off the diagonal of the ").append(cm.length).append("-class confusion matrix "
                                 + "(the full matrix is in report.json).\n\n| true class | predicted as | examples | share of the true class |\n"
                                 + "|---|---|---:|---:|\n");
@@ -186,7 +186,7 @@ public final class ReportRenderer {
                 }
                 continue;
             }
-            sb.append("\n## ").append(md(confusionTitle(r, m))).append("\n\nRows: true class; columns: predicted class.\n\n| true \\ predicted |");
+            sb.append("\n## ").append(md(confusionTitle(m))).append("\n\nRows: true class; columns: predicted class.\n\n| true \\ predicted |");
             for (int k = 0; k < cm.length; k++) sb.append(' ').append(md(className(names, k))).append(" |");
             sb.append("\n|---|").append("---:|".repeat(cm.length)).append('\n');
             for (int t = 0; t < cm.length; t++) {
@@ -217,7 +217,7 @@ public final class ReportRenderer {
         for (ModelSummary m : confusionModels(r)) {
             long[][] cm = m.figures().confusion();
             if (cm.length > MAX_MATRIX_CLASSES) {
-                sb.append("<h2>").append(esc(mostConfusedTitle(r, m))).append("</h2>\n<p class=\"meta\">The ").append(CONFUSED_PAIRS)
+                sb.append("<h2>").append(esc(mostConfusedTitle(m))).append("</h2>\n<p class=\"meta\">The ").append(CONFUSED_PAIRS)
                         .append(" largest cells off the diagonal of the ").append(cm.length)
                         .append("-class confusion matrix (the full matrix is in report.json).</p>\n<table class=\"confused\" data-model=\"")
                         .append(esc(m.name())).append("\"><tr><th>true class</th><th>predicted as</th><th>examples</th><th>share of the true class</th></tr>\n");
@@ -229,7 +229,7 @@ public final class ReportRenderer {
                 sb.append("</table>\n");
                 continue;
             }
-            sb.append("<h2>").append(esc(confusionTitle(r, m))).append("</h2>\n<p class=\"meta\">Rows: true class; columns: predicted "
+            sb.append("<h2>").append(esc(confusionTitle(m))).append("</h2>\n<p class=\"meta\">Rows: true class; columns: predicted "
                     + "class; shading: share of the row.</p>\n<table class=\"confusion\" data-model=\"").append(esc(m.name()))
                     .append("\"><tr><th>true \\ predicted</th>");
             for (int k = 0; k < cm.length; k++) sb.append("<th class=\"cls\">").append(esc(className(names, k))).append("</th>");

@@ -1,6 +1,7 @@
 package io.distill4j.data;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -12,9 +13,13 @@ public final class DatasetRegistry {
             "mnist", new DatasetInfo("mnist", "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                     "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10, 28, 28, 1, 60_000, 10_000),
             "fashion-mnist", new DatasetInfo("fashion-mnist", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 10, 28, 28, 1, 60_000, 10_000),
+                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 10, 28, 28, 1, 60_000, 10_000)
+                    // the label names of Zalando's fashion-mnist README, label 0 to 9
+                    .withClassNames(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+                            "Bag", "Ankle boot")),
             // the aclImdb reviews, negatives and positives, in the order of scripts/fetch-data imdb's reviews.json
-            "imdb", DatasetInfo.text("imdb", "reviews.json", 2, 25_000, 25_000))));
+            // label 0 is a negative review, 1 a positive one (ReviewsJson: "s" is 0 or 1)
+            "imdb", DatasetInfo.text("imdb", "reviews.json", 2, 25_000, 25_000).withClassNames(List.of("negative", "positive")))));
 
     private DatasetRegistry() {
     }

@@ -124,6 +124,20 @@ final class JsonFields {
         }
     }
 
+    /** An array of distinct non-empty strings; returns them. */
+    List<String> distinctStrings(String name, String expected) {
+        JsonNode v = array(name, expected);
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode s = v.get(i);
+            if (!s.isTextual() || s.asText().isEmpty()) throw fail(name + "[" + i + "]", s, "a non-empty string");
+            if (!seen.add(s.asText())) throw fail(name + "[" + i + "]", s, "a class name no other class has");
+            out.add(s.asText());
+        }
+        return out;
+    }
+
     void strings(String name) {
         JsonNode v = array(name, "an array of strings");
         for (JsonNode s : v) if (!s.isTextual()) throw fail(name, "an array of strings");

@@ -17,31 +17,32 @@ final class ProvenanceValidator {
     private ProvenanceValidator() {
     }
 
-    static void check(JsonFields p) {
-        p.only(FIELDS, RunReport.SCHEMA_VERSION);
+    /** Checks the provenance of a report of schema {@code version} (named in the error for a field it does not have). */
+    static void check(JsonFields p, int version) {
+        p.only(FIELDS, version);
         for (String s : List.of("distill4jVersion", "gitCommit", "java", "os", "arch", "configHash", "dataset", "createdAt", "precision")) {
             p.optionalString(s);
         }
         p.integer("seed", Long.MIN_VALUE);
-        if (p.present("runtime")) runtime(p.object("runtime", "an object"));
+        if (p.present("runtime")) runtime(p.object("runtime", "an object"), version);
         if (p.present("dataSha256")) p.stringMap("dataSha256");
         if (p.present("commandLine")) p.strings("commandLine");
         if (p.present("resumes")) {
             for (JsonFields r : p.objects("resumes", 0, "an array of resumes")) {
-                r.only(RESUME, RunReport.SCHEMA_VERSION);
+                r.only(RESUME, version);
                 r.integer("fromStep", 0);
                 r.optionalString("at");
                 r.optionalString("precision");
                 r.optionalString("kernelChange");
                 if (r.present("commandLine")) r.strings("commandLine");
                 if (r.present("changedConfigKeys")) r.strings("changedConfigKeys");
-                if (r.present("runtime")) runtime(r.object("runtime", "an object"));
+                if (r.present("runtime")) runtime(r.object("runtime", "an object"), version);
             }
         }
     }
 
-    private static void runtime(JsonFields n) {
-        n.only(RUNTIME, RunReport.SCHEMA_VERSION);
+    private static void runtime(JsonFields n, int version) {
+        n.only(RUNTIME, version);
         for (String s : List.of("backend", "binary", "blasVendor", "ompNumThreadsEnv", "blasCore", "openblasCoretypeEnv", "cpu")) n.optionalString(s);
         for (String i : List.of("ompThreads", "blasThreads", "cpuCores")) n.integer(i, Long.MIN_VALUE);
     }

@@ -61,8 +61,8 @@ public final class RunReports {
         } catch (IOException e) {
             throw new ReportException(file + " is not readable JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        requireCurrentVersion(runDir, file, tree);
-        ReportValidator.check(file, tree);
+        int version = requireReadableVersion(runDir, file, tree);
+        ReportValidator.check(file, tree, version);
         try {
             return JSON.treeToValue(tree, RunReport.class);
         } catch (IOException e) {
@@ -70,16 +70,19 @@ public final class RunReports {
         }
     }
 
-    private static void requireCurrentVersion(Path runDir, Path file, JsonNode tree) {
+    /** The schema version of the tree, one this distill4j reads (the current one, or an older one it still reads). */
+    private static int requireReadableVersion(Path runDir, Path file, JsonNode tree) {
         JsonNode version = JsonFields.root(file, tree).value("schemaVersion");
-        String howToRegenerate = "this distill4j reads version " + RunReport.SCHEMA_VERSION + "; regenerate it with: distill4j report "
-                + runDir + " --from-metrics";
+        String howToRegenerate = "this distill4j reads versions " + RunReport.OLDEST_READABLE_VERSION + " to " + RunReport.SCHEMA_VERSION
+                + "; regenerate it with: distill4j report " + runDir + " --from-metrics";
         if (version == null || !version.isIntegralNumber() || !version.canConvertToInt()) {
             throw new ReportException(file + ": schemaVersion must be an integer, got " + JsonFields.shown(version) + "; " + howToRegenerate);
         }
-        if (version.asInt() != RunReport.SCHEMA_VERSION) {
-            throw new ReportException(file + " has report schema version " + version.asInt() + ", " + howToRegenerate);
+        int v = version.asInt();
+        if (v < RunReport.OLDEST_READABLE_VERSION || v > RunReport.SCHEMA_VERSION) {
+            throw new ReportException(file + " has report schema version " + v + ", " + howToRegenerate);
         }
+        return v;
     }
 
     /**
@@ -119,8 +122,17 @@ public final class RunReports {
         } catch (IOException ignored) {
             // the folder name is a fine title
         }
-        return new RunReport(RunReport.SCHEMA_VERSION, name, provenance.dataset(), status, last.step(), history.totalSteps(), 0.0,
-                models, StudentGain.of(models), RunReport.curves(history.evaluations()), provenance);
+        return new RunReport(RunReport.SCHEMA_VERSION, name, provenance.dataset(), knownClassNames(provenance.dataset()), status,
+                last.step(), history.totalSteps(), 0.0, models, StudentGain.of(models), RunReport.curves(history.evaluations()), provenance);
+    }
+
+    /**
+     * The class names of a dataset of the registry; null for any other (metrics.jsonl does not carry them, so a report
+     * drawn from it shows such classes by index).
+     */
+    private static List<String> knownClassNames(String dataset) {
+        return dataset != null && io.distill4j.data.DatasetRegistry.names().contains(dataset)
+                ? io.distill4j.data.DatasetRegistry.get(dataset).classNames() : null;
     }
 
     /** The path of the first number in {@code node} that is NaN or infinite ({@code models[0].test.loss}), if any. */

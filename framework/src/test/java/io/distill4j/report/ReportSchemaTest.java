@@ -24,12 +24,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The report.json format is pinned by a file of the current schema written by a real run (test resources,
- * {@code tiny-schema-3/}): changing the format means bumping {@link RunReport#SCHEMA_VERSION} and checking in a report
- * of the new version. A report.json that breaks the schema is refused naming the file and the field.
+ * The report.json format is pinned by a file of the current schema (test resources, {@code tiny-schema-4/}: the
+ * report of a real run, {@code tiny-schema-3/}, with the {@code classes} schema 4 added): changing the format means
+ * bumping {@link RunReport#SCHEMA_VERSION} and checking in a report of the new version. Older versions still read are
+ * pinned too ({@code tiny-schema-3/}). A report.json that breaks the schema is refused naming the file and the field.
  */
 class ReportSchemaTest {
-    static final Path PINNED = resource("tiny-schema-3");
+    static final Path PINNED = resource("tiny-schema-4");
+    /** A report of schema 3, written by a real run before reports named their classes. */
+    static final Path PINNED_3 = resource("tiny-schema-3");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -46,11 +49,13 @@ class ReportSchemaTest {
     @Test
     void thePinnedReportOfTheCurrentSchemaReadsWithEveryField() {
         // fails when the version is bumped: check in a report of the new schema next to this one and point the test at it
-        assertThat(RunReport.SCHEMA_VERSION).isEqualTo(3);
+        assertThat(RunReport.SCHEMA_VERSION).isEqualTo(4);
         RunReport r = RunReports.read(PINNED);
-        assertThat(r.schemaVersion()).isEqualTo(3);
+        assertThat(r.schemaVersion()).isEqualTo(4);
         assertThat(r.run()).isEqualTo("tiny-schema-3");
         assertThat(r.dataset()).isEqualTo("mnist");
+        assertThat(r.classes()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        assertThat(r.classNames()).isEqualTo(r.classes());
         assertThat(r.status()).isEqualTo(RunReport.COMPLETE);
         assertThat(r.steps()).isEqualTo(16);
         assertThat(r.totalSteps()).isEqualTo(16);
@@ -101,12 +106,63 @@ class ReportSchemaTest {
         assertThat(p.resumes()).isEmpty();
     }
 
-    @Test
-    void writingThePinnedReportGivesBackTheSameJson() throws IOException {
-        // a field added to, renamed in or dropped from the records changes the written JSON: that is a new schema version
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pinnedReports")
+    void writingAPinnedReportGivesBackTheSameJson(String name) throws IOException {
+        // a field added to, renamed in or dropped from the records changes the written JSON: that is a new schema version.
+        // A schema-3 report (re-written by distill4j report) stays schema 3: no classes field appears in it
+        Path pinned = resource(name);
         RunDirectory dir = RunDirectory.open(tmp);
-        dir.writeJson(dir.reportFile(), RunReports.read(PINNED));
-        assertThat(JSON.readTree(dir.reportFile().toFile())).isEqualTo(JSON.readTree(PINNED.resolve("report.json").toFile()));
+        dir.writeJson(dir.reportFile(), RunReports.read(pinned));
+        assertThat(JSON.readTree(dir.reportFile().toFile())).isEqualTo(JSON.readTree(pinned.resolve("report.json").toFile()));
+    }
+
+    static Stream<String> pinnedReports() {
+        return Stream.of("tiny-schema-4", "tiny-schema-3");
+    }
+
+    @Test
+    void aSchema3ReportWithoutClassNamesStillReadsAndRendersItsClassesByIndex() {
+        RunReport r = RunReports.read(PINNED_3);
+        assertThat(r.schemaVersion()).isEqualTo(3);
+        assertThat(r.classes()).isNull();
+        assertThat(r.classNames()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        assertThat(r.models().get(0).test().accuracy()).isEqualTo(0.49);
+        String md = ReportRenderer.markdown(r);
+        assertThat(md).contains("| class | teacher | student-16 | student-16.twin |")
+                .contains("| 0 | 100.0% | 75.0% |")
+                .contains("## Confusion matrix: teacher (teacher, test)")
+                .contains("| true \\ predicted | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 |")
+                .contains("| 0 | **8** | 0 | 0 |");
+        String html = ReportRenderer.html(r);
+        assertThat(html).contains("<th class=\"cls\">9</th>").contains("<tr><td>9</td><td>27.3%</td>");
+    }
+
+    @Test
+    void aSchema3ReportWithClassNamesIsRefused() throws IOException {
+        Path run = runWith(PINNED_3, "/classes", "[\"a\"]");
+        assertThatThrownBy(() -> RunReports.read(run)).isInstanceOf(ReportException.class)
+                .hasMessage(run.resolve("report.json") + ": classes is not a field of report schema 3");
+    }
+
+    @Test
+    void aSchema3ReportIsCheckedAgainstSchema3AtEveryLevel() throws IOException {
+        Path run = runWith(PINNED_3, "/models/0/test/colour", "\"red\"");
+        assertThatThrownBy(() -> RunReports.read(run)).hasMessage(run.resolve("report.json") + ": models[0].test.colour is not a field of report schema 3");
+    }
+
+    @Test
+    void theProvenanceOfASchema3ReportIsCheckedAgainstSchema3() throws IOException {
+        Path provenance = runWith(PINNED_3, "/provenance/colour", "\"red\"");
+        assertThatThrownBy(() -> RunReports.read(provenance)).hasMessage(provenance.resolve("report.json")
+                + ": provenance.colour is not a field of report schema 3");
+    }
+
+    @Test
+    void aSchemaNewerThanThisDistill4jIsRefused() throws IOException {
+        Path run = runWith("/schemaVersion", "5");
+        assertThatThrownBy(() -> RunReports.read(run)).isInstanceOf(ReportException.class)
+                .hasMessageContaining("has report schema version 5, this distill4j reads versions 3 to 4");
     }
 
     static Stream<Arguments> brokenFields() {
@@ -137,7 +193,13 @@ class ReportSchemaTest {
                 Arguments.of("/models/2/twinOf", "\"nobody\"", "models[2].twinOf must be the name of a model of the report, got \"nobody\""),
                 Arguments.of("/models/1/compressionBytes", "0", "models[1].compressionBytes must be a number > 0, got 0"),
                 Arguments.of("/models/0/inference/threads", "0", "models[0].inference.threads must be an integer > 0, got 0"),
-                Arguments.of("/models/0/colour", "\"red\"", "models[0].colour is not a field of report schema 3"),
+                Arguments.of("/models/0/colour", "\"red\"", "models[0].colour is not a field of report schema 4"),
+                Arguments.of("/classes", "\"0123456789\"", "classes must be an array of distinct non-empty strings (the class names), got \"0123456789\""),
+                Arguments.of("/classes/3", "\"\"", "classes[3] must be a non-empty string, got \"\""),
+                Arguments.of("/classes/3", "3", "classes[3] must be a non-empty string, got 3"),
+                Arguments.of("/classes/9", "\"0\"", "classes[9] must be a class name no other class has, got \"0\""),
+                Arguments.of("/classes", "[\"0\", \"1\"]", "models[0].test.perClassAccuracy must be an array with one value per class of classes (2), got ["),
+                Arguments.of("/models/1/validation/confusion/9", "[0, 1]", "models[1].validation.confusion must be a 10 x 10 matrix, one row and column per class of classes, got ["),
                 Arguments.of("/gains/0/gainPp", "1e308", "gains[0].gainPp must be a number in [-100, 100], got 1.0E308"),
                 Arguments.of("/gains/0/twin", "\"nobody\"", "gains[0].twin must be the name of a model of the report, got \"nobody\""),
                 Arguments.of("/curves/1/accuracy/1", "2", "curves[1].accuracy[1] must be a number in [0, 1], got 2"),
@@ -159,13 +221,17 @@ class ReportSchemaTest {
     @Test
     void aVersionThatIsNotAnIntegerSaysHowToRegenerate() throws IOException {
         Path run = runWith("/schemaVersion", "2.9");
-        assertThatThrownBy(() -> RunReports.read(run)).hasMessageEndingWith("this distill4j reads version 3; regenerate it with: distill4j report "
+        assertThatThrownBy(() -> RunReports.read(run)).hasMessageEndingWith("this distill4j reads versions 3 to 4; regenerate it with: distill4j report "
                 + run + " --from-metrics");
     }
 
     /** A run folder whose report.json is the pinned one with the value at {@code pointer} replaced by raw JSON (null: removed). */
     private Path runWith(String pointer, String rawJson) throws IOException {
-        ObjectNode tree = (ObjectNode) JSON.readTree(PINNED.resolve("report.json").toFile());
+        return runWith(PINNED, pointer, rawJson);
+    }
+
+    private Path runWith(Path pinned, String pointer, String rawJson) throws IOException {
+        ObjectNode tree = (ObjectNode) JSON.readTree(pinned.resolve("report.json").toFile());
         JsonPointer at = JsonPointer.compile(pointer);
         JsonNode parent = tree.at(at.head());
         String marker = "@replaced@";
@@ -178,7 +244,7 @@ class ReportSchemaTest {
         }
         String text = JSON.writeValueAsString(tree).replace("\"" + marker + "\"", String.valueOf(rawJson));
         Path run = Files.createDirectories(tmp.resolve("run"));
-        Files.copy(PINNED.resolve("config.yaml"), run.resolve("config.yaml"));
+        Files.copy(pinned.resolve("config.yaml"), run.resolve("config.yaml"));
         Files.writeString(run.resolve("report.json"), text);
         return run;
     }

@@ -72,7 +72,7 @@ class RunReportsTest {
                 t.agreement(), t.perClassAccuracy(), t.confusion()), m.validation(), m.twinOf(), m.inference());
         List<ModelSummary> models = new java.util.ArrayList<>(pinned.models());
         models.set(0, nan);
-        RunReport broken = new RunReport(pinned.schemaVersion(), pinned.run(), pinned.dataset(), pinned.status(), pinned.steps(),
+        RunReport broken = new RunReport(pinned.schemaVersion(), pinned.run(), pinned.dataset(), pinned.classes(), pinned.status(), pinned.steps(),
                 pinned.totalSteps(), pinned.trainingSeconds(), models, pinned.gains(), pinned.curves(), pinned.provenance());
         assertThatThrownBy(() -> RunReports.write(RunDirectory.open(tmp), broken)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("models[0].test.loss is not a finite number");

@@ -28,7 +28,7 @@ class StudentGainTest {
 
     private static RunReport report(boolean complete) {
         List<ModelSummary> models = models(complete);
-        return new RunReport(RunReport.SCHEMA_VERSION, "r", "mnist", complete ? RunReport.COMPLETE : RunReport.IN_PROGRESS, 10, 10,
+        return new RunReport(RunReport.SCHEMA_VERSION, "r", "mnist", null, complete ? RunReport.COMPLETE : RunReport.IN_PROGRESS, 10, 10,
                 1.0, models, StudentGain.of(models), List.of(), null);
     }
 

@@ -32,7 +32,7 @@ class StudyReportsTest {
                 model("teacher", "teacher", null, 0.98, null),
                 model("s", "student", null, student, vStudent),
                 model("s-scratch", "twin", "s", twin, vTwin));
-        return new RunReport(RunReport.SCHEMA_VERSION, "study-x", "mnist", RunReport.COMPLETE, 8, 8, 1.0, models,
+        return new RunReport(RunReport.SCHEMA_VERSION, "study-x", "mnist", null, RunReport.COMPLETE, 8, 8, 1.0, models,
                 StudentGain.of(models), List.of(), null);
     }
 
@@ -177,7 +177,7 @@ class StudyReportsTest {
     @Test
     void markdownKeepsNamesWithPipesNewlinesAndMarkupAsText() {
         List<ModelSummary> models = List.of(model("s|<b>\nx", "student", null, 0.9, null), model("twin", "twin", "s|<b>\nx", 0.8, null));
-        RunReport run = new RunReport(RunReport.SCHEMA_VERSION, "r", "mnist", RunReport.COMPLETE, 8, 8, 1.0, models,
+        RunReport run = new RunReport(RunReport.SCHEMA_VERSION, "r", "mnist", null, RunReport.COMPLETE, 8, 8, 1.0, models,
                 StudentGain.of(models), List.of(), null);
         String md = StudyRenderer.markdown(StudyReports.aggregate("study\n# <i>", List.of(1L), Map.of(1L, run)));
         assertThat(md).startsWith("# study # &lt;i> — study over seeds\n").doesNotContain("<b>").doesNotContain("\nx |");

@@ -349,7 +349,7 @@ public final class OnlineDistillationRecipe implements Recipe {
                     last == null ? null : last.models().get(p.name()), p.role() == Role.TWIN ? p.identity() : null,
                     bench.measure(p.model(), data.test())));
         }
-        return new RunReport(RunReport.SCHEMA_VERSION, config.name(), config.data().sourceName(), RunReport.COMPLETE, trainer.step(),
+        return new RunReport(RunReport.SCHEMA_VERSION, config.name(), config.data().sourceName(), data.info().classNames(), RunReport.COMPLETE, trainer.step(),
                 trainer.totalSteps(), seconds, models, StudentGain.of(models), RunReport.curves(evaluation.history()), provenance);
     }
 

@@ -51,7 +51,7 @@ class ReportCompareTest {
     @Test
     void finishedRunHasAReportWithEveryFigureAndThePlots() throws IOException {
         JsonNode report = new ObjectMapper().readTree(online.resolve("report.json").toFile());
-        assertThat(report.get("schemaVersion").asInt()).isEqualTo(3);
+        assertThat(report.get("schemaVersion").asInt()).isEqualTo(4);
         assertThat(report.get("status").asText()).isEqualTo("complete");
         String html = Files.readString(online.resolve("report.html"));
         assertThat(html).doesNotContain("http://www.w3.org/Graphics").doesNotContain("<script src").doesNotContain("<link ");
@@ -85,6 +85,30 @@ class ReportCompareTest {
         assertThat(report.get("models").get(0).get("test").get("agreement").isNull()).isTrue();
         assertThat(report.get("curves").get(0).get("steps")).extracting(JsonNode::asLong).containsExactly(4L, 8L);
         assertThat(Files.readString(online.resolve("report.md"))).contains("| student-32 | student | mlp | assistant | 25,450 |");
+    }
+
+    @Test
+    void aFinishedRunNamesItsClassesInEveryRendering() throws IOException {
+        JsonNode mnist = new ObjectMapper().readTree(online.resolve("report.json").toFile());
+        assertThat(mnist.get("classes")).extracting(JsonNode::asText).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        JsonNode report = new ObjectMapper().readTree(fashion.resolve("report.json").toFile());
+        assertThat(report.get("classes")).extracting(JsonNode::asText).containsExactly("T-shirt/top", "Trouser", "Pullover", "Dress",
+                "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+        String md = Files.readString(fashion.resolve("report.md"));
+        assertThat(md).contains("## Per-class test accuracy (recall)").contains("| Ankle boot | ")
+                .contains("## Confusion matrix: teacher (teacher, test)")
+                .contains("| true \\ predicted | T-shirt/top | Trouser | Pullover | Dress | Coat | Sandal | Shirt | Sneaker | Bag | Ankle boot |");
+        String html = Files.readString(fashion.resolve("report.html"));
+        assertThat(html).contains("<tr><td>T-shirt/top</td>").contains("<th class=\"cls\">Ankle boot</th>")
+                .contains("<table class=\"confusion\" data-model=\"teacher\">");
+        // re-rendered by distill4j report, the names stay
+        Path copy = copyOf(fashion, "fashion-again");
+        CliRun again = CliRun.of("report", copy.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.readString(copy.resolve("report.html"))).contains("<th class=\"cls\">Ankle boot</th>");
+        // drawn from metrics.jsonl (which holds no per-class figures, so there is no per-class table to name)
+        CliRun fromMetrics = CliRun.of("report", copy.toString(), "--from-metrics");
+        assertThat(fromMetrics.exitCode()).as(fromMetrics.err()).isZero();
     }
 
     @Test
@@ -146,10 +170,10 @@ class ReportCompareTest {
         Path old = tmp.resolve("old");
         Files.createDirectories(old);
         for (String f : new String[]{"config.yaml", "metrics.jsonl", "provenance.json"}) Files.copy(online.resolve(f), old.resolve(f));
-        Files.writeString(old.resolve("report.json"), Files.readString(online.resolve("report.json")).replace("\"schemaVersion\" : 3", "\"schemaVersion\" : 1"));
+        Files.writeString(old.resolve("report.json"), Files.readString(online.resolve("report.json")).replace("\"schemaVersion\" : 4", "\"schemaVersion\" : 1"));
         CliRun oldSchema = CliRun.of("compare", online.toString(), old.toString());
         assertThat(oldSchema.exitCode()).isEqualTo(ExitCodes.REPORT);
-        assertThat(oldSchema.errorLine()).contains("has report schema version 1, this distill4j reads version 3")
+        assertThat(oldSchema.errorLine()).contains("has report schema version 1, this distill4j reads versions 3 to 4")
                 .contains("distill4j report " + old + " --from-metrics");
         assertThat(CliRun.of("report", old.toString()).exitCode()).isEqualTo(ExitCodes.REPORT);
         CliRun rebuilt = CliRun.of("report", old.toString(), "--from-metrics");
@@ -172,7 +196,7 @@ class ReportCompareTest {
                 {"(?s)(?<head>\"role\" : \"student\".*?\"accuracy\" : )[0-9.E-]+", "${head}1e308",
                         "models[2].test.accuracy must be a number in [0, 1], got 1.0E308"},
                 {"(?s)(?<head>\"role\" : \"student\".*?\"params\" : )[0-9]+", "${head}0", "models[2].params must be an integer > 0, got 0"},
-                {"\"schemaVersion\" : 3", "\"schemaVersion\" : \"3\"", "schemaVersion must be an integer, got \"3\""},
+                {"\"schemaVersion\" : 4", "\"schemaVersion\" : \"4\"", "schemaVersion must be an integer, got \"4\""},
                 {"(?s)\"models\" : \\[.*?\n  \"gains\"", "\"models\" : null,\n  \"gains\"", "models must be a non-empty array of models, got null"}};
         for (String[] c : cases) {
             Path odd = copyOf(online, "odd-" + c[2].substring(0, c[2].indexOf(' ')));

@@ -57,7 +57,7 @@ class TrainEndToEndTest {
         assertThat(metrics.get(0).get("type").asText()).isEqualTo("start");
 
         JsonNode report = JSON.readTree(run.resolve("report.json").toFile());
-        assertThat(report.get("schemaVersion").asInt()).isEqualTo(3);
+        assertThat(report.get("schemaVersion").asInt()).isEqualTo(4);
         JsonNode models = report.get("models");
         assertThat(models).hasSize(8);   // 5 models and the 3 students' scratch twins
         assertThat(models.get(5).get("role").asText()).isEqualTo("twin");

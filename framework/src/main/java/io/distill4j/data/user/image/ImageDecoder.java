@@ -123,8 +123,8 @@ final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO signals a truncated or corrupt file by IIOException, EOFException or, in some plugins, unchecked exceptions
-            throw new DataException(file + ": cannot be decoded as an image, it is corrupt or truncated (" + oneLine(describe(e))
-                    + "); expected a complete PNG, JPEG, BMP or GIF file", e);
+            throw new DataException(file + ": cannot be decoded: corrupt, truncated or an unsupported variant (" + oneLine(describe(e))
+                    + "); expected a complete PNG, JPEG (RGB or grey), BMP or GIF file", e);
         }
     }
 

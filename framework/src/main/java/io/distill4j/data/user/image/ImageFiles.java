@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,10 +38,13 @@ final class ImageFiles {
         return p.getFileName().toString().startsWith(".");
     }
 
-    /** The visible entries of {@code folder}, sorted by name (a fixed order on every platform). */
+    /**
+     * The visible entries of {@code folder}, sorted by name as Java strings: the same order on every platform (a Path's
+     * own order ignores case on Windows), so the rows, and the split drawn over them, do not depend on where it runs.
+     */
     static List<Path> children(Path folder) {
         try (Stream<Path> s = Files.list(folder)) {
-            return s.filter(p -> !hidden(p)).sorted().toList();
+            return s.filter(p -> !hidden(p)).sorted(Comparator.comparing((Path p) -> p.getFileName().toString())).toList();
         } catch (IOException e) {
             throw new DataException(folder + ": cannot list the folder (" + e.getMessage() + ")", e);
         }

@@ -94,6 +94,28 @@ class ImageFolderFormatTest {
     }
 
     @Test
+    void sixteenBitGreyIsScaledToEightBits() {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(3, 1, java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
+        img.getRaster().setSample(0, 0, 0, 0);
+        img.getRaster().setSample(1, 0, 0, 257 * 77);
+        img.getRaster().setSample(2, 0, 0, 65535);
+        Path f = Images.write(img, tmp.resolve("deep.png"), "png");
+        byte[] px = ImagePixels.of(f, 1, 3, 1);
+        assertThat(new int[]{px[0] & 0xff, px[1] & 0xff, px[2] & 0xff}).containsExactly(0, 77, 255);
+    }
+
+    @Test
+    void filesAreOrderedByNameCaseSensitively() throws IOException {
+        Path train = tmp.resolve("train");
+        for (String n : List.of("b.png", "B.png", "a.PNG", "A.png")) Images.flat(train.resolve("k/" + n), 2, n.charAt(0));
+        Images.flat(train.resolve("l/x.png"), 2, 0);
+        List<RawExample> read = new ArrayList<>();
+        prepare(spec(train, null, 0, 0, null, null, 1));
+        lastPre.read(train, read::add);
+        assertThat(read).extracting(RawExample::id).containsExactly("k/A.png", "k/B.png", "k/a.PNG", "k/b.png", "l/x.png");
+    }
+
+    @Test
     void colourBecomesGreyByLuma() {
         Path f = Images.rgb(tmp.resolve("c.png"), 1, 2, (x, y) -> x == 0 ? 200 << 16 | 100 << 8 | 50 : 0xffffff, "png");
         byte[] px = ImagePixels.of(f, 1, 2, 1);

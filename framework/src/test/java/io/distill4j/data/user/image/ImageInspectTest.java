@@ -47,4 +47,15 @@ class ImageInspectTest {
         assertThat(ImageInspector.capped(1000, 10)).containsExactly(64, 1);
         assertThat(ImageInspector.capped(64, 128)).containsExactly(32, 64);
     }
+
+    @Test
+    void refusesWhatPrepareRefuses() throws java.io.IOException {
+        Path root = java.nio.file.Files.createDirectories(tmp.resolve("empty"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageFolderFormat().inspect(root))
+                .isInstanceOf(io.distill4j.data.DataException.class).hasMessageContaining("holds no class folders");
+        Images.flat(root.resolve("a/1.png"), 2, 0);
+        java.nio.file.Files.writeString(root.resolve("a/readme.md"), "#");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageFolderFormat().inspect(root))
+                .isInstanceOf(io.distill4j.data.DataException.class).hasMessageContaining("readme.md").hasMessageContaining("not an image file");
+    }
 }

@@ -63,7 +63,7 @@ public final class ImageFolderFormat implements UserFormat {
         try {
             // pass 1: decode every image once, into bytes at the target size
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spill), 1 << 16)) {
-                for (ImageFiles.Entry e : all) out.write(ImagePixels.of(e.file(), h, w, channels));
+                decodeAll(all, h, w, channels, out);
             }
             // pass 2: the statistics of the training rows only (validation and test never inform the preprocessing)
             float[][] stats = trainStats(spill, rowBytes, h * w, channels, parts);
@@ -83,6 +83,28 @@ public final class ImageFolderFormat implements UserFormat {
             return pre;
         } finally {
             Files.deleteIfExists(spill);
+        }
+    }
+
+    /**
+     * Writes every image's bytes to {@code out} in file order, decoding a few at a time in parallel: each image is
+     * decoded on its own, so its bytes do not depend on the threads, and the first refusal in file order is the one
+     * reported.
+     */
+    private static void decodeAll(List<ImageFiles.Entry> all, int h, int w, int channels, OutputStream out) throws IOException {
+        int chunk = 4 * Runtime.getRuntime().availableProcessors();
+        for (int from = 0; from < all.size(); from += chunk) {
+            Object[] decoded = all.subList(from, Math.min(all.size(), from + chunk)).parallelStream().map(e -> {
+                try {
+                    return (Object) ImagePixels.of(e.file(), h, w, channels);
+                } catch (RuntimeException refused) {
+                    return refused;
+                }
+            }).toArray();
+            for (Object d : decoded) {
+                if (d instanceof RuntimeException refused) throw refused;
+                out.write((byte[]) d);
+            }
         }
     }
 

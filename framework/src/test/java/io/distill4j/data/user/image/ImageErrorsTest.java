@@ -125,4 +125,12 @@ class ImageErrorsTest {
         twoClasses();
         refuses(sized(channels), "data.channels is " + channels, "expected 1 (grey) or 3 (RGB)");
     }
+
+    @Test
+    void ofSeveralBadImagesTheFirstInFileOrderIsNamed() throws IOException {
+        twoClasses();
+        for (int i = 0; i < 40; i++) Images.flat(train.resolve(String.format("a/%02d.png", i)), 4, i);
+        for (int i : new int[]{37, 12, 25}) Files.writeString(train.resolve(String.format("a/%02d.png", i)), "broken");
+        for (int run = 0; run < 3; run++) refuses(sized(1), train.resolve("a/12.png").toString());
+    }
 }

@@ -47,9 +47,23 @@ final class ImageDecoder {
         });
     }
 
-    /** The image's pixels: one grey plane when its colour model is grey (the grey values themselves), else R, G and B. */
-    static Planes decode(Path file) {
-        BufferedImage img = withReader(file, r -> r.read(0, r.getDefaultReadParam()));
+    /**
+     * The image's pixels: one grey plane when its colour model is grey (the grey values themselves), else R, G and B.
+     * A PNG or JPEG far larger than {@code targetHeight x targetWidth} is read subsampled ({@link #subsampling}), so
+     * that a folder of camera photos does not need hundreds of megabytes per image (a pattern finer than the step can
+     * alias; the resize filter smooths what is left).
+     */
+    static Planes decode(Path file, int targetHeight, int targetWidth) {
+        BufferedImage img = withReader(file, r -> {
+            javax.imageio.ImageReadParam param = r.getDefaultReadParam();
+            // only where the readers still notice a truncated file while subsampling (the BMP reader does not)
+            String format = r.getFormatName().toLowerCase(Locale.ROOT);
+            boolean may = format.equals("jpeg") || format.equals("png");
+            int s = may ? subsampling(r.getHeight(0), r.getWidth(0), targetHeight, targetWidth) : 1;
+            // each kept pixel from the middle of its s x s block, so the image does not shift by half a block
+            if (s > 1) param.setSourceSubsampling(s, s, s / 2, s / 2);
+            return r.read(0, param);
+        });
         int h = img.getHeight();
         int w = img.getWidth();
         ColorModel cm = img.getColorModel();
@@ -74,6 +88,15 @@ final class ImageDecoder {
             v[2 * plane + i] = argb[i] & 0xff;
         }
         return new Planes(h, w, 3, v);
+    }
+
+    /**
+     * Every how many pixels a large image is read: the largest step that still leaves at least twice the target
+     * resolution on both sides (the resize filter then averages what is left), 1 for anything smaller. A function of
+     * the sizes alone, so training and prediction read the same pixels.
+     */
+    static int subsampling(int height, int width, int targetHeight, int targetWidth) {
+        return Math.max(1, Math.min(height / (2 * targetHeight), width / (2 * targetWidth)));
     }
 
     private static int scale(int sample, int bits) {

@@ -16,7 +16,7 @@ final class ImagePixels {
     /** {@code file} decoded, converted to {@code channels} (1 grey, 3 RGB) and resized to {@code height x width}. */
     static byte[] of(Path file, int height, int width, int channels) {
         checkChannels(channels, file.toString());
-        ImageDecoder.Planes p = ImageDecoder.decode(file);
+        ImageDecoder.Planes p = ImageDecoder.decode(file, height, width);
         int[] planes = convert(p, channels);
         int plane = height * width;
         byte[] out = new byte[channels * plane];

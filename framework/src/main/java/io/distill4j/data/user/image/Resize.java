@@ -7,7 +7,11 @@ package io.distill4j.data.user.image;
  * shrink factor so that every input pixel contributes (plain bilinear would skip pixels and alias a large photo).
  */
 final class Resize {
-    /** The name preprocessing records for this method. */
+    /**
+     * The name preprocessing records for how pixels reach the target size: this filter together with the decoder's
+     * subsampling rule ({@link ImageDecoder#subsampling}). A change to either changes a trained model's inputs, so it
+     * must come with a new name (old exports are then refused rather than silently fed different pixels).
+     */
     static final String METHOD = "bilinear";
 
     private Resize() {

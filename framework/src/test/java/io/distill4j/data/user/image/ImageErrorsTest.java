@@ -87,14 +87,15 @@ class ImageErrorsTest {
         refuses(sized(1), train.resolve("a/2.png").toString(), "not a readable image");
     }
 
+    /** Read whole (32) and subsampled (4: PNG and JPEG are read every 4th pixel), a cut-off file is noticed. */
     @ParameterizedTest
-    @ValueSource(strings = {"png", "jpeg", "bmp", "gif"})
-    void aTruncatedImage(String format) throws IOException {
+    @org.junit.jupiter.params.provider.CsvSource({"png,4", "jpeg,4", "bmp,4", "gif,4", "png,32", "jpeg,32", "bmp,32", "gif,32"})
+    void aTruncatedImage(String format, int target) throws IOException {
         twoClasses();
         Path f = Images.rgb(train.resolve("a/2." + format), 32, 32, (x, y) -> (x * 8) << 16 | (y * 8) << 8 | ((x ^ y) * 8), format);
         byte[] all = Files.readAllBytes(f);
         Files.write(f, Arrays.copyOf(all, all.length / 2));
-        refuses(sized(3), f.toString(), "expected a complete");
+        refuses(spec(train, null, 0, 0, target, target, 3), f.toString(), "expected a complete");
     }
 
     @Test

@@ -156,6 +156,22 @@ class ImageFolderFormatTest {
     }
 
     @Test
+    void aLargeImageIsReadSubsampledToTwiceTheTarget() {
+        assertThat(ImageDecoder.subsampling(28, 28, 28, 28)).isEqualTo(1);
+        assertThat(ImageDecoder.subsampling(100, 100, 28, 28)).isEqualTo(1);
+        assertThat(ImageDecoder.subsampling(3000, 4000, 48, 64)).isEqualTo(31);
+        assertThat(ImageDecoder.subsampling(3000, 100, 10, 10)).as("the short side decides").isEqualTo(5);
+        // a smooth gradient read subsampled by 20 and resized stays within a few levels of the exact average
+        Path ramp = Images.grey(tmp.resolve("ramp.png"), 400, 400, (x, y) -> x * 255 / 399, "png");
+        byte[] px = ImagePixels.of(ramp, 10, 10, 1);
+        for (int x = 0; x < 10; x++) {
+            double exact = (x * 40 + 19.5) * 255 / 399;   // the mean of the 40 columns this output pixel covers
+            for (int y = 0; y < 10; y++) assertThat((double) (px[y * 10 + x] & 0xff)).isCloseTo(exact, within(8.0));
+        }
+        assertThat(ImagePixels.of(ramp, 10, 10, 1)).isEqualTo(px);
+    }
+
+    @Test
     void upscalingInterpolatesBetweenNeighbours() {
         Path f = Images.grey(tmp.resolve("two.png"), 1, 2, (x, y) -> x == 0 ? 0 : 200, "png");
         byte[] px = ImagePixels.of(f, 1, 4, 1);

@@ -133,4 +133,23 @@ class CnnInputShapesTest {
         assertThat(built.parameterCount()).as("what DL4J builds").isEqualTo(c.params());
         assertThat(colour.nativeBytes()).isGreaterThan(grey.nativeBytes());
     }
+
+    /** The image rows are channel-major (c, y, x): exactly what the cnn's input reshape reads as NCHW. */
+    @Test
+    void theInputReshapeReadsChannelMajorRows() {
+        int h = 4, w = 3, c = 3;
+        ModelSpec spec = cnn(List.of(new ConvSpec(2, 2, 1)));
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = ((Dl4jModel) new ModelFactory(CLASSES, InputShape.image(h, w, c), 100,
+                TrainingSteps.DL4J, Precision.FP32).build(spec, Head.LABELS, 1, 0, 3)).network();
+        float[] row = new float[c * h * w];
+        for (int i = 0; i < row.length; i++) row[i] = i;
+        INDArray nchw = net.getLayerWiseConfigurations().getInputPreProcess(0)
+                .preProcess(Nd4j.create(row, new long[]{1, row.length}, 'c'), 1, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+        assertThat(nchw.shape()).containsExactly(1, c, h, w);
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) assertThat(nchw.getFloat(0, ch, y, x)).isEqualTo(row[ch * h * w + y * w + x]);
+            }
+        }
+    }
 }

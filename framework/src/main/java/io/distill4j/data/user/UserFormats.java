@@ -13,6 +13,7 @@ public final class UserFormats {
     static {
         for (UserFormat f : List.<UserFormat>of(
                 // registered formats: one line each
+                new io.distill4j.data.user.image.ImageFolderFormat()
         )) {
             BY_NAME.put(f.name(), f);
         }

@@ -19,7 +19,11 @@ import java.util.Optional;
 
 /** Convolution + max-pool stages ({@code conv}), then dense ReLU layers ({@code hidden}). */
 public final class CnnFamily extends Dl4jFamily {
-    /** The side of the images the datasets here hold (MNIST-sized): no kernel or pool can be larger. */
+    /**
+     * A fixed upper bound on a kernel or pool, checked before any data is known (MNIST's side). The bound that matters
+     * is the dataset's own: {@link #checkOwnKeys} refuses a stage that shrinks the image, of any height, width and
+     * channels, to nothing.
+     */
     static final int IMAGE_SIDE = 28;
     private static final Map<String, IntRange> INTEGERS = Map.of(
             "conv[].filters", new IntRange(1, 4096),

@@ -13,6 +13,9 @@ public final class UserFormats {
     static {
         for (UserFormat f : List.<UserFormat>of(
                 // registered formats: one line each
+                io.distill4j.data.user.text.TextFormat.jsonl(),
+                io.distill4j.data.user.text.TextFormat.csv(),
+                io.distill4j.data.user.text.TextFormat.folders()
         )) {
             BY_NAME.put(f.name(), f);
         }

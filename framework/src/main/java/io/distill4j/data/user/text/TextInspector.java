@@ -108,16 +108,25 @@ final class TextInspector {
     }
 
     /** {text, label} fields of the first line: "text" and "label" when present, else the longest string and another field. */
-    private static String[] jsonFields(Path file) {
+    private static String[] jsonFields(Path file) throws IOException {
+        // the first non-blank line only, leniently: the strict read of the whole file follows
         JsonNode[] first = {null};
-        TextSources.forEachLine(file, false, (line, content) -> {
-            if (first[0] != null || content.isBlank()) return;
-            try {
-                first[0] = new ObjectMapper().readTree(content);
-            } catch (IOException e) {
-                throw new DataException(file + ":" + line + ": not valid JSON (" + TextSources.firstLine(e.getMessage()) + ")");
+        TextSources.requireFile(file, "a JSON Lines file");
+        // an InputStreamReader replaces bytes that are not UTF-8 (Files.newBufferedReader would throw without a position)
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            int number = 0;
+            while (first[0] == null && (line = in.readLine()) != null) {
+                number++;
+                if (line.isBlank()) continue;
+                try {
+                    first[0] = new ObjectMapper().readTree(line);
+                } catch (IOException e) {
+                    throw new DataException(file + ":" + number + ": not valid JSON (" + TextSources.firstLine(e.getMessage()) + ")");
+                }
             }
-        });
+        }
         if (first[0] == null || !first[0].isObject()) throw new DataException(file + ": expected JSON objects, one a line");
         List<String> names = new ArrayList<>();
         first[0].fieldNames().forEachRemaining(names::add);
@@ -135,6 +144,8 @@ final class TextInspector {
                 header = r.getHeader();
                 for (String c : header) lengths.merge(c, r.getField(c).length(), Integer::sum);
             }
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            throw new DataException(file + ": not valid CSV (" + TextSources.firstLine(e.getMessage()) + ")");
         }
         if (header.isEmpty()) throw new DataException(file + ": empty; expected a header line and records");
         return guess(header, lengths, file);

@@ -140,35 +140,21 @@ class TextFormatsTest {
 
     @Test
     void theVocabularyComesFromTrainingTextsOnly() throws Exception {
-        Path train = write(dir.resolve("train.jsonl"), """
-                {"text": "shared trainonly", "label": "x"}
-                {"text": "shared trainonly", "label": "x"}
-                {"text": "shared valonly", "label": "y"}
-                {"text": "shared trainonly", "label": "y"}
-                {"text": "shared valonly", "label": "y"}
-                {"text": "shared valonly", "label": "x"}
-                """);
-        Path test = write(dir.resolve("test.jsonl"), "{\"text\": \"testonly shared\", \"label\": \"x\"}\n");
+        // every example has a word of its own, w0 ... w11, and the word "shared"
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 12; i++) lines.append("{\"text\": \"shared w").append(i).append("\", \"label\": \"").append(i % 2).append("\"}\n");
+        Path train = write(dir.resolve("train.jsonl"), lines.toString());
+        Path test = write(dir.resolve("test.jsonl"), "{\"text\": \"testonly shared\", \"label\": \"1\"}\n");
         CollectingSink sink = new CollectingSink();
-        // validation 2 of the 6: those chosen are not counted either
-        Preprocessor p = TextFormat.jsonl().prepare(spec("jsonl", train, test, 0, 2, null, 4, 100, null, null),
-                new SplitPlan(0, 2, 3), sink);
+        // 4 of the 12 are held out for validation: their words are not counted either
+        Preprocessor p = TextFormat.jsonl().prepare(spec("jsonl", train, test, 0, 4, null, 3, 100, null, null),
+                new SplitPlan(0, 4, 3), sink);
         WordVocabulary v = WordVocabulary.read(new java.io.ByteArrayInputStream(p.entries().get(WordVocabulary.FILE_NAME)), "entry");
-        assertThat(v.words()).doesNotContain("testonly");
-        assertThat(sink.rows(Part.TEST).get(0)[1]).isEqualTo(WordVocabulary.UNK);
-        assertThat(sink.rows(Part.TEST).get(0)[2]).isEqualTo(v.id("shared")).isNotEqualTo(WordVocabulary.UNK);
-        // a word of validation examples alone is UNK as well
-        for (int[] row : sink.rows(Part.TRAIN)) assertThat(row[2]).isNotEqualTo(WordVocabulary.UNK);
-        assertThat(v.words()).containsExactlyInAnyOrderElementsOf(trainWords(sink, v));
-    }
-
-    /** The words of the rows trained on: what the vocabulary may hold. */
-    private static List<String> trainWords(CollectingSink sink, WordVocabulary v) {
-        List<String> out = new ArrayList<>();
-        for (int[] row : sink.rows(Part.TRAIN)) {
-            for (int j = 1; j < row.length && row[j] != 0; j++) if (!out.contains(v.token(row[j]))) out.add(v.token(row[j]));
-        }
-        return out;
+        assertThat(v.words()).hasSize(1 + 8).contains("shared").doesNotContain("testonly");
+        assertThat(sink.rows(Part.TEST).get(0)).containsExactly(WordVocabulary.CLS, WordVocabulary.UNK, v.id("shared"));
+        assertThat(sink.rows(Part.VALIDATION)).hasSize(4)
+                .allSatisfy(row -> assertThat(row).containsExactly(WordVocabulary.CLS, v.id("shared"), WordVocabulary.UNK));
+        assertThat(sink.rows(Part.TRAIN)).hasSize(8).allSatisfy(row -> assertThat(row[2]).isGreaterThan(WordVocabulary.CLS));
     }
 
     @Test

@@ -76,6 +76,19 @@ class TextHuggingFaceTest {
     }
 
     @Test
+    void theFilesOwnTruncationAndPaddingDoNotApply() throws Exception {
+        // a tokenizer saved with truncation to 4 and padding to 12 by a pad id of 4 ([MASK], to tell it apart)
+        String json = Files.readString(TextFiles.tokenizer(dir))
+                .replace("\"truncation\": null", "\"truncation\": {\"direction\": \"Right\", \"max_length\": 4, \"strategy\": \"LongestFirst\", \"stride\": 0}")
+                .replace("\"padding\": null", "\"padding\": {\"strategy\": {\"Fixed\": 12}, \"direction\": \"Right\", \"pad_to_multiple_of\": null, "
+                        + "\"pad_id\": 4, \"pad_type_id\": 0, \"pad_token\": \"[MASK]\"}");
+        assertThat(json).contains("\"max_length\": 4").contains("\"pad_id\": 4");
+        HuggingFaceIds t = HuggingFaceIds.load(write(dir.resolve("saved.json"), json));
+        assertThat(t.padId()).isEqualTo(4);   // the file's pad id pads our rows
+        assertThat(t.encode("i loved the story", 8, Truncation.HEAD)).containsExactly(2, 17, 19, 5, 39, 3, 4, 4);
+    }
+
+    @Test
     void aMissingTokenizerFileIsRefused() {
         Path missing = dir.resolve("nope/tokenizer.json");
         TextErrorsTest.assertRefused(() -> HuggingFaceIds.load(missing), missing + ": tokenizer file not found");

@@ -80,11 +80,12 @@ public final class TextPreprocessor implements Preprocessor {
     }
 
     /**
-     * The preprocessing of the built-in IMDB dataset (its loader's vocabulary, with its truncation): the same ids
-     * for the same text as the loader stored, so an IMDB student's export classifies raw reviews like a user-data one.
+     * The preprocessing of the built-in IMDB dataset (its loader's vocabulary, data.maxLength and data.truncation):
+     * the same ids for the same text as the loader stored, so an IMDB student's export classifies raw reviews like a
+     * user-data one.
      */
-    public static TextPreprocessor builtIn(WordVocabulary vocabulary, int maxLength, List<String> classes) {
-        return words(vocabulary, maxLength, classes, false, BUILT_IN, "text", "label");
+    public static TextPreprocessor builtIn(WordVocabulary vocabulary, int maxLength, Truncation truncation, List<String> classes) {
+        return words(vocabulary.withTruncation(truncation), maxLength, classes, false, BUILT_IN, "text", "label");
     }
 
     @Override
@@ -154,7 +155,7 @@ public final class TextPreprocessor implements Preprocessor {
     }
 
     /** The {@link io.distill4j.data.user.Preprocessors} reader of kind {@code text}. */
-    public static TextPreprocessor read(JsonNode json, Map<String, byte[]> entries, String source) {
+    public static TextPreprocessor fromEntries(JsonNode json, Map<String, byte[]> entries, String source) {
         String where = source + ": entry " + ENTRY;
         List<String> classes = new ArrayList<>();
         for (JsonNode c : json.path("classes")) classes.add(c.asText());

@@ -92,7 +92,9 @@ final class TextSources {
                     Consumer<TextRecord> out) {
         requireFile(file, "a CSV file");
         String content = Utf8Text.decode(readAll(file), replace, file.toString());
-        try (CsvReader<NamedCsvRecord> reader = CsvReader.builder().ofNamedCsvRecord(content)) {
+        // field counts are checked here, so that the message names the line (FastCSV's names the record)
+        try (CsvReader<NamedCsvRecord> reader = CsvReader.builder().allowMissingFields(true).allowExtraFields(true)
+                .ofNamedCsvRecord(content)) {
             boolean first = true;
             for (NamedCsvRecord r : reader) {
                 List<String> header = r.getHeader();
@@ -106,6 +108,10 @@ final class TextSources {
                     first = false;
                 }
                 String where = file + ":" + r.getStartingLineNumber();
+                if (r.getFieldCount() != header.size()) {
+                    throw new DataException(where + ": " + r.getFieldCount() + " field(s), but the header has " + header.size()
+                            + " (a text holding the separator or a line break must be quoted: \"...\")");
+                }
                 String label = header.contains(labelColumn) ? r.getField(labelColumn) : null;
                 if (label != null && label.isEmpty()) throw new DataException(where + ": the \"" + labelColumn + "\" cell is empty, expected a class name");
                 out.accept(new TextRecord(where, r.getField(textColumn), label));

@@ -48,7 +48,7 @@ class TextBuiltInTest {
         json.writeValue(dir.resolve("reviews.json").toFile(), array);
         for (Truncation truncation : Truncation.values()) {
             LoadedDataset d = DatasetLoader.load(new DataRequest("imdb", dir.toString(), 0, 0, 0, 7, 20, truncation));
-            Preprocessor p = TextPreprocessor.builtIn(d.vocabulary(), 7, List.of("neg", "pos"));
+            Preprocessor p = TextPreprocessor.builtIn(d.vocabulary(), 7, truncation, List.of("neg", "pos"));
             Preprocessor back = Preprocessors.read(p.entries(), "model.zip").orElseThrow();
             assertThat(back.shape()).isEqualTo(InputShape.text(7, 20));
             List<String> train = new ArrayList<>(texts.subList(block, 2 * block));

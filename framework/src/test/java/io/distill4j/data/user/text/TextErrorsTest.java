@@ -153,8 +153,16 @@ class TextErrorsTest {
     void aMissingSourceFileAndABadCsvRecordAreNamed() {
         Path missing = dir.resolve("nothing.jsonl");
         assertRefused(() -> prepare("jsonl", missing, null), missing + ": file not found");
-        Path csv = write(dir.resolve("train.csv"), "text,label\nok,1\nunclosed \"quote,2,3\n");
-        assertRefused(() -> prepare("text-csv", csv, null), csv + ": not valid CSV");
+        Path csv = write(dir.resolve("train.csv"), "text,label\nok,1\n\"unclosed quote,2\n");
+        assertRefused(() -> prepare("text-csv", csv, null), csv + ":3: 1 field(s), but the header has 2");
+    }
+
+    @Test
+    void aCsvRecordWithMissingOrExtraFieldsIsNamed() {
+        Path missing = write(dir.resolve("missing.csv"), "text,label\nok,1\nnolabel\n");
+        assertRefused(() -> prepare("text-csv", missing, null), missing + ":3: 1 field(s), but the header has 2");
+        Path extra = write(dir.resolve("extra.csv"), "text,label\nok,1\nok,1,surplus\n");
+        assertRefused(() -> prepare("text-csv", extra, null), extra + ":3: 3 field(s), but the header has 2");
     }
 
     @Test

@@ -12,7 +12,6 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import io.distill4j.data.DataException;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -209,23 +208,28 @@ final class TextSources {
 
     /** Streams {@code file} a line at a time ({@code \n} or {@code \r\n}), decoding each line on its own. */
     static void forEachLine(Path file, boolean replace, LineSink sink) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            byte[] buf = new byte[4096];
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] chunk = new byte[1 << 16];
+            byte[] buf = new byte[4096];   // the current line's bytes
             int n = 0;
             long line = 1;
             long offset = 0;   // of the line's first byte in the file
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (b == '\n') {
+            int read;
+            while ((read = in.read(chunk)) > 0) {
+                int from = 0;
+                for (int i = 0; i < read; i++) {
+                    if (chunk[i] != '\n') continue;
+                    buf = append(buf, n, chunk, from, i);
+                    n += i - from;
                     int end = n > 0 && buf[n - 1] == '\r' ? n - 1 : n;
                     sink.accept(line, Utf8Text.decode(buf, 0, end, replace, file.toString(), line, offset));
                     offset += n + 1;
                     line++;
                     n = 0;
-                } else {
-                    if (n == buf.length) buf = Arrays.copyOf(buf, 2 * n);
-                    buf[n++] = (byte) b;
+                    from = i + 1;
                 }
+                buf = append(buf, n, chunk, from, read);
+                n += read - from;
             }
             if (n > 0) sink.accept(line, Utf8Text.decode(buf, 0, n, replace, file.toString(), line, offset));
         } catch (NoSuchFileException e) {
@@ -233,6 +237,14 @@ final class TextSources {
         } catch (IOException e) {
             throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** {@code buf} (holding {@code n} bytes) with {@code src[from, to)} after them, grown when needed. */
+    private static byte[] append(byte[] buf, int n, byte[] src, int from, int to) {
+        int len = to - from;
+        if (n + len > buf.length) buf = Arrays.copyOf(buf, Math.max(2 * buf.length, n + len));
+        System.arraycopy(src, from, buf, n, len);
+        return buf;
     }
 
     private static String fieldNames(JsonNode node) {

@@ -1,6 +1,5 @@
 package io.distill4j.data.user.text;
 
-import io.distill4j.data.DataException;
 import io.distill4j.data.text.Truncation;
 import io.distill4j.data.user.Part;
 import io.distill4j.data.user.Preprocessor;

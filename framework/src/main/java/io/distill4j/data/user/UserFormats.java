@@ -13,7 +13,10 @@ public final class UserFormats {
     static {
         for (UserFormat f : List.<UserFormat>of(
                 // registered formats: one line each
-                new io.distill4j.data.user.image.ImageFolderFormat()
+                new io.distill4j.data.user.image.ImageFolderFormat(),
+                io.distill4j.data.user.text.TextFormat.jsonl(),
+                io.distill4j.data.user.text.TextFormat.csv(),
+                io.distill4j.data.user.text.TextFormat.folders()
         )) {
             BY_NAME.put(f.name(), f);
         }

@@ -4,7 +4,7 @@ import io.distill4j.data.text.Truncation;
 import io.distill4j.data.text.WordTokenizer;
 import io.distill4j.data.text.WordVocabulary;
 import io.distill4j.model.Head;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.TrainableModel;
 import io.distill4j.model.transformer.SameDiffTransformer;

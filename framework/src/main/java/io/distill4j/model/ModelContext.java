@@ -1,5 +1,6 @@
 package io.distill4j.model;
 
+import io.distill4j.data.InputShape;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.loss.Term;
 

@@ -138,7 +138,7 @@ class CheckpointFormatTest {
                 .isInstanceOf(LossMCXENT.class);
 
         // and a run's model restores from it: the student of the run, built afresh, takes the checkpoint's state
-        TrainableModel resumed = new io.distill4j.model.ModelFactory(CLASSES, io.distill4j.model.InputShape.image(2, 2, 1), 40,
+        TrainableModel resumed = new io.distill4j.model.ModelFactory(CLASSES, io.distill4j.data.InputShape.image(2, 2, 1), 40,
                 TrainingSteps.FUSED, Precision.FP32).build(mlp("student", "teacher", 2), Head.DISTILL, 2.0, 0.25, 99);
         loaded.restore("student", resumed);
         assertThat(((Dl4jModel) resumed).network().params().data().asFloat()).containsExactly(ramp(19, 1f / 32).data().asFloat());

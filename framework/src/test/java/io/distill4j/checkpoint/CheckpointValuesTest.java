@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.data.EpochCursor;
 import io.distill4j.model.Head;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.TrainableModel;
 import io.distill4j.signal.TemporalEnsemble;

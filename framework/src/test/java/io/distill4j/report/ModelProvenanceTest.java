@@ -33,7 +33,7 @@ class ModelProvenanceTest {
 
     @Test
     void theEntryOfAStudentZipReadsBackAsWritten() throws IOException {
-        io.distill4j.model.TrainableModel model = new io.distill4j.model.ModelFactory(3, io.distill4j.model.InputShape.image(2, 2, 1),
+        io.distill4j.model.TrainableModel model = new io.distill4j.model.ModelFactory(3, io.distill4j.data.InputShape.image(2, 2, 1),
                 10, io.distill4j.step.TrainingSteps.FUSED, io.distill4j.step.Precision.FP32).build(new io.distill4j.config.ModelSpec("student-64",
                 "mlp", List.of(2), List.of(), null, 0.0, "assistant", null, null, null), io.distill4j.model.Head.DISTILL, 2, 0.5, 1);
         ModelProvenance written = new ModelProvenance(ModelProvenance.SCHEMA_VERSION, "student-64", "student", "mlp", "assistant",

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.distill4j.FuzzContract;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.model.Head;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.ModelZip;
 import io.distill4j.model.TrainableModel;

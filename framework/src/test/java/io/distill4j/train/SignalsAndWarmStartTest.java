@@ -7,7 +7,7 @@ import io.distill4j.config.ModelsSpec;
 import io.distill4j.config.OptimizerSpec;
 import io.distill4j.config.TermSpec;
 import io.distill4j.data.LabeledSplit;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.Lesson;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.TrainableModel;

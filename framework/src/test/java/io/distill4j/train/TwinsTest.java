@@ -4,7 +4,7 @@ import io.distill4j.config.DistillSpec;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
 import io.distill4j.data.LabeledSplit;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.step.Precision;
 import io.distill4j.step.TrainingSteps;

@@ -7,7 +7,7 @@ import io.distill4j.config.RunConfig;
 import io.distill4j.data.DatasetLoader;
 import io.distill4j.data.LoadedDataset;
 import io.distill4j.model.Head;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.ModelFamilies;
 import io.distill4j.runtime.NativeRuntime;

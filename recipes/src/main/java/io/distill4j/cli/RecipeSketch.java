@@ -1,7 +1,7 @@
 package io.distill4j.cli;
 
 import io.distill4j.data.user.Inspection;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.nio.file.Path;
 import java.util.Locale;

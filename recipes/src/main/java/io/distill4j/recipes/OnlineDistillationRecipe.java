@@ -14,7 +14,7 @@ import io.distill4j.data.LoadedDataset;
 import io.distill4j.listeners.CheckpointListener;
 import io.distill4j.listeners.MetricsListener;
 import io.distill4j.listeners.PeriodicEvaluation;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.TrainableModel;
 import io.distill4j.report.EvaluationRecord;

@@ -1,6 +1,6 @@
 package io.distill4j.data.user;
 
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.distill4j.data.DatasetInfo;
 import io.distill4j.data.LabeledSplit;
 import io.distill4j.data.LoadedDataset;
 import io.distill4j.data.cache.FeatureCache;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,9 +25,6 @@ import java.util.TreeMap;
  * reuse it), and opens the cached splits memory-mapped, so a dataset larger than the heap trains.
  */
 public final class UserDatasets {
-    /** Entry of the cache's meta.json holding what this class records (the cache's own fields are beside it). */
-    private static final String DATA = "data";
-
     private UserDatasets() {
     }
 
@@ -68,9 +65,9 @@ public final class UserDatasets {
         Opened o = open(spec);
         Description d = o.description;
         // data.trainLimit counts the validation examples too, as for a built-in dataset
-        LabeledSplit train = limit(o.cache.split(Part.TRAIN), trainLimit > 0 ? Math.max(1, trainLimit - spec.validation()) : 0);
-        LabeledSplit test = limit(o.cache.split(Part.TEST), testLimit);
-        return new LoadedDataset(d.info(), train, o.cache.split(Part.VALIDATION), test, d.sha256(), null, d.preprocessor());
+        LabeledSplit train = limit(o.cache.part(Part.TRAIN), trainLimit > 0 ? Math.max(1, trainLimit - spec.validation()) : 0);
+        LabeledSplit test = limit(o.cache.part(Part.TEST), testLimit);
+        return new LoadedDataset(d.info(), train, o.cache.part(Part.VALIDATION), test, d.sha256(), null, d.preprocessor());
     }
 
     private static LabeledSplit limit(LabeledSplit s, int limit) {
@@ -91,17 +88,13 @@ public final class UserDatasets {
         sources.add(spec.train());
         if (spec.test() != null) sources.add(spec.test());
         if (spec.tokenizer() != null) sources.add(spec.tokenizer());
-        try {
-            FeatureCache cache = FeatureCache.prepare(sources, settings(spec), (sink) -> {
-                Part[][] assigned = new Part[1][];
-                Preprocessor p = format.prepare(spec, new SplitPlan(spec.testFraction(), spec.validation(), spec.splitSeed(),
-                        parts -> assigned[0] = parts), sink);
-                return record(spec, p, sources, assigned[0]);
-            });
-            return new Opened(cache, describe(cache.meta().get(DATA), cache, spec));
-        } catch (IOException e) {
-            throw new DataException("cannot prepare the data of " + spec.train() + " (" + e.getMessage() + ")", e);
-        }
+        FeatureCache cache = FeatureCache.prepare(sources, settings(spec), sink -> {
+            Part[][] assigned = new Part[1][];
+            Preprocessor p = format.prepare(spec, new SplitPlan(spec.testFraction(), spec.validation(), spec.splitSeed(),
+                    parts -> assigned[0] = parts), sink);
+            return new FeatureCache.Outcome(p.classes().size(), record(spec, p, assigned[0]));
+        });
+        return new Opened(cache, describe(cache.meta(), cache, spec));
     }
 
     private static void requireSource(Path p, String key) {
@@ -134,16 +127,11 @@ public final class UserDatasets {
     }
 
     /** What meta.json records of a freshly prepared dataset: the preprocessing's entries, class counts, sources' SHA-256. */
-    private static ObjectNode record(UserDataSpec spec, Preprocessor p, List<Path> sources, Part[] assigned) throws IOException {
+    private static ObjectNode record(UserDataSpec spec, Preprocessor p, Part[] assigned) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode n = json.createObjectNode();
         ObjectNode entries = n.putObject("entries");
         for (Map.Entry<String, byte[]> e : p.entries().entrySet()) entries.put(e.getKey(), e.getValue());
-        ObjectNode sha = n.putObject("sha256");
-        for (int i = 0; i < sources.size(); i++) {
-            String role = i == 0 ? "train" : sources.get(i).equals(spec.test()) ? "test" : "tokenizer";
-            sha.put(role, FeatureCache.sha256(sources.get(i)));
-        }
         // which examples of the training source were held out as the test split (their positions in the order the
         // preprocessing reads the source), so that `predict --run` can classify exactly those from the raw files
         if (spec.test() == null && assigned != null) {
@@ -155,7 +143,8 @@ public final class UserDatasets {
         return n;
     }
 
-    private static Description describe(JsonNode data, FeatureCache cache, UserDataSpec spec) {
+    private static Description describe(JsonNode meta, FeatureCache cache, UserDataSpec spec) {
+        JsonNode data = meta.path("extra");
         Map<String, byte[]> entries = new LinkedHashMap<>();
         data.path("entries").fields().forEachRemaining(e -> {
             try {
@@ -166,11 +155,16 @@ public final class UserDatasets {
         });
         Preprocessor p = Preprocessors.read(entries, cache.dir().toString())
                 .orElseThrow(() -> new DataException(cache.dir() + ": meta.json has no preprocessing; delete the folder"));
-        Map<String, String> sha = new TreeMap<>();
-        data.path("sha256").fields().forEachRemaining(e -> sha.put(e.getKey(), e.getValue().asText()));
+        // the sources' SHA-256 in the order they were given: train, then test and tokenizer if any
+        Map<String, String> sha = new LinkedHashMap<>();
+        List<String> roles = new ArrayList<>(List.of("train"));
+        if (spec.test() != null) roles.add("test");
+        if (spec.tokenizer() != null) roles.add("tokenizer");
+        JsonNode sources = meta.path("sources");
+        for (int i = 0; i < sources.size() && i < roles.size(); i++) sha.put(roles.get(i), sources.get(i).path("sha256").asText());
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         for (Part part : Part.values()) {
-            int[] labels = cache.split(part).labels();
+            int[] labels = cache.part(part).labels();
             long[] c = new long[p.classes().size()];
             for (int l : labels) c[l]++;
             Map<String, Long> byName = new LinkedHashMap<>();
@@ -178,8 +172,8 @@ public final class UserDatasets {
             counts.put(part.key(), byName);
         }
         InputShape shape = p.shape();
-        int train = cache.split(Part.TRAIN).size() + cache.split(Part.VALIDATION).size();
-        int test = cache.split(Part.TEST).size();
+        int train = cache.part(Part.TRAIN).size() + cache.part(Part.VALIDATION).size();
+        int test = cache.part(Part.TEST).size();
         String name = spec.train().getFileName().toString().replaceFirst("\\.[A-Za-z0-9]+$", "");
         DatasetInfo info = shape.isText()
                 ? new DatasetInfo(name, DatasetInfo.Kind.TEXT, List.of(), p.classes().size(), 1, shape.width(), 1, train, test, shape.vocabulary())

@@ -8,7 +8,7 @@ import io.distill4j.config.OptimizerSpec;
 import io.distill4j.config.TrainingSpec;
 import io.distill4j.data.DatasetInfo;
 import io.distill4j.model.Head;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.ModelFamilies;
 import io.distill4j.model.TrainableModel;

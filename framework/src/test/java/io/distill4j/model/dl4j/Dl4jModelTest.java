@@ -4,7 +4,7 @@ import io.distill4j.config.ConvSpec;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.OptimizerSpec;
 import io.distill4j.model.Head;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.model.ModelZip;
 import io.distill4j.model.TrainableModel;

@@ -3,7 +3,7 @@ package io.distill4j.data.user.image;
 import io.distill4j.data.DataException;
 import io.distill4j.data.user.ClassNames;
 import io.distill4j.data.user.Inspection;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.distill4j.data.DataException;
 import io.distill4j.data.user.Preprocessor;
 import io.distill4j.data.user.RawExample;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

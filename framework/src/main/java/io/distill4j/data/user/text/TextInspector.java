@@ -9,7 +9,7 @@ import io.distill4j.data.text.WordTokenizer;
 import io.distill4j.data.text.WordVocabulary;
 import io.distill4j.data.user.ClassNames;
 import io.distill4j.data.user.Inspection;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.io.IOException;
 import java.nio.file.Files;

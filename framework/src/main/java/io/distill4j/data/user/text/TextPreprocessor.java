@@ -9,7 +9,7 @@ import io.distill4j.data.text.Truncation;
 import io.distill4j.data.text.WordVocabulary;
 import io.distill4j.data.user.Preprocessor;
 import io.distill4j.data.user.RawExample;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

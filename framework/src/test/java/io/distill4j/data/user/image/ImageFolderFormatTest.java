@@ -8,7 +8,7 @@ import io.distill4j.data.user.RawExample;
 import io.distill4j.data.user.SplitPlan;
 import io.distill4j.data.user.UserDataSpec;
 import io.distill4j.data.user.UserFormats;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.distill4j.data.DataException;
 import io.distill4j.data.user.Preprocessor;
 import io.distill4j.data.user.Preprocessors;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.distill4j.model;
+package io.distill4j.data;
 
 /**
  * The shape of one example as the data layer delivers it: a flattened {@code height x width x channels} image row, or

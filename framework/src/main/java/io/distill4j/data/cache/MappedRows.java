@@ -134,7 +134,7 @@ public final class MappedRows implements FeatureRows {
     }
 
     private void check(INDArray into, int rows) {
-        if (into.dataType() != DataType.FLOAT || into.ordering() != 'c' || into.elementWiseStride() != 1
+        if (into.dataType() != DataType.FLOAT || into.ordering() != 'c' || into.elementWiseStride() != 1 || into.offset() != 0
                 || into.rank() != 2 || into.size(0) != rows || into.size(1) != width) {
             throw new IllegalArgumentException("gather into a contiguous FLOAT 'c' [" + rows + ", " + width + "] array, got "
                     + into.dataType() + " " + into.ordering() + " " + java.util.Arrays.toString(into.shape()));

@@ -1,7 +1,6 @@
 package io.distill4j.data;
 
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,22 +11,20 @@ import java.util.Arrays;
 /**
  * The arrays a training step's batch is gathered into, allocated once: the same values as
  * {@link Batches#features} and {@link Batches#oneHot}, without their per-step native allocations and ND4J's
- * row-pulling op (together ~1.5 ms a step here, 7% of an online step). Rows are copied with memcpy.
+ * row-pulling op (together ~1.5 ms a step here, 7% of an online step). Rows are copied with memcpy, from the in-memory
+ * array or from the mapped feature cache ({@link FeatureRows#gather}).
  * The arrays are overwritten by the next {@link #gather}: a step must be done with them by then.
  */
 public final class BatchBuffer {
     private final LabeledSplit split;
     private final int width;
-    private final boolean contiguous;
     private INDArray features;
     private INDArray oneHot;
     private float[] oneHotRows;
 
     public BatchBuffer(LabeledSplit split) {
         this.split = split;
-        INDArray f = split.features();
-        this.width = (int) f.size(1);
-        this.contiguous = f.dataType() == DataType.FLOAT && f.ordering() == 'c' && f.elementWiseStride() == 1;
+        this.width = split.width();
     }
 
     /** Gathers rows {@code idx} (in that order) into the reused arrays. */
@@ -40,17 +37,7 @@ public final class BatchBuffer {
             }
             oneHotRows = new float[idx.length * k];
         }
-        if (contiguous) {
-            // memcpy takes untyped pointers: their positions count bytes
-            Pointer from = new Pointer(split.features().data().addressPointer());
-            Pointer to = new Pointer(features.data().addressPointer());
-            long rowBytes = (long) width * Float.BYTES;
-            for (int r = 0; r < idx.length; r++) {
-                Pointer.memcpy(to.position(r * rowBytes), from.position(idx[r] * rowBytes), rowBytes);
-            }
-        } else {
-            features.assign(Batches.features(split, idx));
-        }
+        split.rows().gather(idx, features);
         Arrays.fill(oneHotRows, 0f);
         int[] labels = split.labels();
         for (int r = 0; r < idx.length; r++) {

@@ -10,7 +10,7 @@ public final class Batches {
 
     /** Rows {@code idx} of the split's features, in that order: FLOAT {@code [idx.length, pixels]}. */
     public static INDArray features(LabeledSplit s, int[] idx) {
-        return Nd4j.pullRows(s.features(), 1, idx);
+        return s.rows().rows(idx);
     }
 
     /** One-hot labels of examples {@code idx}, in that order: FLOAT {@code [idx.length, numClasses]}. */

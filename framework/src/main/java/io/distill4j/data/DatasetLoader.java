@@ -88,8 +88,8 @@ public final class DatasetLoader {
 
     private static LabeledSplit split(DatasetInfo info, Path images, Path labels, int limit) {
         LabeledSplit s = IdxReader.read(images, labels, info.numClasses(), limit);
-        if (s.features().size(1) != info.pixels()) {
-            throw new DataException(images + ": images of " + s.features().size(1) + " pixels; expected "
+        if (s.width() != info.pixels()) {
+            throw new DataException(images + ": images of " + s.width() + " pixels; expected "
                     + info.height() + "x" + info.width() + "x" + info.channels() + " = " + info.pixels() + " for " + info.name());
         }
         return s;

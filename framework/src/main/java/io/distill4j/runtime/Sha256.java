@@ -42,6 +42,33 @@ public final class Sha256 {
         return hex(md);
     }
 
+    /**
+     * A file's checksum, or a folder's: SHA-256 over the lines {@code "relpath\0sha256\n"} of every regular file under
+     * it, sorted by relative path ('/'-separated), so the same tree gives the same checksum on every machine.
+     */
+    public static String ofTree(Path path) throws IOException {
+        if (!Files.isDirectory(path)) return of(path);
+        java.util.TreeMap<String, Path> files = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(path)) {
+            s.filter(Files::isRegularFile).forEach(f -> files.put(relative(path, f), f));
+        }
+        MessageDigest md = digest();
+        for (var e : files.entrySet()) {
+            md.update((e.getKey() + "\0" + of(e.getValue()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return hex(md);
+    }
+
+    /** {@code file}'s path below {@code root}, '/'-separated on every OS. */
+    public static String relative(Path root, Path file) {
+        StringBuilder b = new StringBuilder();
+        for (Path part : root.relativize(file)) {
+            if (b.length() > 0) b.append('/');
+            b.append(part);
+        }
+        return b.toString();
+    }
+
     private static String format(byte[] sum) {
         return HexFormat.of().formatHex(sum);
     }

@@ -6,6 +6,8 @@ import io.distill4j.config.ResolvedConfig;
 import io.distill4j.config.RunConfig;
 import io.distill4j.data.DatasetLoader;
 import io.distill4j.data.LoadedDataset;
+import io.distill4j.data.cache.FeatureCache;
+import io.distill4j.data.user.Part;
 import io.distill4j.model.Head;
 import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
@@ -57,6 +59,19 @@ public final class BenchCommand implements Callable<Integer> {
             + "its terms read (attention, relations, hidden), and print the bytes each signal kind sends per step.")
     boolean signalCosts;
 
+    @CommandLine.Option(names = "--data-from", defaultValue = "memory", description = "Where the training rows are read from: "
+            + "memory (the loaded arrays, default), cache (the same rows written to a feature cache and memory-mapped), or both: "
+            + "the online step timed from each, alternately, and their ratio.")
+    String dataFrom;
+
+    @CommandLine.Option(names = "--synthetic", paramLabel = "ROWS", description = "Train on ROWS random rows of 64 features "
+            + "(an 8x8 grey image; the config's number of classes) instead of the config's training split.")
+    Integer synthetic;
+
+    @CommandLine.Option(names = "--rounds", defaultValue = "5", description = "With --data-from both: rounds timing each source "
+            + "once (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -68,9 +83,21 @@ public final class BenchCommand implements Callable<Integer> {
         ResolvedConfig resolved = configOptions.load();
         RunConfig config = resolved.config();
         Backend.start(threads.value());
+        if (!List.of("memory", "cache", "both").contains(dataFrom)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--data-from: expected memory, cache or both, got " + dataFrom);
+        }
+        if (rounds < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--rounds: expected at least 1, got " + rounds);
+        if (synthetic != null && synthetic < config.training().batchSize()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--synthetic: expected at least a batch of rows, got " + synthetic);
+        }
         LoadedDataset data = DatasetLoader.load(config.data().request());
         InputShape input = data.info().isText() ? InputShape.text(config.data().maxLength(), config.data().vocabSize())
                 : InputShape.image(data.info().height(), data.info().width(), data.info().channels());
+        if (synthetic != null) {
+            input = InputShape.image(8, 8, 1);
+            data = new LoadedDataset(data.info(), syntheticSplit(synthetic, 64, data.info().numClasses(), config.training().seed()),
+                    data.validation(), data.test(), data.sha256(), data.vocabulary());
+        }
         ModelFactory factory = new ModelFactory(data.info().numClasses(), input, Integer.MAX_VALUE, config.training().engine(),
                 config.training().precision());
         PrintWriter out = spec.commandLine().getOut();
@@ -83,6 +110,83 @@ public final class BenchCommand implements Callable<Integer> {
         io.distill4j.runtime.BlasCore.warning(rt.blasCore(), io.distill4j.runtime.CpuInfo.current(), io.distill4j.runtime.BlasCore.override())
                 .ifPresent(w -> spec.commandLine().getErr().println("distill4j: warning: " + w));
 
+        if (!dataFrom.equals("memory")) {
+            Path folder = createTempFolder();
+            try {
+                LoadedDataset mapped = new LoadedDataset(data.info(), cached(data.train(), folder), data.validation(), data.test(),
+                        data.sha256(), data.vocabulary());
+                out.printf(Locale.ROOT, "feature cache: %d rows x %d features, %.1f MB mapped from %s%n", data.train().size(),
+                        data.train().width(), data.train().size() * (double) data.train().width() * Float.BYTES / 1e6, folder);
+                if (dataFrom.equals("both")) return bothSources(config, data, mapped, factory, batch, out);
+                data = mapped;
+                return timed(config, data, factory, batch, out);
+            } finally {
+                deleteQuietly(folder);
+            }
+        }
+        return timed(config, data, factory, batch, out);
+    }
+
+    /**
+     * The online step from rows in memory and from the same rows mapped from a cache, in {@code --rounds} rounds that time
+     * each once, back to back (which goes first alternates): on a shared machine the load drifts, so the rate is the
+     * median of the rounds' ratios, each taken from two runs a few seconds apart.
+     */
+    private int bothSources(RunConfig config, LoadedDataset memory, LoadedDataset cache, ModelFactory factory, int batch, PrintWriter out) {
+        double[] fromMemory = new double[rounds];
+        double[] fromCache = new double[rounds];
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            if (r % 2 == 0) {
+                fromMemory[r] = secondsPerStep(config, config.models(), memory, factory, false, null);
+                fromCache[r] = secondsPerStep(config, config.models(), cache, factory, false, null);
+            } else {
+                fromCache[r] = secondsPerStep(config, config.models(), cache, factory, false, null);
+                fromMemory[r] = secondsPerStep(config, config.models(), memory, factory, false, null);
+            }
+            ratio[r] = fromMemory[r] / fromCache[r];
+            out.printf(Locale.ROOT, "round %d: memory %.2f ms/step, cache %.2f ms/step, cache/memory rate %.3f%n", r + 1,
+                    fromMemory[r] * 1e3, fromCache[r] * 1e3, ratio[r]);
+        }
+        double m = median(fromMemory);
+        double c = median(fromCache);
+        double rate = median(ratio);
+        out.printf(Locale.ROOT, "online step, data from memory: %.2f ms/step, %.0f samples/s (median of %d)%n", m * 1e3, batch / m, rounds);
+        out.printf(Locale.ROOT, "online step, data from cache:  %.2f ms/step, %.0f samples/s (median of %d)%n", c * 1e3, batch / c, rounds);
+        out.printf(Locale.ROOT, "cache / memory step rate: %.3f (median of the rounds' ratios)%n", rate);
+        double[] gatherMemory = new double[rounds];
+        double[] gatherCache = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            gatherMemory[r] = gatherSeconds(memory.train(), batch);
+            gatherCache[r] = gatherSeconds(cache.train(), batch);
+        }
+        out.printf(Locale.ROOT, "batch gather alone: memory %.1f us, cache %.1f us (%d shuffled rows of %d features)%n",
+                median(gatherMemory) * 1e6, median(gatherCache) * 1e6, batch, memory.train().width());
+        out.printf(Locale.ROOT, "RESULT samples_per_s=%.1f cache_samples_per_s=%.1f cache_ratio=%.3f%n", batch / m, batch / c, rate);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** Seconds per {@link io.distill4j.data.BatchBuffer#gather} of a shuffled batch: the data path without the models. */
+    private static double gatherSeconds(io.distill4j.data.LabeledSplit split, int batch) {
+        io.distill4j.data.BatchBuffer buffer = new io.distill4j.data.BatchBuffer(split);
+        io.distill4j.data.EpochCursor cursor = new io.distill4j.data.EpochCursor(split.size(), batch, 7);
+        double[] t = new double[5];
+        for (int r = 0; r < t.length; r++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 2000; i++) buffer.gather(cursor.next());
+            t[r] = (System.nanoTime() - start) / 1e9 / 2000;
+        }
+        return median(t);
+    }
+
+    private int timed(RunConfig config, LoadedDataset data, ModelFactory factory, int batch, PrintWriter out) {
         // the headline is the online step without twins, so the ratio against PyTorch stays comparable across versions
         double online = secondsPerStep(config, config.models(), data, factory, false, out);
         out.printf(Locale.ROOT, "online step: %.2f ms/step, %.0f samples/s%n", online * 1e3, batch / online);
@@ -118,6 +222,69 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "RESULT samples_per_s=%.1f%n", batch / online);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** {@code split} written to a feature cache in {@code folder} and opened: its rows memory-mapped. */
+    static io.distill4j.data.LabeledSplit cached(io.distill4j.data.LabeledSplit split, Path folder) {
+        Path dir = folder.resolve("train");
+        try (FeatureCache.Writer w = FeatureCache.writer(dir)) {
+            int width = split.width();
+            w.begin(width);
+            float[] row = new float[width];
+            for (int from = 0; from < split.size(); from += 4096) {
+                int to = Math.min(split.size(), from + 4096);
+                float[] chunk = split.rows().rows(from, to).data().asFloat();
+                for (int i = from; i < to; i++) {
+                    System.arraycopy(chunk, (i - from) * width, row, 0, width);
+                    w.add(Part.TRAIN, row, split.labels()[i]);
+                }
+            }
+            w.commit(split.numClasses(), java.util.Map.of("source", "distill4j bench"));
+        } catch (java.io.IOException e) {
+            throw io.distill4j.runtime.StorageException.of("write a feature cache in", folder, e);
+        }
+        return FeatureCache.open(dir).orElseThrow(() -> new IllegalStateException("the bench's feature cache does not read back: "
+                + FeatureCache.problem(dir).orElse("?"))).part(Part.TRAIN);
+    }
+
+    /** {@code n} rows of {@code width} standard-normal features, labelled by a fixed random linear rule (learnable). */
+    static io.distill4j.data.LabeledSplit syntheticSplit(int n, int width, int numClasses, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[][] w = new float[numClasses][width];
+        for (float[] c : w) for (int j = 0; j < width; j++) c[j] = (float) r.nextDouble(-1, 1);
+        float[] x = new float[Math.multiplyExact(n, width)];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < width; j++) x[i * width + j] = (float) (r.nextDouble() * 2 - 1);
+            for (int k = 0; k < numClasses; k++) {
+                double s = 0;
+                for (int j = 0; j < width; j++) s += w[k][j] * x[i * width + j];
+                if (s > bestScore) {
+                    bestScore = s;
+                    best = k;
+                }
+            }
+            y[i] = best;
+        }
+        return new io.distill4j.data.LabeledSplit(Nd4j.create(x, new long[]{n, width}, 'c'), y, numClasses);
+    }
+
+    private static Path createTempFolder() {
+        try {
+            return java.nio.file.Files.createTempDirectory("distill4j-bench-cache");
+        } catch (java.io.IOException e) {
+            throw io.distill4j.runtime.StorageException.of("create a folder in", Path.of(System.getProperty("java.io.tmpdir")), e);
+        }
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(folder)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+        } catch (java.io.IOException ignored) {
+            // a temporary folder: the OS cleans it eventually
+        }
     }
 
     /**

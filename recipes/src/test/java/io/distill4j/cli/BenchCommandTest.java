@@ -38,4 +38,24 @@ class BenchCommandTest {
                 .containsPattern("(?m)^without hidden terms: [0-9.]+ ms/step")
                 .containsPattern("(?m)^labels and logits only: [0-9.]+ ms/step");
     }
+
+    /** {@code --data-from both}: the online step from memory and from a memory-mapped feature cache of the same rows. */
+    @Test
+    void timesTheStepFromMemoryAndFromTheFeatureCache() {
+        CliRun r = CliRun.of("bench", "--config", "../configs/mnist/online-ta-smoke.yaml", "--set", "data.root=../data/mnist",
+                "--synthetic", "1000", "--data-from", "both", "--rounds", "2", "--steps", "2", "--warmup", "1");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("feature cache: 1000 rows x 64 features, 0.3 MB mapped from ");
+        assertThat(r.out()).containsPattern("(?m)^online step, data from memory: [0-9.]+ ms/step, [0-9]+ samples/s \\(median of 2\\)$")
+                .containsPattern("(?m)^online step, data from cache:  [0-9.]+ ms/step, [0-9]+ samples/s \\(median of 2\\)$")
+                .containsPattern("(?m)^RESULT samples_per_s=[0-9.]+ cache_samples_per_s=[0-9.]+ cache_ratio=[0-9.]+$");
+    }
+
+    @Test
+    void anUnknownDataSourceIsRefused() {
+        CliRun r = CliRun.of("bench", "--config", "../configs/mnist/online-ta-smoke.yaml", "--set", "data.root=../data/mnist",
+                "--data-from", "disk");
+        assertThat(r.exitCode()).isNotEqualTo(ExitCodes.OK);
+        assertThat(r.err()).contains("--data-from: expected memory, cache or both, got disk");
+    }
 }

@@ -6,7 +6,7 @@ import io.distill4j.config.ModelsSpec;
 import io.distill4j.data.LabeledSplit;
 import io.distill4j.data.cache.FeatureCache;
 import io.distill4j.data.user.Part;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import io.distill4j.model.ModelFactory;
 import io.distill4j.step.Precision;
 import io.distill4j.step.TrainingSteps;

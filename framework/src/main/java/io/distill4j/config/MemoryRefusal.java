@@ -5,7 +5,7 @@ package io.distill4j.config;
  * a {@code --set} of another key may have made too big ({@code data.vocabSize} sizes the teacher's embedding table): the
  * loader then finds that override and blames it ({@link ConfigLoader}).
  */
-final class MemoryRefusal extends ConfigException {
+public final class MemoryRefusal extends ConfigException {
     MemoryRefusal(String source, String keyPath, String problem) {
         super(source, keyPath, problem);
     }

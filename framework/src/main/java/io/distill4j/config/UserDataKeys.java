@@ -54,10 +54,10 @@ final class UserDataKeys {
         boolean table = TABLE.contains(f);
         boolean text = TEXT.contains(f);
         boolean images = IMAGES.equals(f);
-        Optional<KeyProblem> p = onlyFor(!table, "tables (" + TABLE + ")", Map.of("columns", d.columns(), "drop", d.drop(),
+        Optional<KeyProblem> p = onlyFor(!table, "tables (" + TABLE + ")", keys("columns", d.columns(), "drop", d.drop(),
                 "missing", d.missing(), "unseen", d.unseen()));
-        if (p.isEmpty()) p = onlyFor(!images, "images", Map.of("height", d.height(), "width", d.width(), "channels", d.channels()));
-        if (p.isEmpty()) p = onlyFor(!text, "texts (" + TEXT + ")", Map.of("text", d.text(), "tokenizer", d.tokenizer(),
+        if (p.isEmpty()) p = onlyFor(!images, "images", keys("height", d.height(), "width", d.width(), "channels", d.channels()));
+        if (p.isEmpty()) p = onlyFor(!text, "texts (" + TEXT + ")", keys("text", d.text(), "tokenizer", d.tokenizer(),
                 "malformedText", d.malformedText(), "maxLength", d.maxLength(), "vocabSize", d.vocabSize(), "truncation", d.truncation()));
         if (p.isEmpty() && images && d.label() != null) {
             p = problem("data.label", "an image folder's classes are its sub-folders' names; remove the key");
@@ -101,6 +101,13 @@ final class UserDataKeys {
         Integer max = d.maxLength() == null ? DataSpec.DEFAULT_MAX_LENGTH : d.maxLength();
         Integer vocab = d.tokenizer() != null ? null : d.vocabSize() == null ? DataSpec.DEFAULT_VOCAB_SIZE : d.vocabSize();
         return d.withText(max, vocab);
+    }
+
+    /** Key-value pairs in order, values possibly null (Map.of refuses nulls). */
+    private static Map<String, Object> keys(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
     }
 
     private static int nz(Integer v) {

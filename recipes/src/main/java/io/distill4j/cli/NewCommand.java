@@ -63,22 +63,37 @@ public final class NewCommand implements Callable<Integer> {
         for (Map.Entry<String, Long> e : found.classCounts().entrySet()) o.printf("  class %-20s %,d%n", ConsoleText.line(e.getKey()), e.getValue());
         o.printf("  input: %s%n", RecipeSketch.shape(found));
         for (String d : found.details()) o.printf("  %s%n", ConsoleText.line(d));
-        String yaml = RecipeSketch.yaml(run, f, data.toAbsolutePath().normalize(), found);
-        Path tmp = Files.createTempFile("distill4j-new", ".yaml");
-        try {
-            Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
-            // the config must train as it stands: it is validated (its data parsed into the cache) before it is written
-            new ConfigLoader(Recipes.vocabulary()).load(tmp, java.util.List.of());
-        } catch (ConfigException e) {
-            throw new IllegalStateException("the config written for " + data + " does not validate (" + e.getMessage() + "): a bug", e);
-        } finally {
-            Files.deleteIfExists(tmp);
+        // the config must train as it stands: it is validated (its data parsed into the cache) before it is written, and
+        // a run too large for this machine's memory gets smaller batches
+        String yaml = null;
+        for (int batch = RecipeSketch.batch(found); yaml == null; batch /= 2) {
+            String candidate = RecipeSketch.yaml(run, f, data.toAbsolutePath().normalize(), found, batch);
+            try {
+                validate(candidate);
+                yaml = candidate;
+            } catch (io.distill4j.config.MemoryRefusal e) {
+                if (batch <= 4) throw e;
+            }
         }
         if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
         AtomicFiles.write(file, yaml.getBytes(StandardCharsets.UTF_8));
         o.printf("wrote %s (validated). Train it with:%n  scripts/distill4j train --config %s%n", file, file);
         o.flush();
         return ExitCodes.OK;
+    }
+
+    private static void validate(String yaml) throws IOException {
+        Path tmp = Files.createTempFile("distill4j-new", ".yaml");
+        try {
+            Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+            new ConfigLoader(Recipes.vocabulary()).load(tmp, java.util.List.of());
+        } catch (io.distill4j.config.MemoryRefusal e) {
+            throw e;
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the config written does not validate (" + e.getMessage() + "): a bug", e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** The format a path's name and layout suggest. */

@@ -77,16 +77,17 @@ public final class PredictCommand implements Callable<Integer> {
         if (kind != null && kind.endsWith(".csv")) file.println(csvHeader(classes));
         ObjectMapper json = new ObjectMapper();
         long[] counts = new long[3];   // predicted, labelled, correct
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("predict").setInitialMax(-1).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500)
-                .continuousUpdate().build()) {
+        // a progress bar on a terminal only: redirected output gets no carriage-return noise
+        try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName("predict").setInitialMax(-1)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .setUpdateIntervalMillis(500).continuousUpdate().build()) {
             m.predict(input, keep, p -> {
                 counts[0]++;
                 if (p.label() != null) {
                     counts[1]++;
                     if (p.correct()) counts[2]++;
                 }
-                bar.step();
+                if (bar != null) bar.step();
                 if (kind == null) {
                     if (counts[0] <= 20) out.printf("%s\t%s\t%.4f%s%n", p.id(), p.className(), p.probability(),
                             p.label() == null ? "" : "\t(label " + p.label() + ")");

@@ -10,10 +10,13 @@ import java.util.Map;
 /**
  * The online recipe {@code distill4j new} writes for a user's data: a teacher, an assistant and three students sized
  * for the input (MLPs for a table, CNNs and an MLP for images, transformers for texts), twins on, and a length that
- * gives about {@value #TARGET_STEPS} training steps (at least one epoch, at most {@value #MAX_EPOCHS}).
+ * gives about {@value #TARGET_STEPS} training steps ({@value #TARGET_TEXT_STEPS} for texts; at least one epoch, at most
+ * {@value #MAX_EPOCHS}).
  */
 final class RecipeSketch {
     static final int TARGET_STEPS = 3000;
+    /** A transformer step on long texts costs ~20x an MLP step on a table: texts get fewer. */
+    static final int TARGET_TEXT_STEPS = 800;
     static final int MAX_EPOCHS = 200;
     static final double TEST_FRACTION = 0.2;
 
@@ -35,14 +38,22 @@ final class RecipeSketch {
         return s.height() + "x" + s.width() + " pixels, " + (s.channels() == 1 ? "grey" : "RGB");
     }
 
-    static String yaml(String name, String format, Path train, Inspection found) {
+    /** The largest batch this data would get; {@code maxBatch} lowers it (a run that does not fit in memory). */
+    static int batch(Inspection found) {
+        long trainRows = Math.round(found.examples() * (1 - TEST_FRACTION));
+        int batch = trainRows >= 1_000_000 ? 256 : trainRows >= 5_000 ? 64 : trainRows >= 320 ? 32 : 16;
+        // attention grows with the length squared: texts train in smaller batches
+        return found.shape().isText() ? Math.min(batch, 32) : batch;
+    }
+
+    static String yaml(String name, String format, Path train, Inspection found, int maxBatch) {
         long examples = found.examples();
         long trainRows = Math.round(examples * (1 - TEST_FRACTION));
-        int batch = trainRows >= 1_000_000 ? 256 : trainRows >= 5_000 ? 64 : trainRows >= 320 ? 32 : 16;
+        int batch = Math.min(batch(found), maxBatch);
         long validation = Math.max(1, Math.min(5000, Math.round(trainRows * 0.1)));
         if (trainRows - validation < batch) validation = Math.max(0, trainRows - batch);
         long stepsPerEpoch = Math.max(1, (trainRows - validation) / batch);
-        long epochs = Math.max(1, Math.min(MAX_EPOCHS, Math.round((double) TARGET_STEPS / stepsPerEpoch)));
+        long epochs = Math.max(1, Math.min(MAX_EPOCHS, Math.round((double) (found.shape().isText() ? TARGET_TEXT_STEPS : TARGET_STEPS) / stepsPerEpoch)));
         long steps = epochs * stepsPerEpoch;
         long evalEvery = Math.max(1, steps / 10);
         StringBuilder y = new StringBuilder();

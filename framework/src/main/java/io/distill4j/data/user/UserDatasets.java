@@ -179,6 +179,7 @@ public final class UserDatasets {
                 ? new DatasetInfo(name, DatasetInfo.Kind.TEXT, List.of(), p.classes().size(), 1, shape.width(), 1, train, test, shape.vocabulary())
                 : new DatasetInfo(name, DatasetInfo.Kind.IMAGE, List.of(), p.classes().size(), shape.height(), shape.width(),
                         shape.channels(), train, test, 0);
+        info = info.withClassNames(p.classes());
         int[] ordinals = null;
         if (data.has("testOrdinals")) {
             try {

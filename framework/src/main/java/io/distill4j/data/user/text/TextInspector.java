@@ -31,20 +31,35 @@ import java.util.Set;
  */
 final class TextInspector {
     /** A longer input rarely pays for its cost in a small student. */
-    static final int MAX_SUGGESTED_LENGTH = 512;
+    static final int MAX_SUGGESTED_LENGTH = 256;
     static final int MAX_SUGGESTED_VOCABULARY = 20_000;
 
     private TextInspector() {
     }
 
     static Inspection inspect(Path path) throws IOException {
+        try {
+            return inspect(path, false);
+        } catch (DataException e) {
+            if (!e.getMessage().contains("invalid UTF-8")) throw e;
+            // e-mail and old corpora often hold a few Latin-1 bytes: say so, and suggest reading them as U+FFFD
+            Inspection i = inspect(path, true);
+            List<String> details = new ArrayList<>(i.details());
+            details.add("not all UTF-8 (first: " + e.getMessage() + "): malformedText: replace reads such bytes as U+FFFD");
+            Map<String, Object> keys = new LinkedHashMap<>(i.dataKeys());
+            keys.put("malformedText", "replace");
+            return new Inspection(i.format(), i.examples(), i.classCounts(), i.shape(), details, keys);
+        }
+    }
+
+    private static Inspection inspect(Path path, boolean replace) throws IOException {
         List<TextRecord> records = new ArrayList<>();
         String format;
         String text = null;
         String label = null;
         if (Files.isDirectory(path)) {
             format = TextFormat.FOLDERS;
-            TextSources.classFolders(path, false, records::add);
+            TextSources.classFolders(path, replace, records::add);
         } else {
             String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
             if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
@@ -52,13 +67,13 @@ final class TextInspector {
                 String[] fields = jsonFields(path);
                 text = fields[0];
                 label = fields[1];
-                TextSources.jsonl(path, text, label, true, false, records::add);
+                TextSources.jsonl(path, text, label, true, replace, records::add);
             } else if (name.endsWith(".csv")) {
                 format = TextFormat.CSV;
                 String[] columns = csvColumns(path);
                 text = columns[0];
                 label = columns[1];
-                TextSources.csv(path, text, label, true, false, records::add);
+                TextSources.csv(path, text, label, true, replace, records::add);
             } else {
                 throw new DataException(path + ": cannot tell the text layout; expected a .jsonl or .csv file or a folder of class folders of .txt files");
             }

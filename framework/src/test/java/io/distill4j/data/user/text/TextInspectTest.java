@@ -56,6 +56,6 @@ class TextInspectTest {
     @Test
     void longTextsCapTheSuggestedLength() throws Exception {
         Path f = write(dir.resolve("long.jsonl"), "{\"text\": \"" + "many words ".repeat(400) + "\", \"label\": \"a\"}\n");
-        assertThat(TextFormat.jsonl().inspect(f).dataKeys()).containsEntry("maxLength", 512);
+        assertThat(TextFormat.jsonl().inspect(f).dataKeys()).containsEntry("maxLength", TextInspector.MAX_SUGGESTED_LENGTH);
     }
 }

@@ -22,6 +22,7 @@ public final class Preprocessors {
 
     private static final Map<String, Reader> BY_KIND = new TreeMap<>(Map.of(
             // registered kinds: one entry each
+            "table", io.distill4j.data.user.table.TablePreprocessor::read
     ));
 
     private Preprocessors() {

@@ -13,6 +13,7 @@ public final class UserFormats {
     static {
         for (UserFormat f : List.<UserFormat>of(
                 // registered formats: one line each
+                io.distill4j.data.user.table.TableFormat.csv(), io.distill4j.data.user.table.TableFormat.tsv()
         )) {
             BY_NAME.put(f.name(), f);
         }

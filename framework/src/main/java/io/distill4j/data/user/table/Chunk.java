@@ -2,6 +2,7 @@ package io.distill4j.data.user.table;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import io.distill4j.data.DataException;
 
 import java.io.IOException;
@@ -90,7 +91,7 @@ final class Chunk {
         int[] pos = layout.features();
         int width = layout.header().size();
         long[] cells = new long[pos.length];
-        try (var reader = CsvReader.builder().fieldSeparator(delimiter).allowExtraFields(true).allowMissingFields(true)
+        try (var reader = CsvReader.builder().fieldSeparator(delimiter).extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .ofCsvRecord(new InputStreamReader(input, decoder));
              var out = new Spill.Out(spill, pos.length)) {
             boolean header = skipHeader;

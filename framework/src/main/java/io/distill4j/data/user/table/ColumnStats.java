@@ -26,8 +26,10 @@ final class ColumnStats {
     private final Set<Double> numbers = new HashSet<>();
     private boolean numbersOverflow;
 
-    ColumnStats(String name, int chunks) {
+    /** {@code anyText}: the text pass met text in this column (in any row); else it is numeric and numbers need no keys. */
+    ColumnStats(String name, int chunks, boolean anyText) {
         this.name = name;
+        this.numbersOverflow = !anyText;
         this.seen = new BitSet[chunks];
         for (int i = 0; i < chunks; i++) seen[i] = new BitSet();
     }
@@ -53,7 +55,7 @@ final class ColumnStats {
 
     /** The fitted column; {@code texts} are each chunk's text values by code. */
     TableColumn fit(List<List<String>> texts, String file) {
-        if (!text) {
+        if (!text) {   // numbersOverflow may be set here without harm: numeric columns never use the keys
             double std = n == 0 ? 0 : Math.sqrt(m2 / n);
             return TableColumn.numeric(name, n == 0 ? 0 : mean, std > 0 && Double.isFinite(std) ? std : 1);
         }

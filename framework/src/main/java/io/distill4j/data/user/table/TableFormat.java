@@ -28,6 +28,9 @@ import java.util.TreeSet;
  * <p>Missing cells: empty, or NA, N/A, NaN, null, ? (trimmed, any case); see {@link Cells}.
  */
 public final class TableFormat implements UserFormat {
+    /** Where phase timings go (the bench sets it; nothing by default). */
+    static volatile java.util.function.Consumer<String> trace = s -> { };
+
     private final String name;
     private final char delimiter;
     private final int threads;
@@ -69,6 +72,7 @@ public final class TableFormat implements UserFormat {
     }
 
     private Preprocessor prepare(UserDataSpec spec, SplitPlan plan, FeatureSink sink, List<Path> spills) throws IOException {
+        long t0 = System.nanoTime();
         boolean missingIsError = "error".equals(spec.missing());
         TableParser parser = new TableParser(delimiter, missingIsError, Path.of(System.getProperty("java.io.tmpdir")), threads, minRange);
         String trainFile = spec.train().toString();
@@ -92,12 +96,17 @@ public final class TableFormat implements UserFormat {
             IntArray codes = train.chunks().get(k).labels;
             for (int r = 0; r < codes.size(); r++) labels[i++] = trainCodes[k][codes.get(r)];
         }
+        long t1 = System.nanoTime();
         Part[] parts = plan.assign(labels, classes, trainFile);
-
+        long t2 = System.nanoTime();
         TablePreprocessor pre = fit(train, parts, classes, spec);
+        long t3 = System.nanoTime();
         sink.begin(pre.shape().features());
         write(train, parts, labels, pre, sink, null);
         if (test != null) write(test, null, null, pre, sink, testCodes);
+        long t4 = System.nanoTime();
+        trace.accept(String.format(java.util.Locale.ROOT, "text %.1f s, split %.1f s, statistics %.1f s, transform %.1f s",
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9));
         return pre;
     }
 
@@ -157,7 +166,10 @@ public final class TableFormat implements UserFormat {
         int nc = names.size();
         List<Chunk> chunks = train.chunks();
         ColumnStats[] stats = new ColumnStats[nc];
-        for (int j = 0; j < nc; j++) stats[j] = new ColumnStats(names.get(j), chunks.size());
+        for (int j = 0; j < nc; j++) {
+            final int col = j;
+            stats[j] = new ColumnStats(names.get(j), chunks.size(), chunks.stream().anyMatch(c -> !c.texts.get(col).isEmpty()));
+        }
         int row = 0;
         for (int k = 0; k < chunks.size(); k++) {
             try (Spill.In in = new Spill.In(chunks.get(k).spill, nc)) {

@@ -2,6 +2,7 @@ package io.distill4j.data.user.table;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import io.distill4j.data.DataException;
 import io.distill4j.data.user.ClassNames;
 import io.distill4j.data.user.Inspection;
@@ -95,7 +96,7 @@ final class TableInspector {
     private static Inspection inspect(String file, RangeInput in, char delimiter, String format) throws IOException {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
         long line = 1;
-        try (var reader = CsvReader.builder().fieldSeparator(delimiter).allowExtraFields(true).allowMissingFields(true)
+        try (var reader = CsvReader.builder().fieldSeparator(delimiter).extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .ofCsvRecord(new InputStreamReader(in, decoder))) {
             Iterator<CsvRecord> it = reader.iterator();
             if (!it.hasNext()) throw new DataException(file + ": is empty; expected a header row naming the columns");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import io.distill4j.data.DataException;
 import io.distill4j.data.user.Preprocessor;
 import io.distill4j.data.user.RawExample;
@@ -193,7 +194,7 @@ public final class TablePreprocessor implements Preprocessor {
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         long line = 0;
-        try (var reader = CsvReader.builder().fieldSeparator(delimiter).allowExtraFields(true).allowMissingFields(true)
+        try (var reader = CsvReader.builder().fieldSeparator(delimiter).extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .ofCsvRecord(new InputStreamReader(in, decoder))) {
             Iterator<CsvRecord> it = reader.iterator();
             if (!it.hasNext()) throw new DataException(file + ": is empty; expected a header row naming the columns");

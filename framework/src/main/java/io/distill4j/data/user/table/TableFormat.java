@@ -73,6 +73,9 @@ public final class TableFormat implements UserFormat {
 
     private Preprocessor prepare(UserDataSpec spec, SplitPlan plan, FeatureSink sink, List<Path> spills) throws IOException {
         long t0 = System.nanoTime();
+        // the config validates these; checked again because a value the preprocessing JSON cannot carry would make an unreadable export
+        if (!List.of("error", "mean", "zero").contains(spec.missing())) throw new DataException("data.missing must be error, mean or zero, got '" + spec.missing() + "'");
+        if (!List.of("error", "zeros").contains(spec.unseen())) throw new DataException("data.unseen must be error or zeros, got '" + spec.unseen() + "'");
         boolean missingIsError = "error".equals(spec.missing());
         TableParser parser = new TableParser(delimiter, missingIsError, Path.of(System.getProperty("java.io.tmpdir")), threads, minRange);
         String trainFile = spec.train().toString();

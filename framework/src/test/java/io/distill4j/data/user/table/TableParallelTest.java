@@ -56,14 +56,29 @@ class TableParallelTest {
         }
     }
 
+    /** How many byte ranges the parser cut the file into. */
+    private int ranges(Path f, int threads) throws IOException {
+        List<Path> spills = new java.util.ArrayList<>();
+        try {
+            return new TableParser(',', false, dir, threads, 1)
+                    .parse(f, h -> new TableParser.Layout(h, new int[]{0, 1, 2}, 3), spills).chunks().size();
+        } finally {
+            for (Path p : spills) java.nio.file.Files.deleteIfExists(p);
+        }
+    }
+
     @Test
     void parallelEqualsSequential() throws IOException {
-        sameEitherWay(write(dir, "t.csv", table(5000, false)));
+        Path f = write(dir, "t.csv", table(5000, false));
+        assertThat(ranges(f, 3)).isEqualTo(3);   // the parallel path is really taken
+        sameEitherWay(f);
     }
 
     @Test
     void quotesFallBackToOneThreadWithTheSameResult() throws IOException {
-        sameEitherWay(write(dir, "t.csv", table(5000, true)));
+        Path f = write(dir, "t.csv", table(5000, true));
+        assertThat(ranges(f, 3)).isEqualTo(1);
+        sameEitherWay(f);
     }
 
     @Test

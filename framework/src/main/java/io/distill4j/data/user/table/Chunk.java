@@ -142,6 +142,11 @@ final class Chunk {
     private int labelCode(String l, long line) {
         Integer c = labelCodes.get(l);
         if (c == null) {
+            if (labelNames.size() >= MAX_TEXT_VALUES) {
+                // an id or a measurement picked as the label would otherwise fill the heap with "classes"
+                throw new Refusal(line, field(layout.label()), "label column '" + layout.header().get(layout.label()) + "' has more than "
+                        + MAX_TEXT_VALUES + " distinct values: is it the label? Name the label column with data.label");
+            }
             c = labelNames.size();
             labelCodes.put(l, c);
             labelNames.add(l);

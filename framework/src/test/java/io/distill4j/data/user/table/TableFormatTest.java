@@ -116,6 +116,11 @@ class TableFormatTest {
         Result r = prepare(spec("tsv", f, null, null, List.of(), List.of(), null, null), allTrain());
         assertThat(r.table().columns().get(1).categories).containsExactly("x,y", "z");
         assertThat(r.table().columns().get(1).name).isEqualTo("b c");
+        // the export remembers the tab: prediction reads the TSV back to the same floats
+        var back = Preprocessors.read(r.pre().entries(), "m.zip").orElseThrow();
+        List<RawExample> read = new ArrayList<>();
+        back.read(f, read::add);
+        assertThat(read).extracting(RawExample::features).containsExactly(r.sink().rows.get(0).features(), r.sink().rows.get(1).features());
     }
 
     @Test

@@ -45,6 +45,16 @@ final class Cells {
         }
     }
 
+    /**
+     * The cell a trimmed text is, as both preparation and prediction read it: {@link #MISSING}, a number's bits, or
+     * text (code 0: the caller that keeps a dictionary puts the text's code in with {@link #text}).
+     */
+    static long of(String trimmed) {
+        if (isMissing(trimmed)) return MISSING;
+        double x = number(trimmed);
+        return Double.isNaN(x) ? text(0) : Double.doubleToRawLongBits(x);
+    }
+
     static long text(int code) {
         return TEXT | code;
     }

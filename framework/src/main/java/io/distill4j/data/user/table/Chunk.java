@@ -113,16 +113,12 @@ final class Chunk {
                 }
                 for (int j = 0; j < pos.length; j++) {
                     String t = r.getField(pos[j]).trim();
-                    if (Cells.isMissing(t)) {
-                        if (missingIsError) {
-                            throw new Refusal(line, field(pos[j]), "missing value '" + t + "' in column '" + layout.header().get(pos[j])
-                                    + "' (data.missing is error; set it to mean or zero to fill missing values)");
-                        }
-                        cells[j] = Cells.MISSING;
-                        continue;
+                    long cell = Cells.of(t);
+                    if (cell == Cells.MISSING && missingIsError) {
+                        throw new Refusal(line, field(pos[j]), "missing value '" + t + "' in column '" + layout.header().get(pos[j])
+                                + "' (data.missing is error; set it to mean or zero to fill missing values)");
                     }
-                    double x = Cells.number(t);
-                    cells[j] = Double.isNaN(x) ? Cells.text(textCode(j, t, line)) : Double.doubleToRawLongBits(x);
+                    cells[j] = Cells.isText(cell) ? Cells.text(textCode(j, t, line)) : cell;
                 }
                 out.row(line, label, cells);
                 labels.add(label);

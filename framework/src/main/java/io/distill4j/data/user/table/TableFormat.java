@@ -201,6 +201,8 @@ public final class TableFormat implements UserFormat {
         List<TableColumn> cols = pre.columns();
         int nc = cols.size();
         float[] row = new float[pre.shape().features()];
+        boolean missingMean = pre.missingMean();
+        boolean unseenZeros = pre.unseenZeros();
         int i = 0;
         for (int k = 0; k < p.chunks().size(); k++) {
             Chunk c = p.chunks().get(k);
@@ -223,17 +225,10 @@ public final class TableFormat implements UserFormat {
                     for (int j = 0; j < nc; j++) {
                         TableColumn col = cols.get(j);
                         long cell = in.cells[j];
-                        int category = -1;
-                        if (col.numeric) {
-                            if (Cells.isText(cell)) throw TablePreprocessor.nonNumber(p.file(), line, pos[j], col, c.texts.get(j).get(Cells.textCode(cell)));
-                        } else {
-                            category = Cells.isText(cell) ? remap[j][Cells.textCode(cell)] : col.category(cell);
-                            if (category < 0 && !pre.unseenZeros()) {
-                                String v = Cells.isText(cell) ? c.texts.get(j).get(Cells.textCode(cell)) : TablePreprocessor.key(cell);
-                                throw TablePreprocessor.unseen(p.file(), line, pos[j], col, v);
-                            }
-                        }
-                        col.write(cell, category, pre.missingMean(), row, off);
+                        boolean text = Cells.isText(cell);
+                        TablePreprocessor.writeCell(p.file(), line, pos[j], col, cell,
+                                text && !col.numeric ? remap[j][Cells.textCode(cell)] : -1,
+                                text ? c.texts.get(j).get(Cells.textCode(cell)) : null, missingMean, unseenZeros, row, off);
                         off += col.width();
                     }
                     sink.add(part, row, label);

@@ -224,30 +224,33 @@ public final class TablePreprocessor implements Preprocessor {
 
     /** One text cell to its column's floats at {@code off}; returns the width written. */
     private int cell(String file, long line, int position, TableColumn c, String t, float[] row, int off) {
-        long cell;
-        String text = null;
-        if (Cells.isMissing(t)) {
-            if ("error".equals(missing)) throw new DataException(file + ":" + line + ":" + (position + 1) + ": missing value '" + t
+        long cell = Cells.of(t);
+        if (cell == Cells.MISSING && "error".equals(missing)) {
+            throw new DataException(file + ":" + line + ":" + (position + 1) + ": missing value '" + t
                     + "' in column '" + c.name + "' (the model was trained with data.missing error)");
-            cell = Cells.MISSING;
-        } else {
-            double x = Cells.number(t);
-            if (Double.isNaN(x)) {
-                text = t;
-                cell = Cells.text(0);
-            } else {
-                cell = Double.doubleToRawLongBits(x);
-            }
         }
+        String text = Cells.isText(cell) ? t : null;
+        writeCell(file, line, position, c, cell, text == null ? -1 : c.category(text), text, missingMean(), unseenZeros(), row, off);
+        return c.width();
+    }
+
+    /**
+     * The one way a cell becomes floats, for preparation (cells from the spill) and prediction (cells from text)
+     * alike: refuses text in a numeric column and (unless {@code unseenZeros}) a category training did not see, then
+     * {@link TableColumn#write}s. {@code textCategory} and {@code text} matter for a text cell only: its category
+     * (found by the caller: a dictionary code's, or the text's own) and its text for messages.
+     */
+    static void writeCell(String file, long line, int position, TableColumn c, long cell, int textCategory, String text,
+                          boolean missingMean, boolean unseenZeros, float[] row, int off) {
+        boolean isText = Cells.isText(cell);
         int category = -1;
         if (c.numeric) {
-            if (text != null) throw nonNumber(file, line, position, c, text);
+            if (isText) throw nonNumber(file, line, position, c, text);
         } else {
-            category = text != null ? c.category(text) : c.category(cell);
-            if (category < 0 && !unseenZeros()) throw unseen(file, line, position, c, text != null ? text : key(cell));
+            category = isText ? textCategory : c.category(cell);
+            if (category < 0 && !unseenZeros) throw unseen(file, line, position, c, isText ? text : key(cell));
         }
-        c.write(cell, category, missingMean(), row, off);
-        return c.width();
+        c.write(cell, category, missingMean, row, off);
     }
 
     static String key(long cell) {

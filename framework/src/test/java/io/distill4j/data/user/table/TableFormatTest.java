@@ -50,6 +50,14 @@ class TableFormatTest {
     }
 
     @Test
+    void constantColumnHasStdOne() throws IOException {
+        Path f = write(dir, "t.csv", "a,b,label\n5,1,x\n5,2,y\n5,3,x\n");
+        Result r = prepare(spec(f), allTrain());
+        assertThat(r.table().columns().get(0).std).isEqualTo(1.0);
+        assertThat(r.sink().rows).allSatisfy(row -> assertThat(row.features()[0]).isEqualTo(0f));
+    }
+
+    @Test
     void columnsAndDropChooseTheFeatures() throws IOException {
         Path f = write(dir, "t.csv", "id,a,b,c,label\n1,1,2,3,x\n2,4,5,6,y\n");
         Result only = prepare(spec("csv", f, null, null, List.of("c", "a"), List.of(), null, null), allTrain());

@@ -23,7 +23,8 @@ public final class Preprocessors {
     private static final Map<String, Reader> BY_KIND = new TreeMap<>(Map.of(
             // registered kinds: one entry each
             io.distill4j.data.user.image.ImagePreprocessor.KIND, io.distill4j.data.user.image.ImagePreprocessor::read,
-            io.distill4j.data.user.text.TextPreprocessor.KIND, io.distill4j.data.user.text.TextPreprocessor::fromEntries
+            io.distill4j.data.user.text.TextPreprocessor.KIND, io.distill4j.data.user.text.TextPreprocessor::fromEntries,
+            "table", io.distill4j.data.user.table.TablePreprocessor::read
     ));
 
     private Preprocessors() {

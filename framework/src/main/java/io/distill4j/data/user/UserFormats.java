@@ -16,7 +16,8 @@ public final class UserFormats {
                 new io.distill4j.data.user.image.ImageFolderFormat(),
                 io.distill4j.data.user.text.TextFormat.jsonl(),
                 io.distill4j.data.user.text.TextFormat.csv(),
-                io.distill4j.data.user.text.TextFormat.folders()
+                io.distill4j.data.user.text.TextFormat.folders(),
+                io.distill4j.data.user.table.TableFormat.csv(), io.distill4j.data.user.table.TableFormat.tsv()
         )) {
             BY_NAME.put(f.name(), f);
         }

@@ -6,7 +6,7 @@ import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import io.distill4j.data.DataException;
 import io.distill4j.data.user.ClassNames;
 import io.distill4j.data.user.Inspection;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.io.IOException;
 import java.io.InputStreamReader;

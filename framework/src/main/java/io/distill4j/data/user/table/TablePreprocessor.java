@@ -10,7 +10,7 @@ import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import io.distill4j.data.DataException;
 import io.distill4j.data.user.Preprocessor;
 import io.distill4j.data.user.RawExample;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 
 import java.io.IOException;
 import java.io.InputStreamReader;

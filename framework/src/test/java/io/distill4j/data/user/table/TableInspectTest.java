@@ -2,7 +2,7 @@ package io.distill4j.data.user.table;
 
 import io.distill4j.data.DataException;
 import io.distill4j.data.user.Inspection;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

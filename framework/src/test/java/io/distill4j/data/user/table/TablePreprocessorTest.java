@@ -5,7 +5,7 @@ import io.distill4j.data.DataException;
 import io.distill4j.data.user.Preprocessor;
 import io.distill4j.data.user.Preprocessors;
 import io.distill4j.data.user.RawExample;
-import io.distill4j.model.InputShape;
+import io.distill4j.data.InputShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -77,9 +77,9 @@ final class UserDataKeys {
         if (d.channels() != null && d.channels() != 1 && d.channels() != 3) {
             return problem("data.channels", "expected 1 (grey) or 3 (RGB), got " + d.channels());
         }
-        for (Map.Entry<String, Integer> e : Map.of("height", nz(d.height()), "width", nz(d.width())).entrySet()) {
-            if (e.getValue() != 0 && (e.getValue() < 1 || e.getValue() > 4096)) {
-                return problem("data." + e.getKey(), "expected a size in pixels in [1, 4096], got " + e.getValue());
+        for (Map.Entry<String, Object> e : keys("height", d.height(), "width", d.width()).entrySet()) {
+            if (e.getValue() instanceof Integer v && (v < 1 || v > 4096)) {
+                return problem("data." + e.getKey(), "expected a size in pixels in [1, 4096], got " + v);
             }
         }
         if ((d.height() == null) != (d.width() == null)) {
@@ -108,10 +108,6 @@ final class UserDataKeys {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;
-    }
-
-    private static int nz(Integer v) {
-        return v == null ? 0 : v;
     }
 
     private static Map<String, Object> userKeys(DataSpec d) {

@@ -144,6 +144,14 @@ final class TableInspector {
             for (String c : ClassNames.of(labels.keySet())) classCounts.put(c, labels.get(c));
             Map<String, Object> keys = new LinkedHashMap<>();
             keys.put("label", header.get(label));
+            // a missing cell is an error by default; a table that has some gets the training mean (and a "(missing)"
+            // category) suggested, and says so
+            boolean anyMissing = false;
+            for (int j = 0; j < header.size(); j++) if (j != label && tallies[j].missing > 0) anyMissing = true;
+            if (anyMissing) {
+                keys.put("missing", "mean");
+                details.add("missing cells: filled with the training mean (numeric) or a \"(missing)\" category (missing: mean)");
+            }
             return new Inspection(format, rows, classCounts, new InputShape(1, width, 1, 0), details, keys);
         } catch (UncheckedIOException e) {
             if (!Chunk.isCoding(e)) throw e;

@@ -65,25 +65,31 @@ public final class NewCommand implements Callable<Integer> {
         for (String d : found.details()) o.printf("  %s%n", ConsoleText.line(d));
         // the config must train as it stands: it is validated (its data parsed into the cache) before it is written, and
         // a run too large for this machine's memory gets smaller batches
+        Path folder = file.toAbsolutePath().normalize().getParent();
+        Files.createDirectories(folder);
+        // data inside the project is written relative to its root (the config then works in any clone of it)
+        Path root = io.distill4j.config.ConfigPaths.projectRoot(folder.resolve(file.getFileName()));
+        Path absolute = data.toAbsolutePath().normalize();
+        Path written = absolute.startsWith(root) ? root.relativize(absolute) : absolute;
         String yaml = null;
         for (int batch = RecipeSketch.batch(found); yaml == null; batch /= 2) {
-            String candidate = RecipeSketch.yaml(run, f, data.toAbsolutePath().normalize(), found, batch);
+            String candidate = RecipeSketch.yaml(run, f, written, found, batch);
             try {
-                validate(candidate);
+                validate(candidate, folder);
                 yaml = candidate;
             } catch (io.distill4j.config.MemoryRefusal e) {
                 if (batch <= 4) throw e;
             }
         }
-        if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
         AtomicFiles.write(file, yaml.getBytes(StandardCharsets.UTF_8));
         o.printf("wrote %s (validated). Train it with:%n  scripts/distill4j train --config %s%n", file, file);
         o.flush();
         return ExitCodes.OK;
     }
 
-    private static void validate(String yaml) throws IOException {
-        Path tmp = Files.createTempFile("distill4j-new", ".yaml");
+    /** Validates {@code yaml} as a file in {@code folder}, where its relative paths mean what they will mean there. */
+    private static void validate(String yaml, Path folder) throws IOException {
+        Path tmp = Files.createTempFile(folder, ".distill4j-new", ".yaml");
         try {
             Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
             new ConfigLoader(Recipes.vocabulary()).load(tmp, java.util.List.of());

@@ -26,13 +26,26 @@ public final class DatasetLoader {
         if (data.user() != null) return io.distill4j.data.user.UserDatasets.load(data.user(), data.trainLimit(), data.testLimit());
         DatasetInfo info = DatasetRegistry.get(data.dataset());
         Path root = Path.of(data.root());
-        if (!info.isText()) return load(data.dataset(), root, data.trainLimit(), data.testLimit(), data.validation());
+        if (!info.isText()) {
+            LoadedDataset images = load(data.dataset(), root, data.trainLimit(), data.testLimit(), data.validation());
+            // pixel / 255, as the IDX files are read: its students classify PNG or JPEG files of the same size
+            return withPreprocessor(images, io.distill4j.data.user.image.ImagePreprocessor.builtIn(info.classNames(), info.height(),
+                    info.width(), info.channels()));
+        }
         if (data.maxLength() == null || data.vocabSize() == null) {
             throw new IllegalArgumentException(info.name() + " is a text dataset: data.maxLength and data.vocabSize are required");
         }
         requireFiles(info, root);
-        return TextDatasetLoader.load(info, root, data.trainLimit(), data.testLimit(), data.validation(), data.maxLength(),
-                data.vocabSize(), data.truncation() == null ? io.distill4j.data.text.Truncation.HEAD : data.truncation());
+        io.distill4j.data.text.Truncation cut = data.truncation() == null ? io.distill4j.data.text.Truncation.HEAD : data.truncation();
+        LoadedDataset text = TextDatasetLoader.load(info, root, data.trainLimit(), data.testLimit(), data.validation(), data.maxLength(),
+                data.vocabSize(), cut);
+        // its students read raw text with the run's vocabulary, as a user dataset's do
+        return withPreprocessor(text, io.distill4j.data.user.text.TextPreprocessor.builtIn(text.vocabulary(), data.maxLength(), cut,
+                text.info().classNames()));
+    }
+
+    private static LoadedDataset withPreprocessor(LoadedDataset d, io.distill4j.data.user.Preprocessor p) {
+        return new LoadedDataset(d.info(), d.train(), d.validation(), d.test(), d.sha256(), d.vocabulary(), p);
     }
 
     /**

@@ -252,7 +252,7 @@ public final class OnlineDistillationRecipe implements Recipe {
                 checkpoints.trainingSeconds());
     }
 
-    /** The preprocessing entries every student carries (a user dataset's fitted one; none yet for a built-in dataset). */
+    /** The preprocessing entries every student carries (a user dataset's fitted one, or a built-in dataset's). */
     private static Map<String, byte[]> preprocessing(LoadedDataset data) {
         return data.preprocessor() == null ? Map.of() : data.preprocessor().entries();
     }
@@ -279,7 +279,7 @@ public final class OnlineDistillationRecipe implements Recipe {
     private static ModelFactory factory(LoadedDataset data, RunConfig config) {
         long totalSteps = (long) config.training().epochs() * (data.train().size() / config.training().batchSize());
         // a user's dataset: the shape its fitted preprocessing produces (a tokenizer's own vocabulary, a table's one-hot width)
-        InputShape input = data.preprocessor() != null ? data.preprocessor().shape()
+        InputShape input = config.data().isUserData() ? data.preprocessor().shape()
                 : data.info().isText() ? InputShape.text(config.data().maxLength(), config.data().vocabSize())
                 : InputShape.image(data.info().height(), data.info().width(), data.info().channels());
         return new ModelFactory(data.info().numClasses(), input, totalSteps, config.training().engine(), config.training().precision());

@@ -91,7 +91,8 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--synthetic: expected at least a batch of rows, got " + synthetic);
         }
         LoadedDataset data = DatasetLoader.load(config.data().request());
-        InputShape input = data.info().isText() ? InputShape.text(config.data().maxLength(), config.data().vocabSize())
+        InputShape input = config.data().isUserData() ? data.preprocessor().shape()
+                : data.info().isText() ? InputShape.text(config.data().maxLength(), config.data().vocabSize())
                 : InputShape.image(data.info().height(), data.info().width(), data.info().channels());
         if (synthetic != null) {
             input = InputShape.image(8, 8, 1);
@@ -110,6 +111,16 @@ public final class BenchCommand implements Callable<Integer> {
         io.distill4j.runtime.BlasCore.warning(rt.blasCore(), io.distill4j.runtime.CpuInfo.current(), io.distill4j.runtime.BlasCore.override())
                 .ifPresent(w -> spec.commandLine().getErr().println("distill4j: warning: " + w));
 
+        if (config.data().isUserData() && synthetic == null) {
+            // a user's dataset trains from its own feature cache, mapped: "memory" is the same rows copied into an array
+            LoadedDataset inMemory = new LoadedDataset(data.info(), new io.distill4j.data.LabeledSplit(
+                    data.train().rows().rows(0, data.train().size()), data.train().labels(), data.train().numClasses()),
+                    data.validation(), data.test(), data.sha256(), data.vocabulary());
+            out.printf(Locale.ROOT, "feature cache: %d rows x %d features, %.1f MB mapped from the dataset's own cache%n",
+                    data.train().size(), data.train().width(), data.train().size() * (double) data.train().width() * Float.BYTES / 1e6);
+            if (dataFrom.equals("both")) return bothSources(config, inMemory, data, factory, batch, out);
+            return timed(config, dataFrom.equals("cache") ? data : inMemory, factory, batch, out);
+        }
         if (!dataFrom.equals("memory")) {
             Path folder = createTempFolder();
             try {

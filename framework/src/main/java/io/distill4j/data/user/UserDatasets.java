@@ -25,6 +25,8 @@ import java.util.TreeMap;
  * reuse it), and opens the cached splits memory-mapped, so a dataset larger than the heap trains.
  */
 public final class UserDatasets {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UserDatasets.class);
+
     private UserDatasets() {
     }
 
@@ -88,13 +90,35 @@ public final class UserDatasets {
         sources.add(spec.train());
         if (spec.test() != null) sources.add(spec.test());
         if (spec.tokenizer() != null) sources.add(spec.tokenizer());
+        long started = System.nanoTime();
+        boolean[] parsed = {false};
         FeatureCache cache = FeatureCache.prepare(sources, settings(spec), sink -> {
+            parsed[0] = true;
+            LOG.info("parsing {} into the feature cache (once: later runs, studies and resumes read the cache)", spec.train());
             Part[][] assigned = new Part[1][];
             Preprocessor p = format.prepare(spec, new SplitPlan(spec.testFraction(), spec.validation(), spec.splitSeed(),
                     parts -> assigned[0] = parts), sink);
             return new FeatureCache.Outcome(p.classes().size(), record(spec, p, assigned[0]));
         });
+        if (parsed[0]) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double mb = sourceBytes(sources) / 1e6;
+            LOG.info(String.format(java.util.Locale.ROOT, "parsed %.1f MB into %s in %.1f s (%.1f MB/s, SHA-256 of the sources included)",
+                    mb, cache.dir(), seconds, mb / seconds));
+        }
         return new Opened(cache, describe(cache.meta(), cache, spec));
+    }
+
+    private static long sourceBytes(List<Path> sources) {
+        long n = 0;
+        for (Path p : sources) {
+            try (java.util.stream.Stream<Path> files = Files.walk(p)) {
+                n += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+        return n;
     }
 
     private static void requireSource(Path p, String key) {

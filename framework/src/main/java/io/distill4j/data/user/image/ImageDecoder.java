@@ -152,7 +152,10 @@ final class ImageDecoder {
     }
 
     private static String describe(Throwable e) {
-        StringBuilder b = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        // a user reads words, not Java class names: an EOFException without a message is "the file ends too soon"
+        String what = e.getMessage() != null ? e.getMessage() : e instanceof java.io.EOFException ? "the file ends too soon"
+                : e.getClass().getSimpleName().replaceAll("(Exception|Error)$", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        StringBuilder b = new StringBuilder(what);
         if (e.getCause() != null && e.getCause() != e && e.getCause().getMessage() != null) b.append(": ").append(e.getCause().getMessage());
         return b.toString();
     }

@@ -47,6 +47,8 @@ public final class Charts {
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
+        // a few distinct accuracies (a small test split) would otherwise be printed with every digit as ticks
+        chart.getStyler().setYAxisDecimalPattern("0.##");
         List<ModelSummary> twins = models.stream().filter(m -> m.twinOf() != null).toList();
         for (ModelSummary m : models) {
             if (m.twinOf() != null) continue;

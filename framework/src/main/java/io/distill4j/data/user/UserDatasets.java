@@ -90,6 +90,7 @@ public final class UserDatasets {
         sources.add(spec.train());
         if (spec.test() != null) sources.add(spec.test());
         if (spec.tokenizer() != null) sources.add(spec.tokenizer());
+        requireDiskFor(sources, spec);
         long started = System.nanoTime();
         boolean[] parsed = {false};
         FeatureCache cache = FeatureCache.prepare(sources, settings(spec), sink -> {
@@ -107,6 +108,29 @@ public final class UserDatasets {
                     mb, cache.dir(), seconds, mb / seconds));
         }
         return new Opened(cache, describe(cache.meta(), cache, spec));
+    }
+
+    /**
+     * Refuses, before a parse, a cache that cannot fit: its rows take about as many bytes as the sources' text (a float
+     * per number of a few characters), the temporary spill as many again.
+     */
+    private static void requireDiskFor(List<Path> sources, UserDataSpec spec) {
+        Path root = FeatureCache.root();
+        if (FeatureCache.open(root.resolve(FeatureCache.key(sources, settings(spec)))).isPresent()) return;
+        long needed = 2 * sourceBytes(sources);
+        Path existing = root.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null) return;
+        try {
+            long free = Files.getFileStore(existing).getUsableSpace();
+            if (free < needed) {
+                throw new DataException(String.format(java.util.Locale.ROOT, "%s: its feature cache needs about %.1f GB of disk, but "
+                        + "%.1f GB is free in %s; set DISTILL4J_CACHE to a folder with room, or free some space", spec.train(),
+                        needed / 1e9, free / 1e9, root));
+            }
+        } catch (IOException e) {
+            // no figure for that disk: the parse itself reports a full disk
+        }
     }
 
     private static long sourceBytes(List<Path> sources) {

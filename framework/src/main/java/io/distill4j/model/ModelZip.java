@@ -102,7 +102,8 @@ public final class ModelZip {
         }
     }
 
-    private static byte[] bounded(ZipFile z, ZipEntry e, Path zip) throws IOException {
+    /** An entry's bytes, refused past {@link ZipReader#SMALL_ENTRY} (a zip bomb, or not a model zip). */
+    public static byte[] bounded(ZipFile z, ZipEntry e, Path zip) throws IOException {
         try (InputStream in = z.getInputStream(e)) {
             byte[] bytes = in.readNBytes((int) ZipReader.SMALL_ENTRY + 1);
             if (bytes.length > ZipReader.SMALL_ENTRY) {

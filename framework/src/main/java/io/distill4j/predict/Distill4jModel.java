@@ -158,11 +158,11 @@ public final class Distill4jModel {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try (ZipFile z = new ZipFile(zip.toFile())) {
             ZipEntry sums = z.getEntry(EntryChecksums.ENTRY);
-            Map<String, String> expected = sums == null ? null : EntryChecksums.read(bounded(z, sums), zip.toString());
+            Map<String, String> expected = sums == null ? null : EntryChecksums.read(io.distill4j.model.ModelZip.bounded(z, sums, zip), zip.toString());
             for (ZipEntry e : java.util.Collections.list(z.entries())) {
                 String n = e.getName();
                 if (n.equals(EntryChecksums.ENTRY) || !(n.endsWith(".json") || n.endsWith(".txt"))) continue;
-                byte[] bytes = bounded(z, e);
+                byte[] bytes = io.distill4j.model.ModelZip.bounded(z, e, zip);
                 if (expected != null) EntryChecksums.verify(expected, zip.toString(), n, io.distill4j.runtime.Sha256.hex(bytes));
                 out.put(n, bytes);
             }
@@ -182,13 +182,6 @@ public final class Distill4jModel {
         }
     }
 
-    private static byte[] bounded(ZipFile z, ZipEntry e) throws IOException {
-        try (InputStream in = z.getInputStream(e)) {
-            byte[] b = in.readNBytes((int) ZipReader.SMALL_ENTRY + 1);
-            if (b.length > ZipReader.SMALL_ENTRY) throw new IOException(e.getName() + " holds more than " + ZipReader.SMALL_ENTRY + " bytes");
-            return b;
-        }
-    }
 
     @Override
     public String toString() {

@@ -1,7 +1,5 @@
 package io.distill4j.cli;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,25 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * left behind — no run folder, no cache (an interrupted or refused parse is redone, never trusted).
  */
 class BadDataCliTest {
-    private static String previousCache;
-
-    @TempDir
-    static Path cache;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final TempFeatureCache CACHE = new TempFeatureCache();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void ownCache() {
-        previousCache = System.getProperty("distill4j.cache");
-        System.setProperty("distill4j.cache", cache.toString());
-    }
-
-    @AfterAll
-    static void restoreCache() {
-        if (previousCache == null) System.clearProperty("distill4j.cache");
-        else System.setProperty("distill4j.cache", previousCache);
-    }
 
     private Path config(String data) throws IOException {
         Path f = dir.resolve("c.yaml");
@@ -51,7 +35,7 @@ class BadDataCliTest {
         CliRun r = CliRun.of("train", "-q", "--config", config(data).toString());
         assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.DATA);
         assertThat(r.errorLine()).startsWith("distill4j: ").contains(expected);
-        try (Stream<Path> left = Files.list(cache)) {
+        try (Stream<Path> left = Files.list(CACHE.folder())) {
             assertThat(left.filter(p -> !p.getFileName().toString().endsWith(".lock")).toList()).as("cache folders left").isEmpty();
         }
         assertThat(dir.resolve("runs")).doesNotExist();

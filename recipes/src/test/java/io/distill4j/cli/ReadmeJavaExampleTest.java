@@ -1,7 +1,5 @@
 package io.distill4j.cli;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,25 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The README's Java example, as printed there, compiles against the project's classes and classifies raw files. */
 class ReadmeJavaExampleTest {
-    private static String previousCache;
-
-    @TempDir
-    static Path cache;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final TempFeatureCache CACHE = new TempFeatureCache();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void ownCache() {
-        previousCache = System.getProperty("distill4j.cache");
-        System.setProperty("distill4j.cache", cache.toString());
-    }
-
-    @AfterAll
-    static void restoreCache() {
-        if (previousCache == null) System.clearProperty("distill4j.cache");
-        else System.setProperty("distill4j.cache", previousCache);
-    }
 
     /** The code block that follows the marker {@code <!-- java-api-example -->} in README.md. */
     static String example() throws Exception {

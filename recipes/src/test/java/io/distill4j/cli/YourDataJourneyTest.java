@@ -2,8 +2,6 @@ package io.distill4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,25 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class YourDataJourneyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static String previousCache;
-
-    @TempDir
-    static Path cache;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final TempFeatureCache CACHE = new TempFeatureCache();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void ownCache() {
-        previousCache = System.getProperty("distill4j.cache");
-        System.setProperty("distill4j.cache", cache.toString());
-    }
-
-    @AfterAll
-    static void restoreCache() {
-        if (previousCache == null) System.clearProperty("distill4j.cache");
-        else System.setProperty("distill4j.cache", previousCache);
-    }
 
     /** Three classes of 12x10 RGB images: a bright bar in a class-specific place and colour, over noise. */
     static Path images(Path root) throws IOException {

@@ -52,6 +52,23 @@ class YourDataJourneyTest {
         return root;
     }
 
+    /** A table of 150 rows: two numeric columns (some cells NA), a text column, a label from a noisy rule of them. */
+    static Path table(Path file) throws IOException {
+        SplittableRandom r = new SplittableRandom(5);
+        List<String> lines = new ArrayList<>(List.of("id,length,weight,colour,kind"));
+        String[] colours = {"red", "green", "blue"};
+        for (int i = 0; i < 150; i++) {
+            int kind = i % 3;
+            double length = 10 * kind + r.nextDouble() * 6;
+            double weight = 3 - kind + r.nextDouble();
+            String colour = colours[(kind + (r.nextInt(4) == 0 ? 1 : 0)) % 3];
+            lines.add(i + "," + (i % 17 == 0 ? "NA" : String.format(java.util.Locale.ROOT, "%.3f", length)) + ","
+                    + String.format(java.util.Locale.ROOT, "%.3f", weight) + "," + colour + "," + new String[]{"ant", "bee", "cat"}[kind]);
+        }
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        return file;
+    }
+
     /** Three classes of short texts, each with words of its own among shared ones. */
     static Path texts(Path file) throws IOException {
         SplittableRandom r = new SplittableRandom(4);
@@ -127,6 +144,18 @@ class YourDataJourneyTest {
         assertThat(Files.readAllLines(run.resolve("test-examples.txt"))).hasSize(24);
         predictEqualsEvaluation(run, data);
         assertThat(Files.readString(run.resolve("report.md"))).contains("circle").contains("triangle");
+    }
+
+    @Test
+    void aTableTrainsAndItsStudentsClassifyTheRawRowsAsTheRunDid() throws IOException {
+        Path data = table(dir.resolve("animals.csv"));
+        Path config = newConfig(data);
+        String yaml = Files.readString(config);
+        assertThat(yaml).contains("label: kind").contains("missing: mean");
+        // the id column would let a model memorise rows: drop it, as a user would
+        Path run = train(config, dir.resolve("run"), "training.epochs=3", "data.drop=[id]");
+        assertThat(JSON.readTree(run.resolve("data.json").toFile()).get("classes").toString()).isEqualTo("[\"ant\",\"bee\",\"cat\"]");
+        predictEqualsEvaluation(run, data);
     }
 
     @Test

@@ -28,8 +28,8 @@ import java.util.TreeSet;
  * <p>Missing cells: empty, or NA, N/A, NaN, null, ? (trimmed, any case); see {@link Cells}.
  */
 public final class TableFormat implements UserFormat {
-    /** Where phase timings go (the bench sets it; nothing by default). */
-    static volatile java.util.function.Consumer<String> trace = s -> { };
+    /** Phase timings, at debug level (--verbose): where a slow parse spends its time. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableFormat.class);
 
     private final String name;
     private final char delimiter;
@@ -108,7 +108,7 @@ public final class TableFormat implements UserFormat {
         write(train, parts, labels, pre, sink, null);
         if (test != null) write(test, null, null, pre, sink, testCodes);
         long t4 = System.nanoTime();
-        trace.accept(String.format(java.util.Locale.ROOT, "text %.1f s, split %.1f s, statistics %.1f s, transform %.1f s",
+        if (LOG.isDebugEnabled()) LOG.debug(String.format(java.util.Locale.ROOT, "text %.1f s, split %.1f s, statistics %.1f s, transform %.1f s",
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9));
         return pre;
     }

@@ -78,7 +78,6 @@ public final class TableParseBench {
             for (Path p : spills) Files.deleteIfExists(p);
         }
 
-        TableFormat.trace = line -> System.out.println("  phases: " + line);
         long t1 = System.nanoTime();
         try (FileSink sink = new FileSink(out)) {
             var pre = TableFormat.csv().withThreads(threads, TableParser.DEFAULT_MIN_RANGE).prepare(spec, new SplitPlan(0.2, 10_000, 1), sink);

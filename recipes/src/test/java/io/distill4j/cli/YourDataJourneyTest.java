@@ -192,5 +192,16 @@ class YourDataJourneyTest {
         for (int i = 0; i < a.get("models").size(); i++) {
             assertThat(b.get("models").get(i).get("test")).isEqualTo(a.get("models").get(i).get("test"));
         }
+        // the students' weights themselves, bit for bit
+        for (String student : List.of("cnn-8", "cnn-4", "mlp-32")) {
+            assertThat(coefficients(killed.resolve("students/" + student + ".zip")))
+                    .as(student).isEqualTo(coefficients(whole.resolve("students/" + student + ".zip")));
+        }
+    }
+
+    private static byte[] coefficients(Path zip) throws IOException {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            return z.getInputStream(z.getEntry("coefficients.bin")).readAllBytes();
+        }
     }
 }

@@ -25,9 +25,11 @@ final class RangeInspection {
     /** The label column's cells as trimmed text: the format reads labels that way, not by value like the tallies. */
     final ValueCounts labels = new ValueCounts();
     long rows;
+    private final boolean lazy;
 
-    /** A range after the header, whose names the caller read. */
-    RangeInspection(List<String> header) {
+    /** A range after the header, whose names the caller read, or (null) the whole file; lazy: see {@link ColumnTally}. */
+    RangeInspection(List<String> header, boolean lazy) {
+        this.lazy = lazy;
         if (header != null) start(header);
     }
 
@@ -35,7 +37,7 @@ final class RangeInspection {
         this.header = header;
         label = TableInspector.guessLabel(header);
         tallies = new ColumnTally[header.size()];
-        for (int j = 0; j < tallies.length; j++) tallies[j] = new ColumnTally();
+        for (int j = 0; j < tallies.length; j++) tallies[j] = new ColumnTally(lazy);
     }
 
     /** Tallies every record of {@code input}; reads the header from it first when none was given. */

@@ -23,8 +23,9 @@ import java.util.concurrent.Callable;
  *
  * <p>The pass is split like the parse into the cache ({@link Ranges}, {@link RangeInput}): byte ranges at line feeds,
  * tallied in parallel and added up in file order, when the file has no quotes; one thread otherwise. The result is
- * the same either way: when a range's bounded counts of a column that is reported would be inexact, it is redone in
- * one thread.
+ * the same either way: when the bounded counts of a column that is reported would be inexact (ranges that each
+ * overflowed, or numbers left uncounted by {@link ColumnTally}'s shortcut), the pass is redone in one thread, counting
+ * every value if need be.
  */
 final class TableInspector {
     private static final List<String> LABEL_NAMES = List.of("label", "class", "target", "species", "y");
@@ -39,13 +40,14 @@ final class TableInspector {
             TableParser.HeaderLine head = TableParser.headerLine(ch, size, delimiter);
             RangeInspection all = null;
             if (head != null && threads > 1 && (size - head.end()) / 2 >= minRange) all = parallel(file, ch, size, head, delimiter, threads, minRange);
-            if (all == null) all = sequential(file, ch, delimiter);
+            if (all == null) all = sequential(file, ch, delimiter, true);
+            if (!exact(all)) all = sequential(file, ch, delimiter, false);
             return report(file, format, all);
         }
     }
 
-    private static RangeInspection sequential(String file, FileChannel ch, char delimiter) throws IOException {
-        RangeInspection r = new RangeInspection(null);
+    private static RangeInspection sequential(String file, FileChannel ch, char delimiter, boolean lazy) throws IOException {
+        RangeInspection r = new RangeInspection(null, lazy);
         try {
             r.inspect(file, new RangeInput(ch, 0, Long.MAX_VALUE, false), delimiter);
         } catch (Chunk.Refusal e) {
@@ -63,7 +65,7 @@ final class TableInspector {
         List<RangeInput> inputs = new ArrayList<>();
         List<Callable<Void>> tasks = new ArrayList<>();
         for (int k = 0; k + 1 < cuts.size(); k++) {
-            RangeInspection part = new RangeInspection(header);
+            RangeInspection part = new RangeInspection(header, true);
             // the last range may hold quotes: nothing after it depends on where its lines start
             RangeInput in = new RangeInput(ch, cuts.get(k), cuts.get(k + 1), k + 2 < cuts.size());
             parts.add(part);

@@ -19,7 +19,7 @@ final class ValueCounts {
     private final List<Object> keys = new ArrayList<>();
     private long[] counts = new long[16];
     boolean overflow;
-    /** Set when counts were added from a part that had overflowed: some of its counts were never kept. */
+    /** Set when some counts may be short: a part added here had overflowed, or a caller skipped values ({@link #skip}). */
     boolean inexact;
 
     void addNumber(double x) {
@@ -28,6 +28,11 @@ final class ValueCounts {
 
     void addText(String t) {
         add(t, 1);
+    }
+
+    /** Leaves a value uncounted: the counts are then {@link #inexact}. */
+    void skip() {
+        inexact = true;
     }
 
     private void add(Object key, long n) {

@@ -86,6 +86,20 @@ class TableInspectParallelTest {
     }
 
     @Test
+    void numbersPastTheCountBoundThenATextAreCountedInFull() throws IOException {
+        // numeric counts are dropped once full while no text is seen; the late text makes them shown, so all are counted
+        StringBuilder sb = new StringBuilder("n,label\n");
+        for (int i = 0; i <= 10_000; i++) sb.append(i).append(",a\n");
+        sb.append("z,b\n5.0,a\n");
+        Path f = write(dir, "late.csv", sb.toString());
+        for (int threads : new int[]{1, 2}) {
+            Inspection i = TableFormat.csv().withThreads(threads, 1).inspect(f);
+            assertThat(i.details()).contains("column 'n': categorical, more than 10000 distinct, top: 5 (2), 0 (1), 1 (1), 10 (1), 100 (1)");
+            assertThat(i.shape().features()).isEqualTo(10_000);
+        }
+    }
+
+    @Test
     void refusalsNameTheSameLine() throws IOException {
         String t = table(20_000, false).replaceAll(",u\\d+,", ",u,");
         int cut = t.length() * 4 / 5;

@@ -12,6 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The inspection tallies of one byte range of a table, read like {@link Chunk} reads it (same CSV settings, same
@@ -26,10 +27,18 @@ final class RangeInspection {
     final ValueCounts labels = new ValueCounts();
     long rows;
     private final boolean lazy;
+    private final boolean first;
+    /** Set (by any range) once the tallies are known to be inexact: every range stops, and one thread counts again. */
+    final AtomicBoolean doomed;
 
-    /** A range after the header, whose names the caller read, or (null) the whole file; lazy: see {@link ColumnTally}. */
-    RangeInspection(List<String> header, boolean lazy) {
+    /**
+     * A range after the header, whose names the caller read, or (null) the whole file; lazy: see {@link ColumnTally};
+     * {@code first}: the range the file's counts start from.
+     */
+    RangeInspection(List<String> header, boolean lazy, boolean first, AtomicBoolean doomed) {
         this.lazy = lazy;
+        this.first = first;
+        this.doomed = doomed;
         if (header != null) start(header);
     }
 
@@ -74,11 +83,31 @@ final class RangeInspection {
                 String l = r.getField(label).trim();
                 if (!l.isEmpty()) labels.addText(l);
                 rows++;
+                // checked now and then, not per row: an id column makes ranges after the first overflow within
+                // about 10,000 rows, and the time spent on them before then is small
+                if ((rows & 4095) == 0 && (doomed.get() || inexact())) {
+                    doomed.set(true);
+                    return;
+                }
             }
         } catch (UncheckedIOException e) {
             if (!Chunk.isCoding(e)) throw e;
             throw new Chunk.Refusal(line + 1, null, "not valid UTF-8 (at or near this line); save the file as UTF-8");
         }
+    }
+
+    /**
+     * Whether counts the report would show are already short: a column with texts whose numbers were skipped, or, in
+     * a range after the first, whose counts overflowed (see {@link ValueCounts#addAll}).
+     */
+    boolean inexact() {
+        if (labels.inexact || !first && labels.overflow) return true;
+        for (int j = 0; j < tallies.length; j++) {
+            ColumnTally t = tallies[j];
+            // a numeric column shows no counts; the label's overflow is refused whatever the counts
+            if (j != label && !t.numeric() && (t.values.inexact || !first && t.values.overflow)) return true;
+        }
+        return false;
     }
 
     /** Adds the tallies of the range after this one. */

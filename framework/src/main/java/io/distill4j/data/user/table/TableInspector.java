@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a table holds, for {@code distill4j new --data}: one pass counting rows, typing each column (numeric: min, max,
@@ -41,13 +42,13 @@ final class TableInspector {
             RangeInspection all = null;
             if (head != null && threads > 1 && (size - head.end()) / 2 >= minRange) all = parallel(file, ch, size, head, delimiter, threads, minRange);
             if (all == null) all = sequential(file, ch, delimiter, true);
-            if (!exact(all)) all = sequential(file, ch, delimiter, false);
+            if (all.inexact()) all = sequential(file, ch, delimiter, false);
             return report(file, format, all);
         }
     }
 
     private static RangeInspection sequential(String file, FileChannel ch, char delimiter, boolean lazy) throws IOException {
-        RangeInspection r = new RangeInspection(null, lazy);
+        RangeInspection r = new RangeInspection(null, lazy, true, new AtomicBoolean());
         try {
             r.inspect(file, new RangeInput(ch, 0, Long.MAX_VALUE, false), delimiter);
         } catch (Chunk.Refusal e) {
@@ -64,8 +65,9 @@ final class TableInspector {
         List<RangeInspection> parts = new ArrayList<>();
         List<RangeInput> inputs = new ArrayList<>();
         List<Callable<Void>> tasks = new ArrayList<>();
+        AtomicBoolean doomed = new AtomicBoolean();
         for (int k = 0; k + 1 < cuts.size(); k++) {
-            RangeInspection part = new RangeInspection(header, true);
+            RangeInspection part = new RangeInspection(header, true, k == 0, doomed);
             // the last range may hold quotes: nothing after it depends on where its lines start
             RangeInput in = new RangeInput(ch, cuts.get(k), cuts.get(k + 1), k + 2 < cuts.size());
             parts.add(part);
@@ -76,7 +78,8 @@ final class TableInspector {
             });
         }
         List<Throwable> failures = Ranges.runAll(tasks, file);
-        if (inputs.stream().anyMatch(i -> i.unsafe)) return null;   // a quote or lone CR: lines may not start at the cuts
+        // a quote or lone CR (lines may not start at the cuts), or counts known to be short: one thread does it all
+        if (doomed.get() || inputs.stream().anyMatch(i -> i.unsafe)) return null;
         long offset = 1;   // the header line
         for (int k = 0; k < parts.size(); k++) {
             Throwable t = failures.get(k);
@@ -86,19 +89,7 @@ final class TableInspector {
         }
         RangeInspection all = parts.get(0);
         for (int k = 1; k < parts.size(); k++) all.addAll(parts.get(k));
-        return exact(all) ? all : null;
-    }
-
-    /** Whether every bounded count the report shows is what one pass would have counted. */
-    private static boolean exact(RangeInspection all) {
-        int label = guessLabel(all.header);
-        if (all.labels.inexact) return false;
-        for (int j = 0; j < all.tallies.length; j++) {
-            ColumnTally t = all.tallies[j];
-            // a numeric column shows no counts; the label's overflow is refused whatever the counts
-            if (j != label && !t.numeric() && t.values.inexact) return false;
-        }
-        return true;
+        return all.inexact() ? null : all;
     }
 
     private static Inspection report(String file, String format, RangeInspection all) {

@@ -59,7 +59,7 @@ final class TableInspector {
 
     /** The ranges' tallies added up, or null when one thread must do it (a quote, or counts that would be inexact). */
     static RangeInspection parallel(String file, FileChannel ch, long size, TableParser.HeaderLine head, char delimiter,
-                                            int threads, long minRange) throws IOException {
+                                    int threads, long minRange) throws IOException {
         List<String> header = TableHeader.names(file, head.fields());
         List<Long> cuts = Ranges.cuts(ch, head.end(), size, threads, minRange);
         List<RangeInspection> parts = new ArrayList<>();

@@ -83,8 +83,9 @@ final class RangeInspection {
                 String l = r.getField(label).trim();
                 if (!l.isEmpty()) labels.addText(l);
                 rows++;
-                // checked now and then, not per row: an id column makes ranges after the first overflow within
-                // about 10,000 rows, and the time spent on them before then is small
+                // stopping early matters: an id column makes every range after the first overflow within its first
+                // ~10,000 rows, and the pass must then be redone in one thread. Every 4096 rows, as the check walks
+                // every column.
                 if ((rows & 4095) == 0 && (doomed.get() || inexact())) {
                     doomed.set(true);
                     return;

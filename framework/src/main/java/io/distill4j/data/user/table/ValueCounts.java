@@ -3,6 +3,7 @@ package io.distill4j.data.user.table;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -66,7 +67,7 @@ final class ValueCounts {
 
     /** Each value as reported (a number spelt by {@link Cells#numberKey}) with its count, in the order first met. */
     Map<String, Long> spelt() {
-        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        Map<String, Long> m = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
             Object k = keys.get(i);
             m.put(k instanceof Double d ? Cells.numberKey(d) : (String) k, counts[i]);

@@ -239,6 +239,6 @@ public final class TableFormat implements UserFormat {
 
     @Override
     public Inspection inspect(Path path) throws IOException {
-        return TableInspector.inspect(path, delimiter, name);
+        return TableInspector.inspect(path, delimiter, name, threads, minRange);
     }
 }

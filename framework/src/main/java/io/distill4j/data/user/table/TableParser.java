@@ -17,10 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
@@ -68,7 +65,7 @@ final class TableParser {
         String name = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            HeaderLine head = headerLine(ch, size);
+            HeaderLine head = headerLine(ch, size, delimiter);
             if (head != null && threads > 1 && (size - head.end) / 2 >= minRange) {
                 Parsed p = parallel(file, ch, size, head, layoutOf, spills);
                 if (p != null) return p;
@@ -90,56 +87,32 @@ final class TableParser {
     private Parsed parallel(Path file, FileChannel ch, long size, HeaderLine head, Function<List<String>, Layout> layoutOf,
                             List<Path> spills) throws IOException {
         Layout layout = layoutOf.apply(TableHeader.names(file.toString(), head.fields));
-        int n = (int) Math.max(1, Math.min(threads, (size - head.end) / minRange));
-        List<Long> cuts = new ArrayList<>(List.of(head.end));
-        for (int k = 1; k < n; k++) {
-            long cut = nextLineStart(ch, head.end + (size - head.end) * k / n, size);
-            if (cut > cuts.get(cuts.size() - 1) && cut < size) cuts.add(cut);
-        }
-        cuts.add(size);
+        List<Long> cuts = Ranges.cuts(ch, head.end, size, threads, minRange);
         List<Chunk> chunks = new ArrayList<>();
         List<RangeInput> inputs = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(cuts.size() - 1);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int k = 0; k + 1 < cuts.size(); k++) {
-                Chunk c = new Chunk(newSpill(spills), layout);
-                // the last range may hold quotes: nothing after it depends on where its lines start
-                RangeInput in = new RangeInput(ch, cuts.get(k), cuts.get(k + 1), k + 2 < cuts.size());
-                chunks.add(c);
-                inputs.add(in);
-                done.add(pool.submit(() -> {
-                    c.parse(in, delimiter, false, missingIsError);
-                    return null;
-                }));
-            }
-            List<Throwable> failures = new ArrayList<>();
-            for (Future<?> f : done) {
-                try {
-                    f.get();
-                    failures.add(null);
-                } catch (ExecutionException e) {
-                    failures.add(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while parsing " + file, e);
-                }
-            }
-            if (inputs.stream().anyMatch(i -> i.unsafe)) return null;   // a quote or lone CR: parse in one thread
-            long offset = 1;   // the header line
-            for (int k = 0; k < chunks.size(); k++) {
-                chunks.get(k).lineOffset = offset;
-                Throwable t = failures.get(k);
-                if (t instanceof Chunk.Refusal r) throw r.at(file.toString(), offset);
-                if (t instanceof IOException e) throw e;
-                if (t instanceof RuntimeException e) throw e;
-                if (t instanceof Error e) throw e;
-                offset += inputs.get(k).lineFeeds;
-            }
-            return checked(file, new Parsed(file.toString(), layout, chunks));
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (int k = 0; k + 1 < cuts.size(); k++) {
+            Chunk c = new Chunk(newSpill(spills), layout);
+            // the last range may hold quotes: nothing after it depends on where its lines start
+            RangeInput in = new RangeInput(ch, cuts.get(k), cuts.get(k + 1), k + 2 < cuts.size());
+            chunks.add(c);
+            inputs.add(in);
+            tasks.add(() -> {
+                c.parse(in, delimiter, false, missingIsError);
+                return null;
+            });
         }
+        List<Throwable> failures = Ranges.runAll(tasks, file.toString());
+        if (inputs.stream().anyMatch(i -> i.unsafe)) return null;   // a quote or lone CR: parse in one thread
+        long offset = 1;   // the header line
+        for (int k = 0; k < chunks.size(); k++) {
+            chunks.get(k).lineOffset = offset;
+            Throwable t = failures.get(k);
+            if (t instanceof Chunk.Refusal r) throw r.at(file.toString(), offset);
+            Ranges.rethrow(t);
+            offset += inputs.get(k).lineFeeds;
+        }
+        return checked(file, new Parsed(file.toString(), layout, chunks));
     }
 
     private static Parsed checked(Path file, Parsed p) {
@@ -154,10 +127,10 @@ final class TableParser {
     }
 
     /** The first line's bytes when it holds no quote (so the parallel path may read it alone), else null. */
-    private record HeaderLine(long end, List<String> fields) {
+    record HeaderLine(long end, List<String> fields) {
     }
 
-    private HeaderLine headerLine(FileChannel ch, long size) throws IOException {
+    static HeaderLine headerLine(FileChannel ch, long size, char delimiter) throws IOException {
         if (size == 0) return null;
         ByteBuffer bb = ByteBuffer.allocate((int) Math.min(size, 1 << 20));
         ch.read(bb, 0);
@@ -182,19 +155,6 @@ final class TableParser {
         }
         if (line.isBlank()) return null;
         return new HeaderLine(lf + 1, CsvReader.builder().fieldSeparator(delimiter).ofSingleCsvRecord(line).getFields());
-    }
-
-    private static long nextLineStart(FileChannel ch, long from, long size) throws IOException {
-        ByteBuffer bb = ByteBuffer.allocate(1 << 16);
-        long pos = from;
-        while (pos < size) {
-            bb.clear();
-            int n = ch.read(bb, pos);
-            if (n <= 0) break;
-            for (int i = 0; i < n; i++) if (bb.get(i) == '\n') return pos + i + 1;
-            pos += n;
-        }
-        return size;
     }
 
     /** The first record's fields, by the same parser as the rows. */

@@ -85,7 +85,7 @@ public interface TrainableModel {
      * {@link #inferenceLogits}.
      */
     default float[][] inferenceRows(INDArray features) {
-        return inferenceLogits(features).toFloatMatrix();
+        return io.distill4j.step.Logits.rows(inferenceLogits(features));
     }
 
     /**

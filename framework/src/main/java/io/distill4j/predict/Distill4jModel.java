@@ -7,12 +7,8 @@ import io.distill4j.data.user.RawExample;
 import io.distill4j.model.EntryChecksums;
 import io.distill4j.model.ModelFileException;
 import io.distill4j.model.ZipReader;
-import io.distill4j.model.transformer.TransformerZip;
 import io.distill4j.report.Evaluator;
-import io.distill4j.step.Logits;
 import io.distill4j.runtime.StorageException;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -67,18 +63,8 @@ public final class Distill4jModel {
         } catch (DataException e) {
             throw new ModelFileException(zip.toString(), Preprocessor.ENTRY, e.getMessage());
         }
-        try {
-            if (entries.containsKey(TransformerZip.SPEC) || hasEntry(zip, TransformerZip.SPEC)) {
-                TransformerZip.Loaded t = TransformerZip.read(zip);
-                return new Distill4jModel(zip, p, t.model()::inferenceRows);
-            }
-            MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
-            return new Distill4jModel(zip, p, x -> Logits.inferenceRows(net, x));
-        } catch (IOException e) {
-            throw new ModelFileException(zip.toString(), null, "cannot be read as a model (" + e.getMessage() + ")");
-        } catch (RuntimeException e) {
-            throw new ModelFileException(zip.toString(), null, "cannot be read as a model (" + e.getMessage() + ")");
-        }
+        io.distill4j.model.ExportedModel model = io.distill4j.model.ExportedModel.read(zip);
+        return new Distill4jModel(zip, p, model::logits);
     }
 
     /** The class names, in class-index order. */
@@ -176,11 +162,6 @@ public final class Distill4jModel {
         }
     }
 
-    private static boolean hasEntry(Path zip, String name) throws IOException {
-        try (ZipFile z = new ZipFile(zip.toFile())) {
-            return z.getEntry(name) != null;
-        }
-    }
 
 
     @Override

@@ -179,4 +179,10 @@ public final class Dl4jModel implements TrainableModel {
         LossLayer head = (LossLayer) net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
         return head.getLossFn() instanceof SoftLogitKdLoss kd ? kd : null;
     }
+
+    /** A network zip read back for inference only ({@link io.distill4j.model.ExportedModel}): DL4J's own inference pass. */
+    public static io.distill4j.model.ExportedModel forInference(java.nio.file.Path zip) throws IOException {
+        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+        return x -> Logits.inferenceRows(net, x);
+    }
 }

@@ -345,8 +345,8 @@ public final class SameDiffTransformer implements TrainableModel {
         float[][] out = new float[n][];
         for (int start = 0; start < n; start += INFERENCE_CHUNK) {
             int end = Math.min(n, start + INFERENCE_CHUNK);
-            float[][] rows = outputs(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), TransformerGraph.LOGITS).get(TransformerGraph.LOGITS).toFloatMatrix();
+            float[][] rows = io.distill4j.step.Logits.rows(outputs(features.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), TransformerGraph.LOGITS).get(TransformerGraph.LOGITS));
             System.arraycopy(rows, 0, out, start, rows.length);
         }
         return out;

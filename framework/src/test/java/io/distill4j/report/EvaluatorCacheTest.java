@@ -3,6 +3,7 @@ package io.distill4j.report;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.OptimizerSpec;
 import io.distill4j.data.LabeledSplit;
+import io.distill4j.data.cache.CacheWriter;
 import io.distill4j.data.cache.FeatureCache;
 import io.distill4j.data.user.Part;
 import io.distill4j.model.Head;
@@ -38,7 +39,7 @@ class EvaluatorCacheTest {
         Nd4j.getRandom().setSeed(4);
         INDArray x = Nd4j.rand(DataType.FLOAT, n, 16);
         LabeledSplit memory = new LabeledSplit(x, labels, 3);
-        try (FeatureCache.Writer w = FeatureCache.writer(tmp.resolve("c"))) {
+        try (CacheWriter w = FeatureCache.writer(tmp.resolve("c"))) {
             w.begin(16);
             for (int i = 0; i < n; i++) w.add(Part.TEST, x.getRow(i).toFloatVector(), labels[i]);
             w.commit(3, null);

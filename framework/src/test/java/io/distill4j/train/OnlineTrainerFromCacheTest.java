@@ -4,6 +4,7 @@ import io.distill4j.config.DistillSpec;
 import io.distill4j.config.ModelSpec;
 import io.distill4j.config.ModelsSpec;
 import io.distill4j.data.LabeledSplit;
+import io.distill4j.data.cache.CacheWriter;
 import io.distill4j.data.cache.FeatureCache;
 import io.distill4j.data.user.Part;
 import io.distill4j.data.InputShape;
@@ -42,7 +43,7 @@ class OnlineTrainerFromCacheTest {
     @Test
     void lossesAreBitwiseThoseOfTheInMemorySplit() throws IOException {
         LabeledSplit memory = SyntheticData.split(640, 1);
-        try (FeatureCache.Writer w = FeatureCache.writer(tmp.resolve("c"))) {
+        try (CacheWriter w = FeatureCache.writer(tmp.resolve("c"))) {
             w.begin(memory.width());
             float[] x = memory.features().data().asFloat();
             for (int i = 0; i < memory.size(); i++) {

@@ -6,6 +6,7 @@ import io.distill4j.config.ResolvedConfig;
 import io.distill4j.config.RunConfig;
 import io.distill4j.data.DatasetLoader;
 import io.distill4j.data.LoadedDataset;
+import io.distill4j.data.cache.CacheWriter;
 import io.distill4j.data.cache.FeatureCache;
 import io.distill4j.data.user.Part;
 import io.distill4j.model.Head;
@@ -238,7 +239,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** {@code split} written to a feature cache in {@code folder} and opened: its rows memory-mapped. */
     static io.distill4j.data.LabeledSplit cached(io.distill4j.data.LabeledSplit split, Path folder) {
         Path dir = folder.resolve("train");
-        try (FeatureCache.Writer w = FeatureCache.writer(dir)) {
+        try (CacheWriter w = FeatureCache.writer(dir)) {
             int width = split.width();
             w.begin(width);
             float[] row = new float[width];

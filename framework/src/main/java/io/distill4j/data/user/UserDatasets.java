@@ -7,6 +7,7 @@ import io.distill4j.data.DataException;
 import io.distill4j.data.DatasetInfo;
 import io.distill4j.data.LabeledSplit;
 import io.distill4j.data.LoadedDataset;
+import io.distill4j.data.cache.CacheKey;
 import io.distill4j.data.cache.FeatureCache;
 import io.distill4j.data.InputShape;
 
@@ -116,7 +117,7 @@ public final class UserDatasets {
      */
     private static void requireDiskFor(List<Path> sources, UserDataSpec spec) {
         Path root = FeatureCache.root();
-        if (FeatureCache.open(root.resolve(FeatureCache.key(sources, settings(spec)))).isPresent()) return;
+        if (FeatureCache.open(root.resolve(CacheKey.of(sources, settings(spec)))).isPresent()) return;
         long needed = 2 * sourceBytes(sources);
         Path existing = root.toAbsolutePath();
         while (existing != null && !Files.exists(existing)) existing = existing.getParent();

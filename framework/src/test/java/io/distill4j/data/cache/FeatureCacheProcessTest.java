@@ -59,7 +59,7 @@ class FeatureCacheProcessTest {
         Process p = start(root, source, 5000, 60_000, runs);
         awaitLine(p, "half-way");
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        String key = FeatureCache.key(List.of(source), "process");
+        String key = CacheKey.of(List.of(source), "process");
         try (Stream<Path> s = Files.list(root)) {
             assertThat(s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("." + key + ".tmp-")).count()).isEqualTo(1);
         }

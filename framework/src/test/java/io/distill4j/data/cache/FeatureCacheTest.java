@@ -42,7 +42,7 @@ class FeatureCacheTest {
         return x;
     }
 
-    static void writeAll(FeatureCache.Writer w, Map<Part, float[][]> data, Map<Part, int[]> labels) throws IOException {
+    static void writeAll(CacheWriter w, Map<Part, float[][]> data, Map<Part, int[]> labels) throws IOException {
         w.begin(data.get(Part.TRAIN)[0].length);
         for (Part p : Part.values()) {
             float[][] x = data.get(p);
@@ -61,7 +61,7 @@ class FeatureCacheTest {
         Map<Part, float[][]> x = Map.of(Part.TRAIN, rows(101, 5, 1), Part.VALIDATION, rows(7, 5, 2), Part.TEST, rows(0, 5, 3));
         Map<Part, int[]> y = Map.of(Part.TRAIN, labels(101, 3), Part.VALIDATION, labels(7, 3), Part.TEST, labels(0, 3));
         Path dir = tmp.resolve("k");
-        try (FeatureCache.Writer w = FeatureCache.writer(dir)) {
+        try (CacheWriter w = FeatureCache.writer(dir)) {
             writeAll(w, x, y);
             w.commit(3, Map.of("columns", List.of("a", "b")));
         }
@@ -100,13 +100,13 @@ class FeatureCacheTest {
             sink.add(Part.TRAIN, new float[]{1, 2}, 0);
             throw new IOException("parse error at line 2");
         })).hasMessageContaining("parse error");
-        String key = FeatureCache.key(sources, Map.of("missing", "zero"));
+        String key = CacheKey.of(sources, Map.of("missing", "zero"));
         assertThat(FeatureCache.open(root.resolve(key))).isEmpty();
 
         // a killed preparation: a temporary folder with everything but the rename; never read, deleted by the next prepare
         Path killed = root.resolve("." + key + ".tmp-killed");
         Files.createDirectories(killed);
-        Files.writeString(killed.resolve(FeatureCache.META), "{}");
+        Files.writeString(killed.resolve(CacheFiles.META), "{}");
         assertThat(FeatureCache.open(root.resolve(key))).isEmpty();
 
         FeatureCache c = FeatureCache.prepare(root, sources, Map.of("missing", "zero"), sink -> {
@@ -147,7 +147,7 @@ class FeatureCacheTest {
         assertThat(runs).hasValue(2);
         assertThat(redone.part(Part.TRAIN).size()).isEqualTo(10);
 
-        Files.writeString(dir.resolve(FeatureCache.META), "{\"format\": 1, \"wid");
+        Files.writeString(dir.resolve(CacheFiles.META), "{\"format\": 1, \"wid");
         assertThat(FeatureCache.open(dir)).isEmpty();
         Files.write(dir.resolve("train.i32"), new byte[40]);   // fine sizes, but meta is garbled
         FeatureCache.prepare(root, List.of(src), null, work);
@@ -168,21 +168,21 @@ class FeatureCacheTest {
         Path csv = Files.writeString(tmp.resolve("test.csv"), "a\n");
         List<Path> sources = List.of(folder, csv);
         Map<String, Object> settings = Map.of("height", 28, "width", 28, "channels", 1);
-        String key = FeatureCache.key(sources, settings);
+        String key = CacheKey.of(sources, settings);
         assertThat(key).matches("[0-9a-f]{64}");
-        assertThat(FeatureCache.key(sources, Map.of("channels", 1, "width", 28, "height", 28))).as("key order").isEqualTo(key);
-        assertThat(FeatureCache.key(sources, Map.of("height", 28, "width", 28, "channels", 3))).isNotEqualTo(key);
+        assertThat(CacheKey.of(sources, Map.of("channels", 1, "width", 28, "height", 28))).as("key order").isEqualTo(key);
+        assertThat(CacheKey.of(sources, Map.of("height", 28, "width", 28, "channels", 3))).isNotEqualTo(key);
 
         Files.setLastModifiedTime(a, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
-        String touched = FeatureCache.key(sources, settings);
+        String touched = CacheKey.of(sources, settings);
         assertThat(touched).isNotEqualTo(key);
         Files.write(a, new byte[]{1, 2, 3, 4});
         Files.setLastModifiedTime(a, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
-        String grown = FeatureCache.key(sources, settings);
+        String grown = CacheKey.of(sources, settings);
         assertThat(grown).isNotEqualTo(touched);
         Files.write(folder.resolve("cat/2.png"), new byte[]{9});
-        assertThat(FeatureCache.key(sources, settings)).as("a file added").isNotEqualTo(grown);
-        assertThat(FeatureCache.key(List.of(csv, folder), settings)).as("sources swapped").isNotEqualTo(FeatureCache.key(sources, settings));
+        assertThat(CacheKey.of(sources, settings)).as("a file added").isNotEqualTo(grown);
+        assertThat(CacheKey.of(List.of(csv, folder), settings)).as("sources swapped").isNotEqualTo(CacheKey.of(sources, settings));
     }
 
     @Test
@@ -261,7 +261,7 @@ class FeatureCacheTest {
         Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.rand(DataType.FLOAT, n, width);
         int[] y = labels(n, k);
-        try (FeatureCache.Writer w = FeatureCache.writer(dir)) {
+        try (CacheWriter w = FeatureCache.writer(dir)) {
             w.begin(width);
             for (int i = 0; i < n; i++) w.add(Part.TRAIN, x.getRow(i).toFloatVector(), y[i]);
             w.commit(k, null);

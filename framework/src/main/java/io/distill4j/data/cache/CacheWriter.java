@@ -46,11 +46,6 @@ public final class CacheWriter implements FeatureSink, AutoCloseable {
         Files.createDirectory(temp);
     }
 
-    /** The temporary folder being written (tests). */
-    Path temp() {
-        return temp;
-    }
-
     @Override
     public void begin(int width) throws IOException {
         if (this.width >= 0) throw new IllegalStateException("begin was called already");

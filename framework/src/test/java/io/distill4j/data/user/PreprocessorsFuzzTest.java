@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Fuzzes {@link Preprocessors#read}, the preprocessing an exported student carries, then the preprocessor it gives
- * reading a small valid input of its kind (a CSV of its columns, a 3x3 PNG, a .txt file). Contract: a preprocessor whose
+ * reading a small valid input of its kind (a CSV of its columns, a 3x3 PNG, a folder of a long and a short .txt file). Contract: a preprocessor whose
  * rows have {@code shape().features()} finite values (text: ids below the vocabulary size), or a
  * {@link DataException}; an absurd size must be refused when read, not fail at allocation. Input:
  * {@code preprocessing.json}, {@code vocabulary.json}, {@code tokenizer.json}, split at {@link #SEPARATOR} (an empty
@@ -39,7 +39,10 @@ class PreprocessorsFuzzTest {
             BufferedImage img = new BufferedImage(3, 3, BufferedImage.TYPE_INT_RGB);
             for (int y = 0; y < 3; y++) for (int x = 0; x < 3; x++) img.setRGB(x, y, (x * 80) << 16 | (y * 80) << 8 | 40);
             ImageIO.write(img, "png", dir.resolve("small.png").toFile());
-            Files.writeString(dir.resolve("small.txt"), "the movie was not bad at all , really !");
+            // one text longer than the fixtures' maxLength (truncated), one shorter (padded)
+            Files.createDirectories(dir.resolve("texts"));
+            Files.writeString(dir.resolve("texts/long.txt"), "the movie was not bad at all , really !");
+            Files.writeString(dir.resolve("texts/short.txt"), "good");
         }
         byte[][] parts = FuzzContract.split(input, ENTRIES.size(), SEPARATOR);
         Map<String, byte[]> entries = new HashMap<>();
@@ -51,7 +54,7 @@ class PreprocessorsFuzzTest {
             Path small = switch (p.kind()) {
                 case "table" -> table(entries.get(Preprocessor.ENTRY));
                 case "image" -> dir.resolve("small.png");
-                case "text" -> dir.resolve("small.txt");
+                case "text" -> dir.resolve("texts");
                 default -> throw new AssertionError("kind " + p.kind());
             };
             List<float[]> rows = new ArrayList<>();

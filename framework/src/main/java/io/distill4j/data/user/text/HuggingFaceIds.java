@@ -31,7 +31,10 @@ final class HuggingFaceIds {
     private final int vocabularySize;
     private final int padId;
 
-    private HuggingFaceIds(byte[] bytes, HuggingFaceTokenizer tokenizer, int vocabularySize, int padId) {
+    private final String source;
+
+    private HuggingFaceIds(byte[] bytes, HuggingFaceTokenizer tokenizer, int vocabularySize, int padId, String source) {
+        this.source = source;
         this.bytes = bytes;
         this.tokenizer = tokenizer;
         this.vocabularySize = vocabularySize;
@@ -75,7 +78,12 @@ final class HuggingFaceIds {
         } catch (IOException | RuntimeException e) {
             throw new DataException(source + ": not a valid Hugging Face tokenizer.json (" + TextSources.firstLine(String.valueOf(e.getMessage())) + ")", e);
         }
-        return new HuggingFaceIds(bytes, tokenizer, size, padId(root, vocab));
+        int pad = padId(root, vocab);
+        if (pad < 0 || pad >= size) {
+            tokenizer.close();
+            throw new DataException(source + ": padding id " + pad + " is outside the vocabulary of " + size + " ids (model.vocab and added_tokens)");
+        }
+        return new HuggingFaceIds(bytes, tokenizer, size, pad, source);
     }
 
     /** One more than the largest id of the model's vocabulary and the added tokens. */
@@ -127,7 +135,10 @@ final class HuggingFaceIds {
         int n = ids.length;
         int[] all = new int[n];
         for (int i = 0; i < n; i++) {
-            if (ids[i] < 0 || ids[i] >= vocabularySize) throw new IllegalStateException("token id " + ids[i] + " outside the vocabulary of " + vocabularySize);
+            if (ids[i] < 0 || ids[i] >= vocabularySize) {
+                throw new DataException(source + ": the tokenizer gives token id " + ids[i] + ", outside its vocabulary of "
+                        + vocabularySize + " ids (model.vocab and added_tokens); its post_processor or special tokens name an id the vocabulary lacks");
+            }
             all[i] = (int) ids[i];
         }
         int[] out = new int[maxLength];

@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Fuzzes a user's table: {@link TableFormat#prepare} of the bytes as a CSV or TSV training file (a validation of one
  * example, a 0.2 test split), then {@link TablePreprocessor#read} of the same bytes as prediction input against the
- * preprocessing of a small valid table. Contract: rows of the sink's width, finite floats, or a {@link DataException}.
+ * preprocessing of a small valid table. Contract: rows of the sink's width, finite floats, a preprocessing that reads
+ * back from its own entries, or a {@link DataException}.
  * Input: flags (bit 0 TSV, bits 1-2 data.missing error/mean/zero, bit 3 data.unseen zeros, bit 4 two parser threads
  * over 64-byte ranges), then the file.
  */
@@ -53,6 +54,8 @@ class TableFuzzTest {
                 Sink sink = new Sink();
                 Preprocessor p = f.prepare(spec, new SplitPlan(0.2, 1, 0), sink);
                 if (sink.width != p.shape().features()) throw new AssertionError("sink width " + sink.width + ", shape " + p.shape());
+                // the export must read back: a statistic preprocessing.json cannot carry would make an unreadable model
+                io.distill4j.data.user.Preprocessors.read(p.entries(), "fuzz.zip").orElseThrow();
             } catch (DataException e) {
                 FuzzContract.requireMessage(e);
             }

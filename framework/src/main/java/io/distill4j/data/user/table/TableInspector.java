@@ -153,6 +153,8 @@ final class TableInspector {
                 details.add("missing cells: filled with the training mean (numeric) or a \"(missing)\" category (missing: mean)");
             }
             return new Inspection(format, rows, classCounts, new InputShape(1, width, 1, 0), details, keys);
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            throw new DataException(file + ":" + Chunk.csvLine(e, line + 1) + ": " + Chunk.csvProblem(e));
         } catch (UncheckedIOException e) {
             if (!Chunk.isCoding(e)) throw e;
             throw new DataException(file + ":" + (line + 1) + ": not valid UTF-8 (at or near this line); save the file as UTF-8");

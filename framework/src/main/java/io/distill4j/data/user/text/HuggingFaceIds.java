@@ -129,7 +129,14 @@ final class HuggingFaceIds {
      * keeps, its trailing specials, then the pad id.
      */
     int[] encode(String text, int maxLength, Truncation truncation) {
-        Encoding e = tokenizer.encode(text, true, false);
+        Encoding e;
+        try {
+            e = tokenizer.encode(text, true, false);
+        } catch (RuntimeException failed) {
+            // the Rust tokenizer refuses some texts only when it meets them (a WordPiece vocabulary without its unk_token)
+            throw new DataException(source + ": the tokenizer cannot encode a text (" + TextSources.firstLine(String.valueOf(failed.getMessage()))
+                    + "); check the tokenizer.json (its unk_token must be in model.vocab)", failed);
+        }
         long[] ids = e.getIds();
         long[] special = e.getSpecialTokenMask();
         int n = ids.length;

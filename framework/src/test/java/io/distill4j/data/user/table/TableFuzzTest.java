@@ -18,11 +18,11 @@ import java.util.List;
 
 /**
  * Fuzzes a user's table: {@link TableFormat#prepare} of the bytes as a CSV or TSV training file (a validation of one
- * example, a 0.2 test split), then {@link TablePreprocessor#read} of the same bytes as prediction input against the
- * preprocessing of a small valid table. Contract: rows of the sink's width, finite floats, a preprocessing that reads
- * back from its own entries, or a {@link DataException}.
- * Input: flags (bit 0 TSV, bits 1-2 data.missing error/mean/zero, bit 3 data.unseen zeros, bit 4 two parser threads
- * over 64-byte ranges), then the file.
+ * example, a 0.2 test split), {@link TableFormat#inspect} of it ({@code distill4j new --data}), then
+ * {@link TablePreprocessor#read} of the same bytes as prediction input against the preprocessing of a small valid
+ * table. Contract: rows of the sink's width, finite floats, a preprocessing that reads back from its own entries, or a
+ * {@link DataException}. Input: flags (bit 0 TSV, bits 1-2 data.missing error/mean/zero, bit 3 data.unseen zeros,
+ * bit 4 two parser threads over 64-byte ranges), then the file.
  */
 class TableFuzzTest {
     private static final FuzzContract FUZZ = new FuzzContract("table", false);
@@ -56,6 +56,11 @@ class TableFuzzTest {
                 if (sink.width != p.shape().features()) throw new AssertionError("sink width " + sink.width + ", shape " + p.shape());
                 // the export must read back: a statistic preprocessing.json cannot carry would make an unreadable model
                 io.distill4j.data.user.Preprocessors.read(p.entries(), "fuzz.zip").orElseThrow();
+            } catch (DataException e) {
+                FuzzContract.requireMessage(e);
+            }
+            try {
+                f.inspect(file);   // distill4j new --data
             } catch (DataException e) {
                 FuzzContract.requireMessage(e);
             }

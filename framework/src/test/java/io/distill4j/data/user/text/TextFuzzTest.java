@@ -17,7 +17,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Fuzzes a user's texts with the built-in word vocabulary: {@link TextFormat#prepare} of the bytes as a {@code .jsonl}
+ * Fuzzes a user's texts with the built-in word vocabulary: {@link TextFormat#inspect} ({@code distill4j new --data}) and
+ * {@link TextFormat#prepare} of the bytes as a {@code .jsonl}
  * or a {@code text-csv} file (a validation of one example, a 0.2 test split), then the fitted preprocessing's
  * {@link Preprocessor#read} of the same file as prediction input, and the preprocessing read back from its own
  * entries. Contract: rows of maxLength ids below the vocabulary size, or a {@link DataException}. Input: flags (bit 0
@@ -44,6 +45,11 @@ class TextFuzzTest {
         UserDataSpec spec = new UserDataSpec(format.name(), file, null, 0.2, 0, 1, null, null, null, null, null, null,
                 null, null, null, null, maxLength, vocabSize, truncation, (flags & 2) != 0 ? "replace" : "error");
         FUZZ.run(input, () -> {
+            try {
+                format.inspect(file);   // distill4j new --data
+            } catch (DataException e) {
+                FuzzContract.requireMessage(e);
+            }
             Sink sink = new Sink(vocabSize);
             Preprocessor p = format.prepare(spec, new SplitPlan(0.2, 1, 0), sink);
             if (sink.width != maxLength || p.shape().features() != maxLength) throw new AssertionError("width " + sink.width + ", shape " + p.shape());

@@ -27,6 +27,8 @@ public final class FuzzContract {
     /** True when this JVM fuzzes (JAZZER_FUZZ=1) rather than replays the committed inputs. */
     public static final boolean FUZZING = isTrue(System.getenv("JAZZER_FUZZ")) || isTrue(System.getProperty("JAZZER_FUZZ"));
     private static final Path OUT = Path.of("target", "fuzz");
+    /** -Dfuzz.print=true: print each refusal (the replay of a target, to read its messages). */
+    private static final boolean PRINT = Boolean.getBoolean("fuzz.print");
 
     /** A parse of one input. */
     @FunctionalInterface
@@ -67,11 +69,24 @@ public final class FuzzContract {
                         if (FUZZING) record(input, silent);
                         throw silent;
                     }
+                    if (PRINT) System.out.println("fuzz " + name + " " + sha1(input) + ": " + t);
                     return;
                 }
             }
             if (FUZZING) record(input, t);
             throw t;
+        }
+    }
+
+    /**
+     * For a target that goes on after an allowed refusal (a second step on the same input): the refusal must say
+     * something, as {@link #run} requires of the exception that ends a body.
+     */
+    public static void requireMessage(Throwable t) {
+        if (t.getMessage() == null || t.getMessage().isBlank()) {
+            AssertionError silent = new AssertionError("a " + t.getClass().getName() + " without a message: the user learns nothing", t);
+            silent.setStackTrace(t.getStackTrace());
+            throw silent;
         }
     }
 

@@ -27,6 +27,13 @@ final class ImageDecoder {
         ImageIO.setUseCache(false);   // decode in memory: no temporary files per image
     }
 
+    /**
+     * The most pixels (height x width) an image file may declare: 2^26, a 8192 x 8192 photo. Checked from the header
+     * before any pixel is decoded, so that a small file declaring a huge image (a decompression bomb, or a BMP whose
+     * run-length data ends at once) is refused instead of filling the heap.
+     */
+    static final long MAX_PIXELS = 1L << 26;
+
     /** What a file's header says: its size, whether its colour model is grey, and its format name. */
     record Header(int height, int width, boolean grey, String format) {
     }
@@ -128,6 +135,11 @@ final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                long pixels = (long) reader.getHeight(0) * reader.getWidth(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new DataException(file + ": declares " + reader.getHeight(0) + "x" + reader.getWidth(0) + " (height x width) pixels, more than the "
+                            + MAX_PIXELS + " (2^26) an image may have here; scale it down first");
+                }
                 StringBuilder warning = new StringBuilder();
                 reader.addIIOReadWarningListener((source, w) -> {
                     if (warning.isEmpty()) warning.append(w);

@@ -116,6 +116,9 @@ public final class ImagePreprocessor implements Preprocessor {
         int h = positive(json, "height", where);
         int w = positive(json, "width", where);
         int c = positive(json, "channels", where);
+        if ((long) h * w > ImageDecoder.MAX_PIXELS) {
+            throw new DataException(where + " has height x width " + h + "x" + w + "; at most " + ImageDecoder.MAX_PIXELS + " (2^26) pixels are read");
+        }
         if (c != 1 && c != 3) throw new DataException(where + " has channels " + c + "; expected 1 or 3");
         JsonNode names = json.path("classes");
         if (!names.isArray() || names.isEmpty()) throw new DataException(where + " has no classes; expected an array of class names");

@@ -79,6 +79,20 @@ final class Chunk {
         return new Refusal(line, null, "not valid UTF-8; save the file as UTF-8");
     }
 
+    private static final java.util.regex.Pattern CSV_LINE = java.util.regex.Pattern.compile("\\s*\\(record starting at line (\\d+)\\)");
+
+    /** The line of the record FastCSV's strict parser refused (local to the range parsed), else {@code fallback}. */
+    static long csvLine(de.siegmar.fastcsv.reader.CsvParseException e, long fallback) {
+        java.util.regex.Matcher m = CSV_LINE.matcher(String.valueOf(e.getMessage()));
+        return m.find() ? Long.parseLong(m.group(1)) : fallback;
+    }
+
+    /** What FastCSV's strict parser refused, in one line without its own line number (the caller names the line). */
+    static String csvProblem(de.siegmar.fastcsv.reader.CsvParseException e) {
+        String m = CSV_LINE.matcher(String.valueOf(e.getMessage())).replaceAll("").replaceAll("\\s+", " ").trim();
+        return "not valid CSV (" + m + "); a quoted field must be closed by a quote followed by the delimiter or the end of the line";
+    }
+
     /** Whether {@code t} or a cause of it is a decoding failure. */
     static boolean isCoding(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) if (c instanceof CharacterCodingException) return true;
@@ -124,6 +138,8 @@ final class Chunk {
                 labels.add(label);
                 rows++;
             }
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            throw new Refusal(csvLine(e, lastLine + 1), null, csvProblem(e));
         } catch (UncheckedIOException | CharacterCodingException e) {
             // the byte check above missed it (an overlong form, a surrogate): the decoder's line is approximate
             if (isCoding(e)) throw new Refusal(lastLine + 1, null, "not valid UTF-8 (at or near this line); save the file as UTF-8");

@@ -56,6 +56,10 @@ final class ColumnStats {
     /** The fitted column; {@code texts} are each chunk's text values by code. */
     TableColumn fit(List<List<String>> texts, String file) {
         if (!text) {   // numbersOverflow may be set here without harm: numeric columns never use the keys
+            if (!Double.isFinite(mean)) {
+                throw new DataException(file + ": column '" + name + "' holds numbers too large to average (the training mean overflows "
+                        + "a double); scale the column down or leave it out with data.drop");
+            }
             double std = n == 0 ? 0 : Math.sqrt(m2 / n);
             return TableColumn.numeric(name, n == 0 ? 0 : mean, std > 0 && Double.isFinite(std) ? std : 1);
         }

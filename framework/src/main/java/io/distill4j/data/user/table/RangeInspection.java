@@ -91,6 +91,9 @@ final class RangeInspection {
                     return;
                 }
             }
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            // malformed quoting: FastCSV's own exception would escape as a stack trace
+            throw new Chunk.Refusal(Chunk.csvLine(e, line + 1), null, Chunk.csvProblem(e));
         } catch (UncheckedIOException e) {
             if (!Chunk.isCoding(e)) throw e;
             throw new Chunk.Refusal(line + 1, null, "not valid UTF-8 (at or near this line); save the file as UTF-8");

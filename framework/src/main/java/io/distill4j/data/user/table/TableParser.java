@@ -170,6 +170,9 @@ final class TableParser {
                 throw new DataException(file + ":" + r.getStartingLineNumber() + ": expected the header row on line 1, found empty lines before it");
             }
             return TableHeader.names(file.toString(), r.getFields());
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            if (in.badUtf8Line > 0) throw Chunk.utf8(in.badUtf8Line).at(file.toString(), 0);
+            throw new DataException(file + ":" + Chunk.csvLine(e, 1) + ": " + Chunk.csvProblem(e));
         } catch (UncheckedIOException | IOException e) {
             throw new DataException(file + ":1: not valid UTF-8 (or unreadable: " + e.getMessage() + "); save the file as UTF-8");
         }

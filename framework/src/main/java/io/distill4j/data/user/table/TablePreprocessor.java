@@ -216,6 +216,8 @@ public final class TablePreprocessor implements Preprocessor {
                 String l = labelPos < 0 ? null : r.getField(labelPos).trim();
                 out.accept(new RawExample(shortName + ":" + line, row, l == null || l.isEmpty() ? null : l));
             }
+        } catch (de.siegmar.fastcsv.reader.CsvParseException e) {
+            throw new DataException(file + ":" + Chunk.csvLine(e, line + 1) + ": " + Chunk.csvProblem(e));
         } catch (UncheckedIOException | CharacterCodingException e) {
             if (!Chunk.isCoding(e)) throw e;
             throw new DataException(file + ":" + (line + 1) + ": not valid UTF-8 (at or near this line); save the file as UTF-8");
@@ -251,6 +253,11 @@ public final class TablePreprocessor implements Preprocessor {
             if (category < 0 && !unseenZeros) throw unseen(file, line, position, c, isText ? text : key(cell));
         }
         c.write(cell, category, missingMean, row, off);
+        if (c.numeric && !Float.isFinite(row[off])) {
+            throw new DataException(file + ":" + line + ":" + (position + 1) + ": " + (Cells.isNumber(cell) ? "number " + Cells.numberKey(Double.longBitsToDouble(cell)) : "missing value (filled with 0)")
+                    + " in column '" + c.name + "' is out of range: standardised with the training mean " + c.mean + " and std " + c.std
+                    + " it is beyond a float's range (about 3.4e38)");
+        }
     }
 
     static String key(long cell) {

@@ -31,7 +31,10 @@ final class HuggingFaceIds {
     private final int vocabularySize;
     private final int padId;
 
-    private HuggingFaceIds(byte[] bytes, HuggingFaceTokenizer tokenizer, int vocabularySize, int padId) {
+    private final String source;
+
+    private HuggingFaceIds(byte[] bytes, HuggingFaceTokenizer tokenizer, int vocabularySize, int padId, String source) {
+        this.source = source;
         this.bytes = bytes;
         this.tokenizer = tokenizer;
         this.vocabularySize = vocabularySize;
@@ -75,7 +78,12 @@ final class HuggingFaceIds {
         } catch (IOException | RuntimeException e) {
             throw new DataException(source + ": not a valid Hugging Face tokenizer.json (" + TextSources.firstLine(String.valueOf(e.getMessage())) + ")", e);
         }
-        return new HuggingFaceIds(bytes, tokenizer, size, padId(root, vocab));
+        int pad = padId(root, vocab);
+        if (pad < 0 || pad >= size) {
+            tokenizer.close();
+            throw new DataException(source + ": padding id " + pad + " is outside the vocabulary of " + size + " ids (model.vocab and added_tokens)");
+        }
+        return new HuggingFaceIds(bytes, tokenizer, size, pad, source);
     }
 
     /** One more than the largest id of the model's vocabulary and the added tokens. */
@@ -121,13 +129,23 @@ final class HuggingFaceIds {
      * keeps, its trailing specials, then the pad id.
      */
     int[] encode(String text, int maxLength, Truncation truncation) {
-        Encoding e = tokenizer.encode(text, true, false);
+        Encoding e;
+        try {
+            e = tokenizer.encode(text, true, false);
+        } catch (RuntimeException failed) {
+            // the Rust tokenizer refuses some texts only when it meets them (a WordPiece vocabulary without its unk_token)
+            throw new DataException(source + ": the tokenizer cannot encode a text (" + TextSources.firstLine(String.valueOf(failed.getMessage()))
+                    + "); check the tokenizer.json (its unk_token must be in model.vocab)", failed);
+        }
         long[] ids = e.getIds();
         long[] special = e.getSpecialTokenMask();
         int n = ids.length;
         int[] all = new int[n];
         for (int i = 0; i < n; i++) {
-            if (ids[i] < 0 || ids[i] >= vocabularySize) throw new IllegalStateException("token id " + ids[i] + " outside the vocabulary of " + vocabularySize);
+            if (ids[i] < 0 || ids[i] >= vocabularySize) {
+                throw new DataException(source + ": the tokenizer gives token id " + ids[i] + ", outside its vocabulary of "
+                        + vocabularySize + " ids (model.vocab and added_tokens); its post_processor or special tokens name an id the vocabulary lacks");
+            }
             all[i] = (int) ids[i];
         }
         int[] out = new int[maxLength];

@@ -157,6 +157,10 @@ final class TextInspector {
         try (CsvReader<NamedCsvRecord> reader = CsvReader.builder().ofNamedCsvRecord(content)) {
             for (NamedCsvRecord r : reader) {
                 header = r.getHeader();
+                if (r.getFieldCount() < header.size()) {
+                    throw new DataException(file + ":" + r.getStartingLineNumber() + ": expected " + header.size()
+                            + " fields (as the header has), got " + r.getFieldCount());
+                }
                 for (String c : header) lengths.merge(c, r.getField(c).length(), Integer::sum);
             }
         } catch (de.siegmar.fastcsv.reader.CsvParseException e) {

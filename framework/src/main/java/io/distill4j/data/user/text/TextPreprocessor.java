@@ -41,6 +41,9 @@ public final class TextPreprocessor implements Preprocessor {
     /** The layout name of the built-in IMDB reviews. */
     static final String BUILT_IN = "builtin";
 
+    /** The largest maxLength an export may carry: the range of data.maxLength. */
+    static final int MAX_LENGTH = 65_536;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final List<String> classes;
@@ -161,7 +164,9 @@ public final class TextPreprocessor implements Preprocessor {
         for (JsonNode c : json.path("classes")) classes.add(c.asText());
         if (classes.isEmpty()) throw new DataException(where + ": \"classes\" missing or empty");
         int maxLength = json.path("maxLength").asInt(0);
-        if (maxLength < 1) throw new DataException(where + ": \"maxLength\" " + json.path("maxLength") + ", expected a positive integer");
+        if (maxLength < 1 || maxLength > MAX_LENGTH) {
+            throw new DataException(where + ": \"maxLength\" " + json.path("maxLength") + ", expected an integer in [1, " + MAX_LENGTH + "]");
+        }
         Truncation truncation = Truncation.byKey(json.path("truncation").asText("head")).orElseThrow(() ->
                 new DataException(where + ": truncation " + json.path("truncation") + " is unknown (expected one of " + Truncation.keys() + ")"));
         boolean replace = "replace".equals(json.path("malformedText").asText());

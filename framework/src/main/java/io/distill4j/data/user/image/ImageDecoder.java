@@ -33,6 +33,8 @@ final class ImageDecoder {
      * run-length data ends at once) is refused instead of filling the heap.
      */
     static final long MAX_PIXELS = 1L << 26;
+    /** Pixels of an image read whole (BMP, GIF): 4096 x 4096, 64 MB as ARGB, a few of them decoded at once. */
+    static final long MAX_WHOLE_PIXELS = 1L << 24;
 
     /** What a file's header says: its size, whether its colour model is grey, and its format name. */
     record Header(int height, int width, boolean grey, String format) {
@@ -136,9 +138,14 @@ final class ImageDecoder {
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getHeight(0) * reader.getWidth(0);
-                if (pixels > MAX_PIXELS) {
+                String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+                // BMP and GIF are read whole (no subsampled read), a few at a time: a smaller bound keeps them within the heap
+                boolean whole = format.equals("bmp") || format.equals("gif");
+                long limit = whole ? MAX_WHOLE_PIXELS : MAX_PIXELS;
+                if (pixels > limit) {
                     throw new DataException(file + ": declares " + reader.getHeight(0) + "x" + reader.getWidth(0) + " (height x width) pixels, more than the "
-                            + MAX_PIXELS + " (2^26) an image may have here; scale it down first");
+                            + limit + (whole ? " (2^24) a " + format.toUpperCase(java.util.Locale.ROOT) : " (2^26) an")
+                            + " image may have here; scale it down first");
                 }
                 StringBuilder warning = new StringBuilder();
                 reader.addIIOReadWarningListener((source, w) -> {

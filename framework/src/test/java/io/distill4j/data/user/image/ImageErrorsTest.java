@@ -134,4 +134,31 @@ class ImageErrorsTest {
         for (int i : new int[]{37, 12, 25}) Files.writeString(train.resolve(String.format("a/%02d.png", i)), "broken");
         for (int run = 0; run < 3; run++) refuses(sized(1), train.resolve("a/12.png").toString());
     }
+
+    /** A BMP header declaring {@code width x height} 24-bit pixels, and no pixel data. */
+    private static byte[] bmpHeader(int width, int height) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(54).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int data = ((24 * width + 31) / 32) * 4 * height;   // what the header says follows, though nothing does
+        b.put((byte) 'B').put((byte) 'M').putInt(54 + data).putInt(0).putInt(54);
+        b.putInt(40).putInt(width).putInt(height).putShort((short) 1).putShort((short) 24).putInt(0).putInt(data).putInt(2835)
+                .putInt(2835).putInt(0).putInt(0);
+        return b.array();
+    }
+
+    @Test
+    void aBmpTooLargeToReadWholeIsRefusedBeforeDecoding() throws IOException {
+        twoClasses();
+        // 4097 x 4097 is just past 2^24 pixels: read whole, a few at a time, such images would not fit the heap
+        Files.write(train.resolve("a/huge.bmp"), bmpHeader(4097, 4097));
+        refuses(sized(1), train.resolve("a/huge.bmp").toString(), "4097x4097", "(2^24) a BMP image may have here");
+    }
+
+    @Test
+    void aBmpJustWithinTheBoundIsNotRefusedForItsSize() throws IOException {
+        twoClasses();
+        // 4096 x 4096 = 2^24 passes the bound; with no pixel data it then fails as the truncated file it is
+        Files.write(train.resolve("a/big.bmp"), bmpHeader(4096, 4096));
+        assertThatThrownBy(() -> new ImageFolderFormat().prepare(sized(1), plan(sized(1)), new Images.Sink()))
+                .isInstanceOf(DataException.class).hasMessageNotContaining("(2^24)");
+    }
 }

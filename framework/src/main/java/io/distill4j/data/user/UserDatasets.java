@@ -105,7 +105,9 @@ public final class UserDatasets {
         if (parsed[0]) {
             double seconds = (System.nanoTime() - started) / 1e9;
             double mb = sourceBytes(sources) / 1e6;
-            LOG.info(String.format(java.util.Locale.ROOT, "parsed %.1f MB into %s in %.1f s (%.1f MB/s, SHA-256 of the sources included)",
+            // the rate means something for a large source only; a small one gets its size
+            LOG.info(mb < 10 ? String.format(java.util.Locale.ROOT, "parsed %.1f KB into %s in %.1f s", mb * 1e3, cache.dir(), seconds)
+                    : String.format(java.util.Locale.ROOT, "parsed %.1f MB into %s in %.1f s (%.1f MB/s, SHA-256 of the sources included)",
                     mb, cache.dir(), seconds, mb / seconds));
         }
         return new Opened(cache, describe(cache.meta(), cache, spec));

@@ -7,7 +7,6 @@ import io.distill4j.data.DataException;
 import io.distill4j.data.DatasetInfo;
 import io.distill4j.data.LabeledSplit;
 import io.distill4j.data.LoadedDataset;
-import io.distill4j.data.cache.CacheKey;
 import io.distill4j.data.cache.FeatureCache;
 import io.distill4j.data.InputShape;
 
@@ -91,11 +90,11 @@ public final class UserDatasets {
         sources.add(spec.train());
         if (spec.test() != null) sources.add(spec.test());
         if (spec.tokenizer() != null) sources.add(spec.tokenizer());
-        requireDiskFor(sources, spec);
         long started = System.nanoTime();
         boolean[] parsed = {false};
         FeatureCache cache = FeatureCache.prepare(sources, settings(spec), sink -> {
             parsed[0] = true;
+            requireDiskFor(sources, spec);
             LOG.info("parsing {} into the feature cache (once: later runs, studies and resumes read the cache)", spec.train());
             Part[][] assigned = new Part[1][];
             Preprocessor p = format.prepare(spec, new SplitPlan(spec.testFraction(), spec.validation(), spec.splitSeed(),
@@ -114,12 +113,11 @@ public final class UserDatasets {
     }
 
     /**
-     * Refuses, before a parse, a cache that cannot fit: its rows take about as many bytes as the sources' text (a float
-     * per number of a few characters), the temporary spill as many again.
+     * Refuses, before a parse writes anything (it runs only when the cache is missing), a cache that cannot fit: its
+     * rows take about as many bytes as the sources' text (a float per number of a few characters), the spill as many again.
      */
     private static void requireDiskFor(List<Path> sources, UserDataSpec spec) {
         Path root = FeatureCache.root();
-        if (FeatureCache.open(root.resolve(CacheKey.of(sources, settings(spec)))).isPresent()) return;
         long needed = 2 * sourceBytes(sources);
         Path existing = root.toAbsolutePath();
         while (existing != null && !Files.exists(existing)) existing = existing.getParent();

@@ -60,15 +60,19 @@ public final class SplitPlan {
      */
     public Part[] assign(int[] labels, List<String> classes, String source) {
         int k = classes.size();
-        List<List<Integer>> byClass = new ArrayList<>();
-        for (int c = 0; c < k; c++) byClass.add(new ArrayList<>());
-        for (int i = 0; i < labels.length; i++) byClass.get(labels[i]).add(i);
+        // each class's example indices in source order, in plain int arrays: a table has millions of rows
+        int[][] byClass = new int[k][];
+        int[] filled = new int[k];
+        for (int l : labels) filled[l]++;
+        for (int c = 0; c < k; c++) byClass[c] = new int[filled[c]];
+        Arrays.fill(filled, 0);
+        for (int i = 0; i < labels.length; i++) byClass[labels[i]][filled[labels[i]]++] = i;
         Part[] parts = new Part[labels.length];
         Arrays.fill(parts, Part.TRAIN);
         int[] left = new int[k];
         List<int[]> shuffled = new ArrayList<>();
         for (int c = 0; c < k; c++) {
-            int[] idx = byClass.get(c).stream().mapToInt(Integer::intValue).toArray();
+            int[] idx = byClass[c];
             shuffle(idx, new SplittableRandom(seed * 1_000_003L + c));
             shuffled.add(idx);
             int test = 0;

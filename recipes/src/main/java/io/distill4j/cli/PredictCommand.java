@@ -74,7 +74,10 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         PrintWriter file = new PrintWriter(new java.io.OutputStreamWriter(written, StandardCharsets.UTF_8));
-        if (kind != null && kind.endsWith(".csv")) file.println(csvHeader(classes));
+        // FastCSV quotes what needs quoting (ids and class names come from users' files and folders)
+        de.siegmar.fastcsv.writer.CsvWriter csv = kind != null && kind.endsWith(".csv")
+                ? de.siegmar.fastcsv.writer.CsvWriter.builder().lineDelimiter(de.siegmar.fastcsv.writer.LineDelimiter.LF).build(file) : null;
+        if (csv != null) csv.writeRecord(csvHeader(classes));
         ObjectMapper json = new ObjectMapper();
         long[] counts = new long[3];   // predicted, labelled, correct
         // a progress bar on a terminal only: redirected output gets no carriage-return noise
@@ -91,13 +94,14 @@ public final class PredictCommand implements Callable<Integer> {
                 if (kind == null) {
                     if (counts[0] <= 20) out.printf("%s\t%s\t%.4f%s%n", p.id(), p.className(), p.probability(),
                             p.label() == null ? "" : "\t(label " + p.label() + ")");
-                } else if (kind.endsWith(".csv")) {
-                    file.println(csvRow(p));
+                } else if (csv != null) {
+                    csv.writeRecord(csvRow(p));
                 } else {
                     file.println(jsonRow(json, p, classes));
                 }
             });
         }
+        if (csv != null) csv.flush();
         file.flush();
         if (output != null) {
             AtomicFiles.write(output, written.toByteArray());
@@ -133,17 +137,17 @@ public final class PredictCommand implements Callable<Integer> {
         return set::get;
     }
 
-    private static String csvHeader(List<String> classes) {
-        StringBuilder b = new StringBuilder("id,class,probability,label");
-        for (String c : classes) b.append(',').append(csv("p_" + c));
-        return b.toString();
+    private static java.util.List<String> csvHeader(List<String> classes) {
+        java.util.List<String> h = new java.util.ArrayList<>(List.of("id", "class", "probability", "label"));
+        for (String c : classes) h.add("p_" + c);
+        return h;
     }
 
-    private static String csvRow(Prediction p) {
-        StringBuilder b = new StringBuilder().append(csv(p.id())).append(',').append(csv(p.className())).append(',')
-                .append(p.probability()).append(',').append(p.label() == null ? "" : csv(p.label()));
-        for (double v : p.probabilities()) b.append(',').append(v);
-        return b.toString();
+    private static java.util.List<String> csvRow(Prediction p) {
+        java.util.List<String> r = new java.util.ArrayList<>(List.of(p.id(), p.className(), Double.toString(p.probability()),
+                p.label() == null ? "" : p.label()));
+        for (double v : p.probabilities()) r.add(Double.toString(v));
+        return r;
     }
 
     private static String jsonRow(ObjectMapper json, Prediction p, List<String> classes) {
@@ -155,11 +159,5 @@ public final class PredictCommand implements Callable<Integer> {
         ObjectNode probs = n.putObject("probabilities");
         for (int i = 0; i < classes.size(); i++) probs.put(classes.get(i), p.probabilities()[i]);
         return n.toString();
-    }
-
-    /** RFC 4180 quoting, only when needed. */
-    private static String csv(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 }
